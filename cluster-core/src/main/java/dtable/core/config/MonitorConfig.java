@@ -1,0 +1,88 @@
+package dtable.core.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The cluster-monitor's settings, from {@code cluster_monitor_config.json} (see {@link ConfigFile}).
+ *
+ * @param listenPort           {@code listen_port} (5555)
+ * @param privateKey           {@code private_key} (required): admin endpoints need an internal token
+ * @param checkInterval        {@code check_interval_seconds} (5): how often the leader re-checks the map
+ * @param autoRebalance        {@code auto_rebalance} (false): rebalance when a node joins, not only on request
+ * @param maxMovesPerRebalance {@code max_moves_per_rebalance} (0 = unlimited)
+ * @param cluster              the {@code cluster_config} object
+ */
+public record MonitorConfig(int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
+                            int maxMovesPerRebalance, Cluster cluster) {
+
+    public static final String FILE_NAME = "cluster_monitor_config.json";
+
+    /**
+     * @param etcd             {@code etcd_host_list} (required) and {@code etcd_prefix}
+     * @param monitorId        {@code monitor_id} (default {@code <hostname>-<listen_port>}): this monitor's name in the election
+     * @param monitorUrl       {@code monitor_url} (default {@code http://127.0.0.1:<listen_port>/}): where followers forward to
+     * @param electionLeaseTtl {@code election_lease_ttl_seconds} (10): a dead leader is replaced after this long
+     */
+    public record Cluster(EtcdSettings etcd, String monitorId, String monitorUrl, Duration electionLeaseTtl) {
+    }
+
+    public MonitorConfig {
+        Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** True when {@link #maxMovesPerRebalance} limits a rebalance. */
+    public boolean limitsMoves() {
+        return maxMovesPerRebalance > 0;
+    }
+
+    /** Loads {@code $DTABLE_CONF_DIR/cluster_monitor_config.json} with the process environment. */
+    public static MonitorConfig load() {
+        Map<String, String> env = System.getenv();
+        return load(ConfigFile.confDir(env), env);
+    }
+
+    /** @throws ConfigException naming the first wrong or missing key */
+    public static MonitorConfig load(Path confDir, Map<String, String> env) {
+        ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
+        int listenPort = file.integer("listen_port", 5555, 1, 65535);
+        String privateKey = file.requiredNonBlank("private_key");
+        Duration checkInterval = ServerConfig.seconds(file, "check_interval_seconds", 5);
+        boolean autoRebalance = file.bool("auto_rebalance", false);
+        int maxMoves = file.integer("max_moves_per_rebalance", 0, 0, 256);
+        EtcdSettings etcd = EtcdSettings.read(file);
+        String monitorId = file.id("cluster_config.monitor_id", hostname(env) + "-" + listenPort);
+        String monitorUrl = file.optionalUrl("cluster_config.monitor_url")
+                .orElse("http://127.0.0.1:" + listenPort + "/");
+        Duration electionTtl = Duration.ofSeconds(file.integer("cluster_config.election_lease_ttl_seconds", 10, 1, 3600));
+        return new MonitorConfig(listenPort, privateKey, checkInterval, autoRebalance, maxMoves,
+                new Cluster(etcd, monitorId, monitorUrl, electionTtl));
+    }
+
+    /** {@code $HOSTNAME}, else the resolver's name for this host, reduced to characters valid in an id. */
+    private static String hostname(Map<String, String> env) {
+        String name = env.get("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                name = "localhost";
+            }
+        }
+        String cleaned = name.replaceAll("[^A-Za-z0-9._\\-]", "-");
+        return cleaned.isEmpty() ? "localhost" : cleaned;
+    }
+
+    /** Hides {@code private_key}. */
+    @Override
+    public String toString() {
+        return "MonitorConfig[listenPort=" + listenPort + ", privateKey=***, checkInterval=" + checkInterval
+                + ", autoRebalance=" + autoRebalance + ", maxMovesPerRebalance=" + maxMovesPerRebalance
+                + ", cluster=" + cluster + "]";
+    }
+}

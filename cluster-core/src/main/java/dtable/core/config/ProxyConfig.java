@@ -1,0 +1,52 @@
+package dtable.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The dtable-server-proxy's settings, from {@code dtable_server_proxy_config.json} (see {@link ConfigFile}).
+ *
+ * @param listenPort           {@code listen_port} (5550)
+ * @param privateKey           {@code private_key} (none): only needed to check tokens on the proxy's admin endpoints
+ * @param retryBudget          {@code retry_budget_ms} (15000): how long one request may be retried during a move
+ * @param dtableServerSlaveUrl {@code dtable_server_slave_url} (none), ending with {@code /}
+ * @param etcd                 {@code cluster_config.etcd_host_list} (required) and {@code cluster_config.etcd_prefix}
+ */
+public record ProxyConfig(int listenPort, Optional<String> privateKey, Duration retryBudget,
+                          Optional<String> dtableServerSlaveUrl, EtcdSettings etcd) {
+
+    public static final String FILE_NAME = "dtable_server_proxy_config.json";
+
+    public ProxyConfig {
+        Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(dtableServerSlaveUrl, "dtableServerSlaveUrl");
+        Objects.requireNonNull(etcd, "etcd");
+    }
+
+    /** Loads {@code $DTABLE_CONF_DIR/dtable_server_proxy_config.json} with the process environment. */
+    public static ProxyConfig load() {
+        Map<String, String> env = System.getenv();
+        return load(ConfigFile.confDir(env), env);
+    }
+
+    /** @throws ConfigException naming the first wrong or missing key */
+    public static ProxyConfig load(Path confDir, Map<String, String> env) {
+        ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
+        int listenPort = file.integer("listen_port", 5550, 1, 65535);
+        Optional<String> privateKey = file.optionalString("private_key").filter(key -> !key.isBlank());
+        Duration retryBudget = Duration.ofMillis(file.integer("retry_budget_ms", 15_000, 0, 600_000));
+        Optional<String> slaveUrl = file.optionalUrl("dtable_server_slave_url");
+        return new ProxyConfig(listenPort, privateKey, retryBudget, slaveUrl, EtcdSettings.read(file));
+    }
+
+    /** Hides {@code private_key}. */
+    @Override
+    public String toString() {
+        return "ProxyConfig[listenPort=" + listenPort + ", privateKey=" + (privateKey.isPresent() ? "***" : "none")
+                + ", retryBudget=" + retryBudget + ", dtableServerSlaveUrl=" + dtableServerSlaveUrl.orElse("none")
+                + ", etcd=" + etcd + "]";
+    }
+}

@@ -1,0 +1,107 @@
+package dtable.monitor;
+
+import dtable.core.cluster.BucketMap;
+import dtable.core.cluster.EtcdKeys;
+import dtable.core.etcd.AssignmentStore;
+import dtable.core.etcd.ClusterWatcher;
+import dtable.monitor.assignment.AssignmentCoordinator;
+import dtable.monitor.assignment.AssignmentLoop;
+import dtable.monitor.assignment.Decision;
+import dtable.monitor.assignment.EtcdMapStore;
+import dtable.monitor.assignment.MoveHistory;
+import dtable.monitor.assignment.WatcherSnapshots;
+import dtable.monitor.election.LeadershipState;
+import dtable.monitor.election.MonitorElection;
+import dtable.monitor.election.MonitorIdentity;
+import io.etcd.jetcd.Client;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One cluster-monitor instance without Spring: watcher, election, decider and move history wired
+ * together over one jetcd {@link Client}. The Spring application holds one; the multi-monitor tests
+ * run several in one JVM.
+ *
+ * <p>Thread rules: see {@link MonitorElection} (election thread), {@link AssignmentLoop} (decider
+ * thread) and the watcher's listener thread. All public methods are thread-safe.
+ */
+public final class ClusterMonitor implements AutoCloseable {
+
+    /** How long an admin request waits for its decision. */
+    public static final Duration DECISION_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MonitorSettings settings;
+    private final ClusterWatcher watcher;
+    private final LeadershipState leadership;
+    private final MonitorElection election;
+    private final AssignmentLoop loop;
+    private final MoveHistory history;
+    private final EtcdMapStore store;
+
+    private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
+        this.settings = settings;
+        this.watcher = ClusterWatcher.start(client, keys);
+        this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.electionName());
+        this.history = new MoveHistory(100);
+        this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
+        AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, new WatcherSnapshots(watcher, store),
+                store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance());
+        this.loop = new AssignmentLoop(coordinator, leadership, history, settings.checkInterval(), clock);
+        this.election = new MonitorElection(client, keys.electionName(), leadership, settings.electionLeaseTtl(), clock);
+    }
+
+    /** Starts watching, deciding and campaigning. The client stays the caller's to close. */
+    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
+        ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, clock);
+        monitor.watcher.addListener(monitor.loop::onClusterChange);
+        monitor.loop.start();
+        monitor.election.start();
+        return monitor;
+    }
+
+    public MonitorSettings settings() {
+        return settings;
+    }
+
+    public LeadershipState leadership() {
+        return leadership;
+    }
+
+    public MonitorElection election() {
+        return election;
+    }
+
+    public MoveHistory history() {
+        return history;
+    }
+
+    public BucketMap snapshot() {
+        return watcher.current();
+    }
+
+    /** Subscribes to every new snapshot (watcher's listener thread, revision order). */
+    public void addSnapshotListener(Consumer<BucketMap> listener) {
+        watcher.addListener(listener);
+    }
+
+    /** Runs a decision on the decider thread (rebalance, drain, undrain); see {@link AssignmentCoordinator}. */
+    public Decision decide(java.util.function.Function<AssignmentCoordinator, Decision> action) {
+        return loop.call(action, DECISION_TIMEOUT);
+    }
+
+    /** Graceful stop: resign leadership (another monitor leads at once), stop deciding and watching. */
+    @Override
+    public void close() {
+        election.close();
+        loop.close();
+        watcher.close();
+    }
+
+    /** Crash stand-in for tests: stop without resigning; the lease runs out in etcd. */
+    public void crash() {
+        election.abandon();
+        loop.close();
+        watcher.close();
+    }
+}

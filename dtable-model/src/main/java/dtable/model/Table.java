@@ -1,0 +1,184 @@
+package dtable.model;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A table: id, name, ordered columns and ordered rows. Rows live in an {@link ArrayList} (display
+ * order; insert below/above an anchor and delete cost one array shift, a few milliseconds at a
+ * million rows) plus a {@link HashMap} from {@code _id} to row for lookups.
+ *
+ * <p>Public methods only read. Mutators are package-private and called by the operation engine
+ * after validation; they assume their arguments are valid. Not thread-safe: the owner of the
+ * {@link Base} serializes all access.
+ */
+public final class Table {
+
+    private final String id;
+    private String name;
+    private final List<Column> columns = new ArrayList<>();
+    private final Map<String, Column> columnsByKey = new HashMap<>();
+    private final Map<String, Column> columnsByName = new HashMap<>();
+    /** Slots in use by a column; a freed slot is reused only after its cells were cleared. */
+    private final BitSet usedSlots = new BitSet();
+    private final ArrayList<Row> rows;
+    private final HashMap<String, Row> rowsById;
+
+    Table(String id, String name) {
+        this(id, name, 16);
+    }
+
+    Table(String id, String name, int expectedRows) {
+        this.id = id;
+        this.name = name;
+        this.rows = new ArrayList<>(expectedRows);
+        this.rowsById = HashMap.newHashMap(expectedRows);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The columns in display order (unmodifiable view). */
+    public List<Column> columns() {
+        return Collections.unmodifiableList(columns);
+    }
+
+    public Column columnByKey(String key) {
+        return columnsByKey.get(key);
+    }
+
+    public Column columnByName(String columnName) {
+        return columnsByName.get(columnName);
+    }
+
+    /**
+     * The column a raw operation's cell field refers to: a column key first, else a column name
+     * (names are unique within a table, so the rule is never ambiguous). {@code null} if neither.
+     */
+    public Column columnByKeyOrName(String keyOrName) {
+        Column column = columnsByKey.get(keyOrName);
+        return column != null ? column : columnsByName.get(keyOrName);
+    }
+
+    public int rowCount() {
+        return rows.size();
+    }
+
+    /** The row at display position {@code index} (0-based). */
+    public Row row(int index) {
+        return rows.get(index);
+    }
+
+    /** The row with this {@code _id}, or {@code null}. */
+    public Row rowById(String rowId) {
+        return rowsById.get(rowId);
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) in display order; an unmodifiable view. */
+    public List<Row> rows(int from, int to) {
+        return Collections.unmodifiableList(rows.subList(from, to));
+    }
+
+    // ---- mutators (engine only) ----
+
+    void rename(String newName) {
+        this.name = newName;
+    }
+
+    /** The lowest slot no column uses. */
+    int freeSlot() {
+        return usedSlots.nextClearBit(0);
+    }
+
+    void addColumn(Column column) {
+        columns.add(column);
+        columnsByKey.put(column.key(), column);
+        columnsByName.put(column.name(), column);
+        usedSlots.set(column.slot());
+    }
+
+    /** Replaces the column with the same key (rename or retype), keeping its position. */
+    void replaceColumn(Column column) {
+        Column old = columnsByKey.get(column.key());
+        columns.set(columns.indexOf(old), column);
+        columnsByName.remove(old.name());
+        columnsByName.put(column.name(), column);
+        columnsByKey.put(column.key(), column);
+    }
+
+    /** Removes the column and clears its cells in every row, so the slot can be reused. */
+    void removeColumn(Column column) {
+        columns.remove(column);
+        columnsByKey.remove(column.key());
+        columnsByName.remove(column.name());
+        int slot = column.slot();
+        for (Row row : rows) {
+            row.set(slot, null);
+        }
+        usedSlots.clear(slot);
+    }
+
+    /** Display position of a row of this table. O(n), fine next to the array shift that follows. */
+    int indexOf(Row row) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) == row) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("row " + row.id() + " is not in table " + id);
+    }
+
+    void appendRow(Row row) {
+        rows.add(row);
+        rowsById.put(row.id(), row);
+    }
+
+    void insertRows(int index, List<Row> newRows) {
+        rows.addAll(index, newRows);
+        for (Row row : newRows) {
+            rowsById.put(row.id(), row);
+        }
+    }
+
+    void removeRows(Collection<Row> doomed) {
+        if (doomed.size() == 1) {
+            Row row = doomed.iterator().next();
+            rows.remove(indexOf(row));
+            rowsById.remove(row.id());
+            return;
+        }
+        Set<Row> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(doomed);
+        rows.removeIf(set::contains);
+        for (Row row : doomed) {
+            rowsById.remove(row.id());
+        }
+    }
+
+    /** A deep copy: new rows (sharing immutable cell values) and the same immutable columns. */
+    Table copy() {
+        Table copy = new Table(id, name, rows.size());
+        columns.forEach(copy::addColumn);
+        for (Row row : rows) {
+            copy.appendRow(row.copy());
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Table[" + id + " \"" + name + "\", " + columns.size() + " columns, " + rows.size() + " rows]";
+    }
+}

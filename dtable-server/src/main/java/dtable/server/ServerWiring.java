@@ -1,0 +1,116 @@
+package dtable.server;
+
+import dtable.core.config.ServerConfig;
+import dtable.core.token.TokenService;
+import dtable.server.api.Authorizer;
+import dtable.server.api.BaseAccess;
+import dtable.server.api.NodeHeaderFilter;
+import dtable.server.api.RowsController;
+import dtable.server.base.BaseMaintenance;
+import dtable.server.base.BaseRegistry;
+import dtable.server.cluster.NodeRuntime;
+import dtable.server.cluster.Ownership;
+import dtable.server.socket.DtableSocketHandler;
+import dtable.server.storage.BaseStore;
+import dtable.server.storage.OperationLog;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+/** Builds the node's objects from {@link ServerConfig}; the classes themselves know nothing of Spring. */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+public class ServerWiring {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    NodeIdentity nodeIdentity(ServerConfig config) {
+        var cluster = config.cluster();
+        return new NodeIdentity(cluster.nodeId(), cluster.nodeUrl(), cluster.localNodeUrl());
+    }
+
+    @Bean
+    TokenService tokenService(ServerConfig config, Clock clock) {
+        return new TokenService(config.privateKey(), clock);
+    }
+
+    @Bean
+    Authorizer authorizer(TokenService tokens) {
+        return new Authorizer(tokens);
+    }
+
+    @Bean
+    BaseStore baseStore(DataSource dataSource) {
+        return new BaseStore(dataSource);
+    }
+
+    @Bean(destroyMethod = "close")
+    OperationLog operationLog(DataSource dataSource, ServerConfig config, MeterRegistry meters) {
+        DistributionSummary batchSizes = DistributionSummary.builder("dtable.oplog.batch.size")
+                .description("operations per group commit").register(meters);
+        return new OperationLog(dataSource, config.groupCommitMaxOps(), config.groupCommitLinger().toMillis(),
+                batchSizes::record);
+    }
+
+    @Bean
+    NodeRuntime nodeRuntime(ServerConfig config, BaseStore store, OperationLog operationLog, Clock clock) {
+        return new NodeRuntime(config, store, operationLog, clock);
+    }
+
+    @Bean
+    Ownership ownership(NodeRuntime runtime) {
+        return runtime.ownership();
+    }
+
+    @Bean
+    BaseRegistry baseRegistry(NodeRuntime runtime) {
+        return runtime.registry();
+    }
+
+    @Bean
+    BaseAccess baseAccess(Authorizer authorizer, BaseRegistry registry, ServerConfig config) {
+        return new BaseAccess(authorizer, registry, config.baseWritableLimit());
+    }
+
+    @Bean
+    RowsController.Limits rowLimits(ServerConfig config) {
+        return new RowsController.Limits(config.rowsApiMaxLimit(), config.batchMaxRows(), config.batchDeleteMaxRows());
+    }
+
+    @Bean
+    FilterRegistrationBean<NodeHeaderFilter> nodeHeaderFilter(ServerConfig config) {
+        var registration = new FilterRegistrationBean<>(
+                new NodeHeaderFilter(config.cluster().nodeId(), config.maxRequestBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    DtableSocketHandler socketHandler(BaseRegistry registry, BaseStore store, TokenService tokens) {
+        return new DtableSocketHandler(registry, store, tokens, 4096);
+    }
+
+    @Bean
+    WebSocketConfigurer socketRoutes(DtableSocketHandler handler) {
+        return (WebSocketHandlerRegistry registry) -> registry.addHandler(handler, "/socket/dtables/*")
+                .setAllowedOrigins("*");
+    }
+
+    @Bean
+    BaseMaintenance.Settings maintenanceSettings(ServerConfig config) {
+        return new BaseMaintenance.Settings(config.saveInterval(), config.snapshotEveryOps(), config.idleUnload(),
+                config.operationLogRetention());
+    }
+}

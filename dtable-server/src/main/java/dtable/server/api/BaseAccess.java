@@ -1,0 +1,81 @@
+package dtable.server.api;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.token.TokenClaims;
+import dtable.model.Base;
+import dtable.model.Operation;
+import dtable.server.base.BaseRegistry;
+import dtable.server.base.LoadedBase;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The common shape of every base request: parse the UUID, check the token, find (or load) the base on
+ * this node, run the read or write in the base's lane, and — for writes — answer only once the
+ * operation is durable, with the new version in {@code X-Dtable-Version}.
+ */
+public final class BaseAccess {
+
+    public static final String VERSION_HEADER = "X-Dtable-Version";
+
+    /** Writes that add rows are refused once a base holds this many rows (it becomes read-only for growth). */
+    private final long baseWritableLimit;
+    private final Authorizer authorizer;
+    private final BaseRegistry registry;
+
+    public BaseAccess(Authorizer authorizer, BaseRegistry registry, long baseWritableLimit) {
+        this.authorizer = authorizer;
+        this.registry = registry;
+        this.baseWritableLimit = baseWritableLimit;
+    }
+
+    public <R> R read(String uuidText, HttpServletRequest request, Function<Base, R> reader) {
+        BaseUuid uuid = BaseUuid.parse(uuidText);
+        authorizer.read(request, uuid);
+        return registry.acquire(uuid).read(reader);
+    }
+
+    /**
+     * Runs one write; {@code command} maps the request to a raw operation against the current state,
+     * {@code answer} builds the response from the new state.
+     */
+    public <R> R write(String uuidText, HttpServletRequest request, HttpServletResponse response,
+            Function<Base, JsonNode> command, BiFunction<Base, Operation, R> answer) {
+        BaseUuid uuid = BaseUuid.parse(uuidText);
+        TokenClaims claims = authorizer.write(request, uuid);
+        LoadedBase base = registry.acquire(uuid);
+        LoadedBase.Committed<R> committed = base.execute(model -> {
+            JsonNode raw = command.apply(model);
+            refuseGrowthPastLimit(model, raw);
+            return raw;
+        }, Authorizer.author(claims), app(request), null, 0, answer);
+        LoadedBase.awaitDurable(committed.durable());
+        response.setHeader(VERSION_HEADER, Long.toString(committed.version()));
+        return committed.response();
+    }
+
+    private void refuseGrowthPastLimit(Base model, JsonNode raw) {
+        String type = raw.path("op_type").asString("");
+        boolean grows = type.equals("insert_row") || type.equals("insert_rows") || type.equals("append_rows");
+        if (grows && model.rowCount() >= baseWritableLimit) {
+            throw ApiException.badRequest("over_limit", "base has " + model.rowCount()
+                    + " rows, at or over base_writable_limit " + baseWritableLimit + ": no rows can be added");
+        }
+    }
+
+    static String app(HttpServletRequest request) {
+        String from = request.getParameter("from");
+        return from == null || from.isBlank() ? null : from;
+    }
+
+    public BaseRegistry registry() {
+        return registry;
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+}

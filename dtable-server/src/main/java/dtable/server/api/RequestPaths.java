@@ -1,0 +1,22 @@
+package dtable.server.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/** Builds the {@code Location} of a 307: the same path and query at another node's URL. */
+final class RequestPaths {
+
+    private RequestPaths() {
+    }
+
+    static String relocate(String nodeUrl) {
+        String base = nodeUrl.endsWith("/") ? nodeUrl.substring(0, nodeUrl.length() - 1) : nodeUrl;
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletRequest request = attributes.getRequest();
+            String query = request.getQueryString();
+            return base + request.getRequestURI() + (query == null ? "" : "?" + query);
+        }
+        return base + "/";
+    }
+}

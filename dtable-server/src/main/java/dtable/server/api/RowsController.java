@@ -1,0 +1,149 @@
+package dtable.server.api;
+
+import dtable.model.Operation;
+import dtable.model.rest.RestCommands;
+import dtable.model.rest.RestViews;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Row endpoints with SeaTable's paths and bodies; REST bodies name columns, the model stores keys. */
+@RestController
+@org.springframework.web.bind.annotation.RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+public class RowsController {
+
+    private final BaseAccess access;
+    private final Limits limits;
+
+    /** Request limits of SPEC §7. */
+    public record Limits(int rowsApiMaxLimit, int batchMaxRows, int batchDeleteMaxRows) {
+    }
+
+    public RowsController(BaseAccess access, Limits limits) {
+        this.access = access;
+        this.limits = limits;
+    }
+
+    @GetMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
+    public String list(@PathVariable String uuid, @RequestParam(name = "table_name", required = false) String tableName,
+            @RequestParam(name = "table_id", required = false) String tableId,
+            @RequestParam(name = "start", defaultValue = "0") int start,
+            @RequestParam(name = "limit", required = false) Integer limit, HttpServletRequest request) {
+        String table = table(tableName, tableId);
+        int max = limits.rowsApiMaxLimit();
+        int count = limit == null ? max : limit;
+        if (start < 0 || count < 0) {
+            throw ApiException.badRequest("invalid_parameter", "start and limit must not be negative");
+        }
+        if (count > max) {
+            throw ApiException.badRequest("over_limit", "limit " + count + " is over rows_api_max_limit " + max);
+        }
+        return access.read(uuid, request, base -> Json.write(RestViews.rows(base, table, start, count)));
+    }
+
+    @GetMapping(path = {"/api/v1/dtables/{uuid}/rows/{rowId}/", "/api/v1/dtables/{uuid}/rows/{rowId}"})
+    public String one(@PathVariable String uuid, @PathVariable String rowId,
+            @RequestParam(name = "table_name", required = false) String tableName,
+            @RequestParam(name = "table_id", required = false) String tableId, HttpServletRequest request) {
+        String table = table(tableName, tableId);
+        return access.read(uuid, request, base -> Json.write(RestViews.row(base, table, rowId)));
+    }
+
+    @PostMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
+    public String append(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response, base -> RestCommands.appendRow(base, json),
+                (base, op) -> Json.write(RestViews.rowByName(base, tableIdOf(op), firstNewRowId(op))));
+    }
+
+    @PutMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
+    public String update(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response, base -> RestCommands.updateRow(base, json),
+                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+    }
+
+    @DeleteMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
+    public String delete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response, base -> RestCommands.deleteRow(base, json),
+                (base, op) -> Json.write(Json.newObject().put("deleted_rows", 1).put("version", base.version())));
+    }
+
+    @PostMapping(path = {"/api/v1/dtables/{uuid}/batch-append-rows/", "/api/v1/dtables/{uuid}/batch-append-rows"})
+    public String batchAppend(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response, base -> RestCommands.batchAppend(base, json, limits.batchMaxRows()),
+                (base, op) -> {
+                    ArrayNode ids = newRowIds(op);
+                    ObjectNode answer = Json.newObject().put("inserted_row_count", ids.size());
+                    answer.set("row_ids", ids);
+                    return Json.write(answer.put("version", base.version()));
+                });
+    }
+
+    @PutMapping(path = {"/api/v1/dtables/{uuid}/batch-update-rows/", "/api/v1/dtables/{uuid}/batch-update-rows"})
+    public String batchUpdate(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response, base -> RestCommands.batchUpdate(base, json, limits.batchMaxRows()),
+                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+    }
+
+    @DeleteMapping(path = {"/api/v1/dtables/{uuid}/batch-delete-rows/", "/api/v1/dtables/{uuid}/batch-delete-rows"})
+    public String batchDelete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
+            HttpServletRequest request, HttpServletResponse response) {
+        ObjectNode json = Json.object(body);
+        return access.write(uuid, request, response,
+                base -> RestCommands.batchDelete(base, json, limits.batchDeleteMaxRows()),
+                (base, op) -> Json.write(Json.newObject().put("deleted_rows", op.json().path("row_ids").size())
+                        .put("version", base.version())));
+    }
+
+    private static String table(String tableName, String tableId) {
+        if (tableName != null && !tableName.isBlank()) {
+            return tableName;
+        }
+        if (tableId != null && !tableId.isBlank()) {
+            return tableId;
+        }
+        throw ApiException.badRequest("invalid_parameter", "table_name or table_id is required");
+    }
+
+    static String tableIdOf(Operation op) {
+        return op.json().path("table_id").asString();
+    }
+
+    /** Row ids an insert operation created, in order (as recorded by the model's prepare). */
+    static ArrayNode newRowIds(Operation op) {
+        ArrayNode ids = Json.MAPPER.createArrayNode();
+        JsonNode json = op.json();
+        if (json.has("row_data")) {
+            ids.add(json.path("row_data").path("_id").asString());
+        } else {
+            for (JsonNode row : json.path("row_datas")) {
+                ids.add(row.path("_id").asString());
+            }
+        }
+        return ids;
+    }
+
+    static String firstNewRowId(Operation op) {
+        return newRowIds(op).path(0).asString();
+    }
+}

@@ -1,0 +1,319 @@
+package dtable.server.base;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.bucket.Bucket;
+import dtable.model.Base;
+import dtable.server.cluster.Ownership;
+import dtable.server.cluster.Route;
+import dtable.server.storage.BaseRecord;
+import dtable.server.storage.BaseStore;
+import dtable.server.storage.LoggedOperation;
+import dtable.server.storage.OperationLog;
+import dtable.server.storage.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bases this node holds in memory: loading (fenced claim, snapshot + log replay), creation,
+ * deletion and unloading (snapshot while the epoch is still held, tell the room, drop).
+ *
+ * <p>Thread-safe. Concurrent requests for a base that is not loaded share one load.
+ */
+public final class BaseRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(BaseRegistry.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int REPLAY_PAGE = 5000;
+
+    /** Limits that decide whether a base may be loaded. */
+    public record Limits(long maxLoadedRows) {
+    }
+
+    private final String nodeId;
+    private final BaseStore store;
+    private final OperationLog operationLog;
+    private final Ownership ownership;
+    private final Clock clock;
+    private final Limits limits;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, LoadedBase> loaded = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<LoadedBase>> loading = new ConcurrentHashMap<>();
+
+    public BaseRegistry(String nodeId, BaseStore store, OperationLog operationLog, Ownership ownership, Clock clock,
+            Limits limits) {
+        this.nodeId = nodeId;
+        this.store = store;
+        this.operationLog = operationLog;
+        this.ownership = ownership;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /**
+     * The ACTIVE in-memory base, loading it if needed.
+     *
+     * @throws NotServedHereException   when this node does not serve the base's bucket
+     * @throws BaseNotFoundException    when the base does not exist
+     * @throws BaseUnavailableException when it cannot be loaded now (newer owner, capacity, storage)
+     */
+    public LoadedBase acquire(BaseUuid uuid) {
+        long token = requireServed(uuid);
+        LoadedBase base = loaded.get(uuid.value());
+        if (base != null && base.state() == BaseState.ACTIVE) {
+            return base;
+        }
+        CompletableFuture<LoadedBase> mine = new CompletableFuture<>();
+        CompletableFuture<LoadedBase> existing = loading.putIfAbsent(uuid.value(), mine);
+        if (existing != null) {
+            return join(existing);
+        }
+        try {
+            LoadedBase fresh = load(uuid, token);
+            mine.complete(fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(uuid.value(), mine);
+        }
+    }
+
+    private LoadedBase load(BaseUuid uuid, long token) {
+        LoadedBase current = loaded.get(uuid.value());
+        if (current != null && current.state() == BaseState.ACTIVE) {
+            return current;
+        }
+        BaseRecord header = store.findHeader(uuid.value()).filter(r -> !r.deleted())
+                .orElseThrow(() -> new BaseNotFoundException(uuid.value()));
+        long rowsAfter = loadedRows() + header.rowCount();
+        if (rowsAfter > limits.maxLoadedRows()) {
+            throw new BaseUnavailableException("node " + nodeId + " is at capacity: loading " + header.rowCount()
+                    + " rows would exceed max_loaded_rows " + limits.maxLoadedRows());
+        }
+        OptionalLong epoch = store.claim(uuid.value(), nodeId, token);
+        if (epoch.isEmpty()) {
+            throw new BaseUnavailableException("base " + uuid + " is held under a newer assignment; retry at the new owner");
+        }
+        BaseRecord record = store.find(uuid.value()).orElseThrow(() -> new BaseNotFoundException(uuid.value()));
+        long started = System.nanoTime();
+        Base model = readSnapshot(record);
+        int replayed = replay(uuid, model);
+        LoadedBase base = new LoadedBase(uuid, nodeId, epoch.getAsLong(), model, operationLog, clock, random, this::onFailed);
+        base.transitionTo(BaseState.ACTIVE);
+        if (ownership.token(uuid.bucket()) == 0) {
+            // the bucket left while we were loading: do not serve it
+            base.transitionTo(BaseState.CLOSED);
+            throw new NotServedHereException(ownership.route(uuid.bucket()));
+        }
+        loaded.put(uuid.value(), base);
+        log.info("loaded base {} at version {} ({} rows, {} ops replayed, epoch {}) in {} ms", uuid, model.version(),
+                model.rowCount(), replayed, epoch.getAsLong(), (System.nanoTime() - started) / 1_000_000);
+        return base;
+    }
+
+    private Base readSnapshot(BaseRecord record) {
+        if (record.snapshot() == null) {
+            Base empty = Base.empty();
+            return empty;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(record.snapshot()), 64 * 1024)) {
+            return Base.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("snapshot of " + record.dtableUuid() + " is unreadable", e);
+        }
+    }
+
+    private int replay(BaseUuid uuid, Base model) {
+        int replayed = 0;
+        while (true) {
+            List<LoggedOperation> page = store.readLog(uuid.value(), model.version(), REPLAY_PAGE);
+            for (LoggedOperation op : page) {
+                if (op.version() != model.version() + 1) {
+                    throw new IllegalStateException("operation log of " + uuid + " has a gap: expected version "
+                            + (model.version() + 1) + ", found " + op.version());
+                }
+                model.replay(JSON.readTree(op.operation()));
+                replayed++;
+            }
+            if (page.size() < REPLAY_PAGE) {
+                return replayed;
+            }
+        }
+    }
+
+    /**
+     * Creates a base owned by this node (epoch 1) from {@code initial} (or the default one-table base).
+     *
+     * @throws BaseExistsException when the UUID is taken
+     */
+    public LoadedBase create(BaseUuid uuid, Base initial) {
+        long token = requireServed(uuid);
+        byte[] snapshot = gzip(initial);
+        if (!store.create(uuid.value(), nodeId, token, snapshot, initial.version(), initial.rowCount())) {
+            throw new BaseExistsException(uuid.value());
+        }
+        LoadedBase base = new LoadedBase(uuid, nodeId, 1, initial, operationLog, clock, random, this::onFailed);
+        base.transitionTo(BaseState.ACTIVE);
+        loaded.put(uuid.value(), base);
+        return base;
+    }
+
+    /** Deletes a base (marks the row deleted under the epoch), tells its room, drops it. */
+    public void delete(BaseUuid uuid) {
+        LoadedBase base = acquire(uuid);
+        base.transitionTo(BaseState.UNLOADING);
+        try {
+            if (!store.markDeleted(uuid.value(), nodeId, base.epoch())) {
+                throw new BaseUnavailableException("base " + uuid + " moved to another node");
+            }
+        } finally {
+            closeAndDrop(base, null);
+        }
+    }
+
+    private long requireServed(BaseUuid uuid) {
+        Route route = ownership.route(uuid.bucket());
+        if (route instanceof Route.Local local) {
+            return local.token();
+        }
+        throw new NotServedHereException(route);
+    }
+
+    /** Unloads every loaded base of the given buckets: snapshot where the epoch is still held, tell the room. */
+    public void releaseBuckets(Set<Bucket> buckets, String reason) {
+        List<LoadedBase> leaving = new ArrayList<>();
+        for (LoadedBase base : loaded.values()) {
+            if (buckets.contains(base.uuid().bucket())) {
+                leaving.add(base);
+            }
+        }
+        for (LoadedBase base : leaving) {
+            unload(base, reason);
+        }
+    }
+
+    /** Snapshots (when changed) and drops a base; its room is told the base moved. */
+    public void unload(LoadedBase base, String reason) {
+        try {
+            base.transitionTo(BaseState.UNLOADING);
+        } catch (IllegalStateException e) {
+            return; // already leaving or failed
+        }
+        try {
+            if (base.dirty()) {
+                saveSnapshot(base);
+            }
+        } finally {
+            var owner = ownership.route(base.uuid().bucket());
+            String ownerUrl = owner instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
+            closeAndDrop(base, ownerUrl);
+            log.info("unloaded base {} at version {}: {}", base.uuid(), base.durableVersion(), reason);
+        }
+    }
+
+    /** Writes a snapshot if the epoch is still held; returns whether it was written. */
+    public boolean saveSnapshot(LoadedBase base) {
+        LoadedBase.Snapshot snapshot = base.snapshot();
+        if (snapshot == null) {
+            return false;
+        }
+        try {
+            boolean saved = store.saveSnapshot(base.uuid().value(), nodeId, base.epoch(), snapshot.version(),
+                    snapshot.gzipJson(), snapshot.rowCount());
+            if (!saved) {
+                log.info("snapshot of {} at version {} not written: fenced or newer snapshot present", base.uuid(),
+                        snapshot.version());
+                base.snapshotFailed(snapshot);
+            }
+            return saved;
+        } catch (StorageException e) {
+            log.warn("snapshot of {} failed: {}", base.uuid(), e.getMessage());
+            base.snapshotFailed(snapshot);
+            return false;
+        }
+    }
+
+    private void closeAndDrop(LoadedBase base, String ownerUrl) {
+        loaded.remove(base.uuid().value(), base);
+        if (base.state() != BaseState.FAILED && base.state() != BaseState.CLOSED) {
+            base.transitionTo(BaseState.CLOSED);
+        }
+        for (RoomListener listener : base.room()) {
+            listener.onBaseMoved(ownerUrl);
+        }
+    }
+
+    /** An append of {@code base} failed (fenced or storage error): its memory may be ahead of the log, drop it now. */
+    private void onFailed(LoadedBase base) {
+        loaded.remove(base.uuid().value(), base);
+        log.warn("dropped base {} after a failed append (epoch {})", base.uuid(), base.epoch());
+        var route = ownership.route(base.uuid().bucket());
+        String ownerUrl = route instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
+        for (RoomListener listener : base.room()) {
+            listener.onBaseMoved(ownerUrl);
+        }
+    }
+
+    public Optional<LoadedBase> get(BaseUuid uuid) {
+        return Optional.ofNullable(loaded.get(uuid.value()));
+    }
+
+    public Collection<LoadedBase> loadedBases() {
+        return List.copyOf(loaded.values());
+    }
+
+    public long loadedRows() {
+        long rows = 0;
+        for (LoadedBase base : loaded.values()) {
+            rows += base.rowCount();
+        }
+        return rows;
+    }
+
+    /** Snapshots every loaded base and drops it (graceful shutdown). */
+    public void unloadAll(String reason) {
+        for (LoadedBase base : loadedBases()) {
+            unload(base, reason);
+        }
+    }
+
+    private static byte[] gzip(Base base) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            base.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+}

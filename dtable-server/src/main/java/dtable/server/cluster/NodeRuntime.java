@@ -1,0 +1,146 @@
+package dtable.server.cluster;
+
+import dtable.core.bucket.Bucket;
+import dtable.core.cluster.EtcdKeys;
+import dtable.core.cluster.NodeInfo;
+import dtable.core.config.ServerConfig;
+import dtable.core.etcd.ClusterWatcher;
+import dtable.core.etcd.EtcdClients;
+import dtable.core.etcd.NodeRegistration;
+import dtable.core.etcd.RegistrationListener;
+import dtable.server.base.BaseMaintenance;
+import dtable.server.base.BaseRegistry;
+import dtable.server.storage.BaseStore;
+import dtable.server.storage.OperationLog;
+import io.etcd.jetcd.Client;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The node's membership in the cluster and the order things start and stop in.
+ *
+ * <p>Start: watch the map → register with a lease (from then on the node serves what the map gives
+ * it) → background maintenance. Stop (graceful): stop serving every bucket (sockets hear
+ * {@code base-moved}, changed bases are snapshotted while the epoch is held) → revoke the lease so
+ * the monitor reassigns at once → close etcd.
+ *
+ * <p>Bucket releases run on one thread of their own, off the etcd threads, in the order they happen.
+ */
+public final class NodeRuntime implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ServerConfig config;
+    private final Ownership ownership;
+    private final BaseRegistry registry;
+    private final BaseMaintenance maintenance;
+    private final ExecutorService releases =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("bucket-release").daemon(true).factory());
+    private final Clock clock;
+    private Client client;
+    private ClusterWatcher watcher;
+    private NodeRegistration registration;
+    private volatile boolean running;
+
+    public NodeRuntime(ServerConfig config, BaseStore store, OperationLog operationLog, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        String nodeId = config.cluster().nodeId();
+        this.ownership = new Ownership(nodeId, this::release);
+        this.registry = new BaseRegistry(nodeId, store, operationLog, ownership, clock,
+                new BaseRegistry.Limits(config.maxLoadedRows()));
+        this.maintenance = new BaseMaintenance(registry, store, clock, new BaseMaintenance.Settings(
+                config.saveInterval(), config.snapshotEveryOps(), config.idleUnload(), config.operationLogRetention()));
+    }
+
+    private void release(Set<Bucket> buckets, String reason) {
+        releases.execute(() -> registry.releaseBuckets(buckets, reason));
+    }
+
+    @Override
+    public void start() {
+        var cluster = config.cluster();
+        EtcdKeys keys = cluster.etcd().keys();
+        client = EtcdClients.connect(cluster.etcd().endpoints());
+        watcher = ClusterWatcher.start(client, keys);
+        watcher.addListener(ownership::onMap);
+        ownership.onMap(watcher.current());
+        NodeInfo info = new NodeInfo(cluster.nodeId(), cluster.nodeUrl(), cluster.localNodeUrl(),
+                Instant.now(clock).toString());
+        registration = NodeRegistration.start(client, keys.node(cluster.nodeId()), JSON.writeValueAsString(info),
+                cluster.leaseTtl(), new RegistrationListener() {
+                    @Override
+                    public void onRegistered(long leaseId) {
+                        ownership.onRegistered();
+                    }
+
+                    @Override
+                    public void onLeaseLost(String reason) {
+                        ownership.onLeaseLost(reason);
+                    }
+                });
+        maintenance.start();
+        running = true;
+        log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
+                cluster.leaseTtl().toSeconds());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        maintenance.close();
+        ownership.onLeaseLost("shutting down");
+        releases.shutdown();
+        try {
+            releases.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        registry.unloadAll("shutting down");
+        if (registration != null) {
+            registration.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        log.info("node {} stopped", config.cluster().nodeId());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Stops first, before the web server's graceful shutdown: buckets are released while the server
+     * still answers, so callers get 503/307 (the proxy retries at the new owner) and sockets hear base-moved.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    public Ownership ownership() {
+        return ownership;
+    }
+
+    public BaseRegistry registry() {
+        return registry;
+    }
+
+    public BaseMaintenance maintenance() {
+        return maintenance;
+    }
+}

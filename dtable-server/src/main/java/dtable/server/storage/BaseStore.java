@@ -1,0 +1,188 @@
+package dtable.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+
+/**
+ * The {@code dtables} table and reads of {@code operation_log}: creation, the ownership claim
+ * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up.
+ *
+ * <p>Thread-safe: every call uses its own pooled connection.
+ */
+public class BaseStore {
+
+    private final DataSource dataSource;
+
+    public BaseStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Optional<BaseRecord> find(String uuid) {
+        return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version, row_count, deleted"
+                + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
+                ? Optional.of(new BaseRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                        rs.getBytes(5), rs.getLong(6), rs.getInt(7), rs.getBoolean(8)))
+                : Optional.empty());
+    }
+
+    /** Row count and deletion flag without the snapshot blob (cheap; used for routing reads to the slave). */
+    public Optional<BaseRecord> findHeader(String uuid) {
+        return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot_version, row_count, deleted"
+                + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
+                ? Optional.of(new BaseRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), null,
+                        rs.getLong(5), rs.getInt(6), rs.getBoolean(7)))
+                : Optional.empty());
+    }
+
+    /**
+     * Inserts a new base owned by {@code node} at epoch 1. Returns false when a row with that UUID
+     * exists already (also a deleted one: UUIDs are never reused).
+     */
+    public boolean create(String uuid, String node, long assignRev, byte[] snapshot, long version, int rowCount) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch,"
+                        + " assign_rev, snapshot, snapshot_version, row_count) VALUES (?, ?, 1, ?, ?, ?, ?)")) {
+            ps.setString(1, uuid);
+            ps.setString(2, node);
+            ps.setLong(3, assignRev);
+            ps.setBytes(4, snapshot);
+            ps.setLong(5, version);
+            ps.setInt(6, rowCount);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageException("create " + uuid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The ownership claim of SPEC §5: bumps {@code owner_epoch} when no node holds a newer
+     * assignment token. Returns the new epoch, or empty when the base is missing, deleted, or
+     * claimed under a newer token (then this node must not load it).
+     */
+    public OptionalLong claim(String uuid, String node, long assignRev) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int rows;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET owner_node = ?, owner_epoch = owner_epoch + 1,"
+                        + " assign_rev = ? WHERE dtable_uuid = ? AND assign_rev <= ? AND deleted = 0")) {
+                    ps.setString(1, node);
+                    ps.setLong(2, assignRev);
+                    ps.setString(3, uuid);
+                    ps.setLong(4, assignRev);
+                    rows = ps.executeUpdate();
+                }
+                if (rows == 0) {
+                    c.rollback();
+                    return OptionalLong.empty();
+                }
+                long epoch;
+                try (PreparedStatement ps = c.prepareStatement("SELECT owner_epoch FROM dtables WHERE dtable_uuid = ?")) {
+                    ps.setString(1, uuid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        epoch = rs.getLong(1);
+                    }
+                }
+                c.commit();
+                return OptionalLong.of(epoch);
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("claim " + uuid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores a snapshot if this node still holds {@code epoch}; false when fenced. */
+    public boolean saveSnapshot(String uuid, String node, long epoch, long version, byte[] snapshot, int rowCount) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?, row_count = ?,"
+                        + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?"
+                        + " AND snapshot_version <= ?")) {
+            ps.setBytes(1, snapshot);
+            ps.setLong(2, version);
+            ps.setInt(3, rowCount);
+            ps.setString(4, uuid);
+            ps.setString(5, node);
+            ps.setLong(6, epoch);
+            ps.setLong(7, version);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageException("snapshot " + uuid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks a base deleted if this node still holds {@code epoch}; false when fenced. */
+    public boolean markDeleted(String uuid, String node, long epoch) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE dtables SET deleted = 1, snapshot = NULL,"
+                        + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?")) {
+            ps.setString(1, uuid);
+            ps.setString(2, node);
+            ps.setLong(3, epoch);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageException("delete " + uuid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
+    public List<LoggedOperation> readLog(String uuid, long afterVersion, int limit) {
+        return query("SELECT op_version, op_time, author, app, operation FROM operation_log WHERE dtable_uuid = ?"
+                + " AND op_version > ? ORDER BY op_version LIMIT ?", ps -> {
+                    ps.setString(1, uuid);
+                    ps.setLong(2, afterVersion);
+                    ps.setInt(3, limit);
+                }, rs -> {
+                    List<LoggedOperation> ops = new ArrayList<>();
+                    while (rs.next()) {
+                        ops.add(new LoggedOperation(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5)));
+                    }
+                    return ops;
+                });
+    }
+
+    /**
+     * Deletes log rows already covered by a snapshot and older than {@code cutoffMillis}
+     * (SPEC §5 retention). Returns the number of rows deleted.
+     */
+    public int purgeLog(long cutoffMillis) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE o FROM operation_log o JOIN dtables d"
+                        + " ON d.dtable_uuid = o.dtable_uuid WHERE o.op_time < ? AND o.op_version <= d.snapshot_version")) {
+            ps.setLong(1, cutoffMillis);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("purge: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Binder binder, Reader<T> reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e.getMessage(), e);
+        }
+    }
+}
