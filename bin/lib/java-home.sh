@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the project's scripts: exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME if it is new enough, then every JDK under /usr/lib/jvm (newest first).
 java_major() {

@@ -1,12 +1,41 @@
 package dtable.monitor;
 
+import dtable.core.config.ConfigException;
+import dtable.core.config.MonitorConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
+/**
+ * The cluster-monitor service (SPEC §10): reads {@code cluster_monitor_config.json} before Spring starts
+ * (a bad setting prints one line and exits {@link ConfigException#EXIT_STATUS}), listens on
+ * {@code listen_port}, and shuts down gracefully, resigning leadership on the way out.
+ */
 @SpringBootApplication
 public class ClusterMonitorApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(ClusterMonitorApplication.class, args);
+        MonitorConfig config = ConfigException.orExit(MonitorConfig::load);
+        run(config, args);
+    }
+
+    /**
+     * Starts the monitor with an already loaded config (tests use this with {@code --server.port=0}).
+     * The config's {@code listen_port} is only the default of {@code server.port}, so a command-line
+     * {@code --server.port} still wins.
+     */
+    public static ConfigurableApplicationContext run(MonitorConfig config, String... args) {
+        SpringApplication app = new SpringApplication(ClusterMonitorApplication.class);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("server.port", config.listenPort());
+        defaults.put("server.shutdown", "graceful");
+        defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
+        defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
+        defaults.put("spring.application.name", "cluster-monitor");
+        app.setDefaultProperties(defaults);
+        app.addInitializers(context -> context.getBeanFactory().registerSingleton("monitorConfig", config));
+        return app.run(args);
     }
 }

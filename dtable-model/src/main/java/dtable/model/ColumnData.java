@@ -84,8 +84,8 @@ final class ColumnData {
     }
 
     /**
-     * Data for a select column holding one option per distinct candidate text (at most
-     * {@code limit}), ids minted by {@code ids}, colours from a fixed palette.
+     * Data for a select column holding one option per given name (the caller caps the count),
+     * ids minted by {@code ids}, colours from a fixed palette.
      */
     static ObjectNode optionsFor(Iterable<String> names, IdSource ids) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();

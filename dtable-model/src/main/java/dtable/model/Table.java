@@ -9,6 +9,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A table: id, name, ordered columns and ordered rows. Rows live in an {@link ArrayList} (display
@@ -86,15 +88,38 @@ public final class Table {
         return rowsById.get(rowId);
     }
 
-    /** Rows {@code from} (inclusive) to {@code to} (exclusive) in display order; an unmodifiable view. */
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) in display order; an unmodifiable view, valid until the next change. */
     public List<Row> rows(int from, int to) {
         return Collections.unmodifiableList(rows.subList(from, to));
+    }
+
+    /**
+     * A row as REST readers see it: {@code {"_id","_ctime","_mtime", column name: value…}}, empty
+     * cells left out, select options by name (SeaTable's API answers names, not option ids).
+     */
+    public ObjectNode rowJsonByName(Row row) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("_id", row.id());
+        json.put("_ctime", Timestamps.format(row.ctime()));
+        json.put("_mtime", Timestamps.format(row.mtime()));
+        for (Column column : columns) {
+            Object cell = row.cell(column);
+            if (cell != null) {
+                json.set(column.name(), CellValues.toDisplayJson(column, cell));
+            }
+        }
+        return json;
     }
 
     // ---- mutators (engine only) ----
 
     void rename(String newName) {
         this.name = newName;
+    }
+
+    /** One past the highest slot in use: the cell array length a new row needs. */
+    int slotCount() {
+        return usedSlots.length();
     }
 
     /** The lowest slot no column uses. */

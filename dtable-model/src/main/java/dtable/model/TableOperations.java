@@ -39,7 +39,7 @@ final class TableOperations {
             c.put("column_key", column.key());
             c.put("column_name", column.name());
             c.put("column_type", column.type().wireName());
-            c.set("column_data", column.data() == null ? JsonNodeFactory.instance.nullNode() : column.data());
+            c.set("column_data", column.data() == null ? JsonNodeFactory.instance.nullNode() : column.data().deepCopy());
         }
         return new PreparedChange(json, () -> {
             Table table = new Table(tableId, name);

@@ -128,7 +128,7 @@ public final class LeadershipState {
 
     /** True when this monitor holds a lease (candidate or leader) whose deadline has passed on our clock. */
     public synchronized boolean leaseExpired() {
-        return (role == MonitorRole.CANDIDATE || role == MonitorRole.LEADER) && clock.instant().isAfter(leaseValidUntil);
+        return (role == MonitorRole.CANDIDATE || role == MonitorRole.LEADER) && !clock.instant().isBefore(leaseValidUntil);
     }
 
     public synchronized MonitorRole role() {

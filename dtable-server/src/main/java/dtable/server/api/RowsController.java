@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -132,14 +131,7 @@ public class RowsController {
     /** Row ids an insert operation created, in order (as recorded by the model's prepare). */
     static ArrayNode newRowIds(Operation op) {
         ArrayNode ids = Json.MAPPER.createArrayNode();
-        JsonNode json = op.json();
-        if (json.has("row_data")) {
-            ids.add(json.path("row_data").path("_id").asString());
-        } else {
-            for (JsonNode row : json.path("row_datas")) {
-                ids.add(row.path("_id").asString());
-            }
-        }
+        op.insertedRowIds().forEach(ids::add);
         return ids;
     }
 

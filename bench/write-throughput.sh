@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Durable single-row writes/s through HTTP vs raw MariaDB inserts, same concurrency, same run.
+#
+# Needs a running dev cluster (bin/dev-cluster up) and wrk + mariadb-slap (Debian: wrk, mariadb-client).
+# Usage: bench/write-throughput.sh [concurrency=64] [seconds=20] [bases=1]
+#   bases=1 puts every client on one base (the lane of one base is the bottleneck);
+#   bases=N spreads the clients over N bases (what a real node sees).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+conc=${1:-64}; secs=${2:-20}; bases=${3:-1}
+node_url=${NODE_URL:-http://127.0.0.1:5000}
+mysql_port=${MYSQL_PORT:-3307}
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
+command -v mariadb-slap >/dev/null || { echo "install mariadb-client" >&2; exit 1; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+token=$(bin/dev-cluster token --internal)
+
+# create the bases on whichever node owns them (follow one 307)
+urls=()
+for i in $(seq 1 "$bases"); do
+  uuid=$(cat /proc/sys/kernel/random/uuid)
+  code=$(curl -s -o "$work/create" -w '%{http_code} %{redirect_url}' -X PUT -H "Authorization: Token $token" "$node_url/api/v1/dtables/$uuid/")
+  if [[ $code == 307* ]]; then
+    target=${code#307 }; curl -sf -X PUT -H "Authorization: Token $token" "$target" >/dev/null
+    owner=${target%%/api/*}
+  else
+    owner=$node_url
+  fi
+  urls+=("$owner/api/v1/dtables/$uuid/rows/")
+done
+{
+  echo 'local urls = {'; for u in "${urls[@]}"; do echo "  \"$u\","; done; echo '}'
+  cat <<LUA
+local counter = 0
+request = function()
+  counter = counter + 1
+  local url = urls[(counter % #urls) + 1]
+  local body = '{"table_name":"Table1","row":{"Name":"bench-' .. counter .. '"}}'
+  return wrk.format("POST", url, {["Content-Type"]="application/json", ["Authorization"]="Token $token"}, body)
+end
+LUA
+} > "$work/post.lua"
+
+echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s)"
+wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
+
+echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
+mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable -e "CREATE DATABASE IF NOT EXISTS bench_slap; CREATE TABLE IF NOT EXISTS bench_slap.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
+per_client=$(( 20000 / conc + 1 ))
+mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=bench_slap --concurrency="$conc" \
+  --number-of-queries=$(( per_client * conc )) --iterations=1 \
+  --query="INSERT INTO t (b, v) VALUES ('bench', '{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"x\"}}')" | tee "$work/slap.txt"
+secs_slap=$(awk '/Average number of seconds/ {print $NF}' "$work/slap.txt")
+rps_http=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"

@@ -1,0 +1,329 @@
+package dtable.core.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.common.exception.ClosedClientException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one key ({@code nodes/{id}} or {@code slaves/{id}}) registered under a lease, with
+ * self-fencing.
+ *
+ * <p>Contract: {@link RegistrationListener#onRegistered} fires when the key is written under a new
+ * lease; {@link RegistrationListener#onLeaseLost} fires when etcd reports the lease gone (revoked,
+ * expired) or when no keep-alive answer arrived for {@code fenceAfter} (default 0.8 × TTL), measured
+ * on the injected clock. The second case fires without etcd's help, so a node cut off from etcd
+ * stops serving <em>before</em> etcd expires its lease and the monitor gives its buckets to another
+ * node. After a loss the registration keeps trying to register again under a new lease (backoff
+ * 100 ms doubling to 2 s) and fires {@code onRegistered} again. Once the jetcd client is closed it
+ * stops for good. {@link #close()} revokes the lease, so a graceful shutdown frees the buckets at once.
+ *
+ * <p>Threads: every state change and every listener call happens on one thread owned by this
+ * object ({@code registration-<key>}); keep-alive callbacks from jetcd are handed to it. Fields
+ * marked "registration thread" are touched only there.
+ */
+public final class NodeRegistration implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+
+    private final Client client;
+    private final ByteSequence key;
+    private final ByteSequence value;
+    private final Duration ttl;
+    private final Duration fenceAfter;
+    private final Duration opTimeout;
+    private final Clock clock;
+    private final RegistrationListener listener;
+    private final ScheduledExecutorService thread;
+    private final CountDownLatch firstRegistration = new CountDownLatch(1);
+
+    /** The lease the key is attached to while registered, else 0. Written on the registration thread. */
+    private volatile long leaseId;
+    private volatile boolean closed;
+    /** Registration thread. */
+    private KeepAliveDeadline deadline;
+    /** Registration thread. */
+    private CloseableClient keepAlive;
+    /** Registration thread. */
+    private Duration nextRetry = FIRST_RETRY;
+    /** Registration thread: set once the client is closed; nothing more can be done. */
+    private boolean clientClosed;
+
+    private NodeRegistration(Client client, String key, String jsonValue, Duration ttl, Duration fenceAfter,
+            Clock clock, RegistrationListener listener) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.key = ByteSequence.from(Objects.requireNonNull(key, "key"), StandardCharsets.UTF_8);
+        this.value = ByteSequence.from(Objects.requireNonNull(jsonValue, "jsonValue"), StandardCharsets.UTF_8);
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("lease TTL must be at least 1 s: " + ttl);
+        }
+        if (fenceAfter.isNegative() || fenceAfter.isZero() || fenceAfter.compareTo(ttl) >= 0) {
+            throw new IllegalArgumentException("fenceAfter must be positive and shorter than the TTL: " + fenceAfter);
+        }
+        this.ttl = ttl;
+        this.fenceAfter = fenceAfter;
+        this.opTimeout = clamp(ttl.dividedBy(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "registration-" + key);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Registers with {@code fenceAfter} = 0.8 × {@code ttl} on a monotonic clock. */
+    public static NodeRegistration start(Client client, String key, String jsonValue, Duration ttl,
+            RegistrationListener listener) {
+        return start(client, key, jsonValue, ttl, ttl.multipliedBy(4).dividedBy(5), MonotonicClock.get(), listener);
+    }
+
+    /**
+     * Starts registering {@code key} = {@code jsonValue} under a lease of {@code ttl} (whole seconds,
+     * rounded up). Returns at once; the first attempt runs on the registration thread.
+     *
+     * @param fenceAfter silence after which the lease counts as lost; shorter than {@code ttl}
+     * @param clock      the time source for that silence (tests inject their own)
+     */
+    public static NodeRegistration start(Client client, String key, String jsonValue, Duration ttl,
+            Duration fenceAfter, Clock clock, RegistrationListener listener) {
+        NodeRegistration registration =
+                new NodeRegistration(client, key, jsonValue, ttl, fenceAfter, clock, listener);
+        registration.thread.execute(registration::register);
+        long checkMillis = clamp(fenceAfter.dividedBy(10), Duration.ofMillis(10), Duration.ofMillis(250)).toMillis();
+        registration.thread.scheduleAtFixedRate(registration::checkDeadline, checkMillis, checkMillis,
+                TimeUnit.MILLISECONDS);
+        return registration;
+    }
+
+    /** True while the key is written under a lease this registration believes alive. */
+    public boolean isRegistered() {
+        return leaseId != 0;
+    }
+
+    /** The current lease id, or 0 when not registered. */
+    public long leaseId() {
+        return leaseId;
+    }
+
+    /** Waits for the first successful registration; false on timeout. */
+    public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+        return firstRegistration.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Registration thread: one attempt to grant a lease, write the key and start keep-alives. */
+    private void register() {
+        if (closed || clientClosed || leaseId != 0) {
+            return;
+        }
+        Instant grantedAt = clock.instant(); // before the request: the lease cannot start earlier
+        long granted = 0;
+        try {
+            granted = client.getLeaseClient().grant(ttlSeconds()).get(opTimeout.toMillis(), TimeUnit.MILLISECONDS).getID();
+            client.getKVClient().put(key, value, PutOption.builder().withLeaseId(granted).build())
+                    .get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long lease = granted;
+            deadline = new KeepAliveDeadline(fenceAfter, grantedAt);
+            keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+            leaseId = lease;
+            nextRetry = FIRST_RETRY;
+            log.info("registered {} under lease {} (ttl {}, fence after {})", key, Long.toHexString(lease), ttl, fenceAfter);
+            listener.onRegistered(lease);
+            firstRegistration.countDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (isClientClosed(e)) {
+                clientClosed = true;
+                log.warn("etcd client closed; {} stays unregistered", key);
+                return;
+            }
+            log.warn("registering {} failed, retrying in {}: {}", key, nextRetry, e.toString());
+            if (granted != 0) {
+                client.getLeaseClient().revoke(granted); // best effort; it expires on its own otherwise
+            }
+            scheduleRetry();
+        }
+    }
+
+    /** Registration thread: the self-fencing check, run periodically. */
+    private void checkDeadline() {
+        if (leaseId != 0 && deadline.expired(clock.instant())) {
+            leaseLost(leaseId, "no keep-alive answer for " + deadline.silence(clock.instant()).toMillis()
+                    + " ms (fence after " + fenceAfter.toMillis() + " ms)");
+        }
+    }
+
+    /** Registration thread. */
+    private void leaseLost(long lease, String reason) {
+        if (lease != leaseId || lease == 0) {
+            return; // an old lease, already handled
+        }
+        leaseId = 0;
+        stopKeepAlive();
+        log.warn("lease {} of {} lost: {}", Long.toHexString(lease), key, reason);
+        try {
+            listener.onLeaseLost(reason);
+        } finally {
+            if (!clientClosed) {
+                scheduleRetry();
+            }
+        }
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.close();
+            keepAlive = null;
+        }
+    }
+
+    private void scheduleRetry() {
+        if (closed) {
+            return;
+        }
+        Duration delay = nextRetry;
+        nextRetry = min(nextRetry.multipliedBy(2), MAX_RETRY);
+        try {
+            thread.schedule(this::register, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void onRegistrationThread(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing to report any more
+        }
+    }
+
+    /**
+     * Stops keep-alives and revokes the lease, so the key disappears at once (graceful shutdown).
+     * Does not fire {@code onLeaseLost}. Waits at most a few seconds for etcd; idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            thread.submit(this::revoke).get(opTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("revoking the lease of {} did not finish: {}", key, e.toString());
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /** Registration thread. */
+    private void revoke() {
+        long lease = leaseId;
+        leaseId = 0;
+        stopKeepAlive();
+        if (lease != 0 && !clientClosed) {
+            try {
+                client.getLeaseClient().revoke(lease).get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("revoked lease {} of {}", Long.toHexString(lease), key);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("revoking lease {} of {} failed (it expires within {}): {}", Long.toHexString(lease), key,
+                        ttl, e.toString());
+            }
+        }
+    }
+
+    private long ttlSeconds() {
+        return (ttl.toMillis() + 999) / 1000;
+    }
+
+    private static boolean isClientClosed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClosedClientException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLeaseNotFound(Throwable e) {
+        return e instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : min(value, max);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public String toString() {
+        return "NodeRegistration{" + key + ", lease=" + Long.toHexString(leaseId) + "}";
+    }
+
+    /** jetcd's keep-alive callbacks for one lease, moved onto the registration thread. */
+    private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
+        private final long lease;
+
+        KeepAliveObserver(long lease) {
+            this.lease = lease;
+        }
+
+        @Override
+        public void onNext(LeaseKeepAliveResponse response) {
+            Instant at = clock.instant();
+            onRegistrationThread(() -> {
+                if (lease == leaseId) {
+                    deadline.answered(at);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            onRegistrationThread(() -> {
+                if (isClientClosed(error)) {
+                    clientClosed = true;
+                    leaseLost(lease, "etcd client closed");
+                } else if (isLeaseNotFound(error)) {
+                    leaseLost(lease, "lease expired or revoked in etcd");
+                } else {
+                    // jetcd restarts the keep-alive stream itself; the deadline decides if it was too late
+                    log.debug("keep-alive stream error for {}: {}", key, error.toString());
+                }
+            });
+        }
+
+        @Override
+        public void onCompleted() {
+            // jetcd gives up on a lease whose TTL passed without an answer
+            onRegistrationThread(() -> leaseLost(lease, "keep-alive ended: no answer within the TTL"));
+        }
+    }
+}

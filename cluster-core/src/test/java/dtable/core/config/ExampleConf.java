@@ -1,0 +1,21 @@
+package dtable.core.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the repository's {@code conf/} folder of example files from the module's working directory. */
+final class ExampleConf {
+
+    private ExampleConf() {
+    }
+
+    static Path dir() {
+        for (Path candidate = Path.of("").toAbsolutePath(); candidate != null; candidate = candidate.getParent()) {
+            Path conf = candidate.resolve("conf");
+            if (Files.isRegularFile(conf.resolve(ServerConfig.FILE_NAME))) {
+                return conf;
+            }
+        }
+        throw new IllegalStateException("no conf/ folder with example files above " + Path.of("").toAbsolutePath());
+    }
+}

@@ -1,0 +1,75 @@
+package dtable.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MonitorConfigTest {
+
+    private static final String MINIMAL = """
+            /* the monitor needs the key for its admin endpoints */
+            {"private_key": "k", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimalFileGetsTheDefaults() throws IOException {
+        MonitorConfig config = load(MINIMAL, Map.of("HOSTNAME", "box1"));
+
+        assertThat(config.listenPort()).isEqualTo(5555);
+        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.checkInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.autoRebalance()).isFalse();
+        assertThat(config.maxMovesPerRebalance()).isZero();
+        assertThat(config.limitsMoves()).isFalse();
+        assertThat(config.cluster().monitorId()).isEqualTo("box1-5555");
+        assertThat(config.cluster().monitorUrl()).isEqualTo("http://127.0.0.1:5555/");
+        assertThat(config.cluster().electionLeaseTtl()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void defaultsFollowAnOverriddenPort() throws IOException {
+        MonitorConfig config = load(MINIMAL, Map.of("HOSTNAME", "box1", "DTABLE_LISTEN_PORT", "15555",
+                "DTABLE_AUTO_REBALANCE", "true", "DTABLE_MAX_MOVES_PER_REBALANCE", "16"));
+
+        assertThat(config.cluster().monitorId()).isEqualTo("box1-15555");
+        assertThat(config.cluster().monitorUrl()).isEqualTo("http://127.0.0.1:15555/");
+        assertThat(config.autoRebalance()).isTrue();
+        assertThat(config.maxMovesPerRebalance()).isEqualTo(16);
+        assertThat(config.limitsMoves()).isTrue();
+    }
+
+    @Test
+    void missingPrivateKeyIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load("{\"cluster_config\": {\"etcd_host_list\": [\"127.0.0.1:2379\"]}}", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: " + dir.resolve(MonitorConfig.FILE_NAME)
+                        + ": private_key is missing (set it in the file or in DTABLE_PRIVATE_KEY)");
+    }
+
+    @Test
+    void wronglyTypedAutoRebalanceIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL.replace("{\"private_key\"", "{\"auto_rebalance\": \"no\", \"private_key\""), Map.of()))
+                .hasMessage("config error: " + dir.resolve(MonitorConfig.FILE_NAME)
+                        + ": auto_rebalance must be true or false, got string \"no\"");
+    }
+
+    @Test
+    void exampleFileInTheRepositoryLoads() {
+        assertThat(MonitorConfig.load(ExampleConf.dir(), Map.of()).cluster().monitorId()).isEqualTo("monitor-1");
+    }
+
+    private MonitorConfig load(String json, Map<String, String> env) throws IOException {
+        Files.writeString(dir.resolve(MonitorConfig.FILE_NAME), json);
+        return MonitorConfig.load(dir, env);
+    }
+}

@@ -1,0 +1,75 @@
+package dtable.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProxyConfigTest {
+
+    /** SeaTable's own proxy file: nothing but the etcd hosts, with its trailing comment. */
+    private static final String SEATABLE_STYLE = """
+            {
+              "cluster_config": {
+                "etcd_host_list": ["etcd-01.example.com:2379", "etcd-02.example.com:2379"]  // domain of etcd servers
+              }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void seaTableStyleFileGetsTheDefaults() throws IOException {
+        ProxyConfig config = load(SEATABLE_STYLE, Map.of());
+
+        assertThat(config.listenPort()).isEqualTo(5550);
+        assertThat(config.privateKey()).isEmpty();
+        assertThat(config.retryBudget()).isEqualTo(Duration.ofMillis(15_000));
+        assertThat(config.dtableServerSlaveUrl()).isEmpty();
+        assertThat(config.etcd().hostList()).containsExactly("etcd-01.example.com:2379", "etcd-02.example.com:2379");
+        assertThat(config.etcd().prefix()).isEqualTo("/dtable-cluster/");
+    }
+
+    @Test
+    void environmentOverrides() throws IOException {
+        ProxyConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_LISTEN_PORT", "15550", "DTABLE_RETRY_BUDGET_MS", "500",
+                "DTABLE_PRIVATE_KEY", "k", "DTABLE_CLUSTER_CONFIG_ETCD_PREFIX", "/test-1/"));
+
+        assertThat(config.listenPort()).isEqualTo(15550);
+        assertThat(config.retryBudget()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.privateKey()).contains("k");
+        assertThat(config.etcd().keys().nodesPrefix()).isEqualTo("/test-1/nodes/");
+    }
+
+    @Test
+    void missingEtcdHostsIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load("{\"listen_port\": 5550}", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: " + dir.resolve(ProxyConfig.FILE_NAME)
+                        + ": cluster_config.etcd_host_list is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST)");
+    }
+
+    @Test
+    void wronglyTypedRetryBudgetIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("{\n  \"cluster_config\"", "{\n  \"retry_budget_ms\": true, \"cluster_config\""), Map.of()))
+                .hasMessage("config error: " + dir.resolve(ProxyConfig.FILE_NAME)
+                        + ": retry_budget_ms must be an integer, got boolean true");
+    }
+
+    @Test
+    void exampleFileInTheRepositoryLoads() {
+        assertThat(ProxyConfig.load(ExampleConf.dir(), Map.of()).listenPort()).isEqualTo(5550);
+    }
+
+    private ProxyConfig load(String json, Map<String, String> env) throws IOException {
+        Files.writeString(dir.resolve(ProxyConfig.FILE_NAME), json);
+        return ProxyConfig.load(dir, env);
+    }
+}

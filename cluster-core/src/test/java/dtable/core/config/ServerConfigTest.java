@@ -1,0 +1,187 @@
+package dtable.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    /** The smallest valid file, in SeaTable's style with comments. */
+    private static final String MINIMAL = """
+            {
+              "user": "dtable", /* MySQL */ "password": "secret",
+              "private_key": "k",
+              "cluster_config": {
+                // three etcd members
+                "etcd_host_list": ["etcd-1:2379", "etcd-2:2379", "etcd-3:2379"],
+                "node_id": "dtable-server-01",
+                "node_url": "https://dtable-server-01.example.com"
+              }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimalFileGetsTheDefaults() throws IOException {
+        ServerConfig config = load(MINIMAL, Map.of());
+
+        assertThat(config.mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "secret", "dtable_db"));
+        assertThat(config.mysql().jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/dtable_db");
+        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(config.listenPort()).isEqualTo(5000);
+        assertThat(config.workerThreadsRowsLimit()).isEqualTo(50_000);
+        assertThat(config.dtableServerSlaveUrl()).isEmpty();
+        assertThat(config.saveInterval()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.snapshotEveryOps()).isEqualTo(1000);
+        assertThat(config.operationLogRetention()).isEqualTo(Duration.ofDays(14));
+        assertThat(config.idleUnload()).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(config.maxLoadedRows()).isEqualTo(5_000_000);
+        assertThat(config.rowsApiMaxLimit()).isEqualTo(1000);
+        assertThat(config.batchMaxRows()).isEqualTo(1000);
+        assertThat(config.batchDeleteMaxRows()).isEqualTo(10_000);
+        assertThat(config.baseWritableLimit()).isEqualTo(1_000_000);
+        assertThat(config.maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(config.groupCommitLinger()).isEqualTo(Duration.ofMillis(2));
+        assertThat(config.groupCommitMaxOps()).isEqualTo(256);
+
+        ServerConfig.Cluster cluster = config.cluster();
+        assertThat(cluster.etcd().hostList()).containsExactly("etcd-1:2379", "etcd-2:2379", "etcd-3:2379");
+        assertThat(cluster.etcd().endpoints()).containsExactly("http://etcd-1:2379", "http://etcd-2:2379", "http://etcd-3:2379");
+        assertThat(cluster.etcd().prefix()).isEqualTo("/dtable-cluster/");
+        assertThat(cluster.nodeId()).isEqualTo("dtable-server-01");
+        assertThat(cluster.nodeUrl()).isEqualTo("https://dtable-server-01.example.com/");
+        assertThat(cluster.localNodeUrl()).isEqualTo(cluster.nodeUrl());
+        assertThat(cluster.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void everyKeyIsRead() throws IOException {
+        ServerConfig config = load("""
+                {"host": "db", "port": 3307, "user": "u", "password": "p", "database": "other_db",
+                 "private_key": "k", "listen_host": "127.0.0.1", "listen_port": 5001,
+                 "worker_threads_rows_limit": 10, "dtable_server_slave_url": "http://slave:4000",
+                 "save_interval_seconds": 30, "snapshot_every_ops": 50, "operation_log_retention_days": 2,
+                 "idle_unload_seconds": 60, "max_loaded_rows": 100, "rows_api_max_limit": 20, "batch_max_rows": 30,
+                 "batch_delete_max_rows": 40, "base_writable_limit": 500, "max_request_bytes": 2048,
+                 "group_commit_linger_ms": 0, "group_commit_max_ops": 8,
+                 "cluster_config": {"etcd_host_list": ["e:1"], "etcd_prefix": "/other", "node_id": "n2",
+                   "node_url": "http://public/", "local_node_url": "http://10.0.0.2:5001/", "lease_ttl_seconds": 3}}
+                """, Map.of());
+
+        assertThat(config.mysql()).isEqualTo(new MysqlSettings("db", 3307, "u", "p", "other_db"));
+        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(config.listenPort()).isEqualTo(5001);
+        assertThat(config.workerThreadsRowsLimit()).isEqualTo(10);
+        assertThat(config.dtableServerSlaveUrl()).contains("http://slave:4000/");
+        assertThat(config.saveInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.snapshotEveryOps()).isEqualTo(50);
+        assertThat(config.operationLogRetention()).isEqualTo(Duration.ofDays(2));
+        assertThat(config.idleUnload()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.maxLoadedRows()).isEqualTo(100);
+        assertThat(config.rowsApiMaxLimit()).isEqualTo(20);
+        assertThat(config.batchMaxRows()).isEqualTo(30);
+        assertThat(config.batchDeleteMaxRows()).isEqualTo(40);
+        assertThat(config.baseWritableLimit()).isEqualTo(500);
+        assertThat(config.maxRequestBytes()).isEqualTo(2048);
+        assertThat(config.groupCommitLinger()).isZero();
+        assertThat(config.groupCommitMaxOps()).isEqualTo(8);
+        assertThat(config.cluster().etcd().prefix()).isEqualTo("/other/");
+        assertThat(config.cluster().localNodeUrl()).isEqualTo("http://10.0.0.2:5001/");
+        assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void environmentOverridesTopLevelAndClusterKeys() throws IOException {
+        ServerConfig config = load(MINIMAL, Map.of(
+                "DTABLE_LISTEN_PORT", "5001",
+                "DTABLE_PRIVATE_KEY", "from-env",
+                "DTABLE_CLUSTER_CONFIG_NODE_ID", "dtable-server-02",
+                "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "127.0.0.1:2379,127.0.0.1:22379",
+                "DTABLE_CLUSTER_CONFIG_LEASE_TTL_SECONDS", "4"));
+
+        assertThat(config.listenPort()).isEqualTo(5001);
+        assertThat(config.privateKey()).isEqualTo("from-env");
+        assertThat(config.cluster().nodeId()).isEqualTo("dtable-server-02");
+        assertThat(config.cluster().etcd().hostList()).containsExactly("127.0.0.1:2379", "127.0.0.1:22379");
+        assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void environmentAloneIsEnoughWithoutAFile() {
+        ServerConfig config = ServerConfig.load(dir, Map.of(
+                "DTABLE_USER", "dtable", "DTABLE_PRIVATE_KEY", "k",
+                "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "e:2379",
+                "DTABLE_CLUSTER_CONFIG_NODE_ID", "n1",
+                "DTABLE_CLUSTER_CONFIG_NODE_URL", "http://127.0.0.1:5000/"));
+
+        assertThat(config.cluster().nodeId()).isEqualTo("n1");
+        assertThat(config.mysql().password()).isEmpty();
+    }
+
+    @Test
+    void missingNodeIdIsOneLineNamingKeyAndFile() throws IOException {
+        String withoutNodeId = MINIMAL.replace("\"node_id\": \"dtable-server-01\",", "");
+
+        assertThatThrownBy(() -> load(withoutNodeId, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: " + dir.resolve(ServerConfig.FILE_NAME)
+                        + ": cluster_config.node_id is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_NODE_ID)");
+    }
+
+    @Test
+    void missingPrivateKeyIsReported() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"k\",", ""), Map.of()))
+                .hasMessageContaining("dtable_server_config.json: private_key is missing");
+    }
+
+    @Test
+    void wronglyTypedPortIsOneLineNamingKeyAndFile() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"k\",", "\"private_key\": \"k\", \"listen_port\": \"five\","), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: " + dir.resolve(ServerConfig.FILE_NAME)
+                        + ": listen_port must be an integer, got string \"five\"");
+    }
+
+    @Test
+    void rangesAndUrlsAreValidated() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"user\"", "\"port\": 70000, \"user\""), Map.of()))
+                .hasMessageEndingWith(": port must be between 1 and 65535, got 70000");
+        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_SAVE_INTERVAL_SECONDS", "0")))
+                .hasMessageEndingWith(": save_interval_seconds (from DTABLE_SAVE_INTERVAL_SECONDS) must be between 1 and 2147483647, got 0");
+        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_CLUSTER_CONFIG_NODE_URL", "dtable-server-01:5000")))
+                .hasMessageContaining("cluster_config.node_url (from DTABLE_CLUSTER_CONFIG_NODE_URL) must be an http:// or https:// URL");
+        assertThatThrownBy(() -> load(MINIMAL.replace("[\"etcd-1:2379\", \"etcd-2:2379\", \"etcd-3:2379\"]", "\"etcd-1:2379\""), Map.of()))
+                .hasMessageEndingWith(": cluster_config.etcd_host_list must be a list of strings, got string \"etcd-1:2379\"");
+    }
+
+    @Test
+    void toStringHidesSecrets() throws IOException {
+        String text = load(MINIMAL.replace("\"private_key\": \"k\"", "\"private_key\": \"very-secret-key\""), Map.of()).toString();
+
+        assertThat(text).doesNotContain("very-secret-key").doesNotContain("secret\"").contains("password=***");
+    }
+
+    @Test
+    void exampleFileInTheRepositoryLoads() {
+        ServerConfig config = ServerConfig.load(ExampleConf.dir(), Map.of());
+
+        assertThat(config.cluster().etcd().hostList()).isEqualTo(List.of("127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"));
+        assertThat(config.mysql().port()).isEqualTo(3307);
+    }
+
+    private ServerConfig load(String json, Map<String, String> env) throws IOException {
+        Files.writeString(dir.resolve(ServerConfig.FILE_NAME), json);
+        return ServerConfig.load(dir, env);
+    }
+}

@@ -1,0 +1,81 @@
+package dtable.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SlaveConfigTest {
+
+    /** The slave file as SeaTable documents it (MySQL, key, proxy), plus the etcd hosts. */
+    private static final String SEATABLE_STYLE = """
+            {
+                "host": "mysql-host",
+                "user": "dtable",
+                "password": "pw",
+                "database": "dtable_db",
+                "port": 3306,
+                "private_key": "k",
+                "dtable_web_service_url": "https://cloud.example.com/",  // not used here, ignored
+                "dtable_server_proxy": "http://dtable-server-proxy.example.com:5550/",
+                "cluster_config": {"etcd_host_list": ["etcd-01:2379"]}
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void seaTableStyleFileGetsTheDefaults() throws IOException {
+        SlaveConfig config = load(SEATABLE_STYLE, Map.of());
+
+        assertThat(config.mysql()).isEqualTo(new MysqlSettings("mysql-host", 3306, "dtable", "pw", "dtable_db"));
+        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.dtableServerProxy()).isEqualTo("http://dtable-server-proxy.example.com:5550/");
+        assertThat(config.listenPort()).isEqualTo(4000);
+        assertThat(config.maxCachedRows()).isEqualTo(2_000_000);
+        assertThat(config.cluster().nodeId()).isEqualTo("dtable-server-slave");
+        assertThat(config.cluster().localNodeUrl()).isEqualTo("http://127.0.0.1:4000/");
+        assertThat(config.cluster().etcd().endpoints()).containsExactly("http://etcd-01:2379");
+    }
+
+    @Test
+    void environmentOverrides() throws IOException {
+        SlaveConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_PORT", "3307", "DTABLE_MAX_CACHED_ROWS", "10",
+                "DTABLE_LISTEN_PORT", "14000", "DTABLE_CLUSTER_CONFIG_NODE_ID", "slave-2"));
+
+        assertThat(config.mysql().port()).isEqualTo(3307);
+        assertThat(config.maxCachedRows()).isEqualTo(10);
+        assertThat(config.cluster().nodeId()).isEqualTo("slave-2");
+        assertThat(config.cluster().localNodeUrl()).isEqualTo("http://127.0.0.1:14000/");
+    }
+
+    @Test
+    void missingUserIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("\"user\": \"dtable\",", ""), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: " + dir.resolve(SlaveConfig.FILE_NAME)
+                        + ": user is missing (set it in the file or in DTABLE_USER)");
+    }
+
+    @Test
+    void wronglyTypedMysqlPortIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("\"port\": 3306", "\"port\": \"3306\""), Map.of()))
+                .hasMessage("config error: " + dir.resolve(SlaveConfig.FILE_NAME) + ": port must be an integer, got string \"3306\"");
+    }
+
+    @Test
+    void exampleFileInTheRepositoryLoads() {
+        assertThat(SlaveConfig.load(ExampleConf.dir(), Map.of()).listenPort()).isEqualTo(4000);
+    }
+
+    private SlaveConfig load(String json, Map<String, String> env) throws IOException {
+        Files.writeString(dir.resolve(SlaveConfig.FILE_NAME), json);
+        return SlaveConfig.load(dir, env);
+    }
+}

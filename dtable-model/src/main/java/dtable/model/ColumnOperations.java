@@ -1,0 +1,128 @@
+package dtable.model;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code insert_column}, {@code rename_column}, {@code delete_column}, {@code modify_column_type}.
+ * The column is named by {@code column_key} or, failing that, {@code column_name}; an unknown one is
+ * 400 {@code column_not_found} (SPEC §7). Column names are unique within a table (400
+ * {@code duplicate_name}). The table's first column (its primary column) cannot be deleted, as in
+ * SeaTable.
+ */
+final class ColumnOperations {
+
+    /** Most options {@code modify_column_type} creates from existing cell texts. */
+    static final int MAX_CREATED_OPTIONS = 1000;
+
+    private ColumnOperations() {
+    }
+
+    /**
+     * {@code {table, column_name, column_type, column_data?, column_key?}}; appended after the last
+     * column. Logged as {@code {op_type, table_id, column_key, column_name, column_type, column_data}}.
+     */
+    static PreparedChange insertColumn(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        String name = OpFields.name(op, "column_name");
+        requireFreeName(table, name, null);
+        ColumnType type = OpFields.columnType(op, "column_type");
+        ObjectNode data = ColumnData.normalize(type, op.get("column_data"), ids);
+        String key = ids.shortId(op.get("column_key"), k -> table.columnByKey(k) != null,
+                table.columns().isEmpty(), "column_key");
+        ObjectNode json = OperationEngine.header("insert_column", table);
+        json.put("column_key", key);
+        json.put("column_name", name);
+        json.put("column_type", type.wireName());
+        json.set("column_data", dataJson(data));
+        return new PreparedChange(json, () -> table.addColumn(new Column(key, name, type, data, table.freeSlot())));
+    }
+
+    /** {@code {table, column_key|column_name, new_column_name}}; logged as {@code {op_type, table_id, column_key, new_column_name}}. */
+    static PreparedChange renameColumn(Base base, JsonNode op) {
+        Table table = base.requireTable(op);
+        Column column = OperationEngine.requireColumn(table, op);
+        String newName = OpFields.name(op, "new_column_name");
+        requireFreeName(table, newName, column);
+        ObjectNode json = OperationEngine.header("rename_column", table);
+        json.put("column_key", column.key());
+        json.put("new_column_name", newName);
+        return new PreparedChange(json, () -> table.replaceColumn(column.renamed(newName)));
+    }
+
+    /** {@code {table, column_key|column_name}}; logged as {@code {op_type, table_id, column_key}}. */
+    static PreparedChange deleteColumn(Base base, JsonNode op) {
+        Table table = base.requireTable(op);
+        Column column = OperationEngine.requireColumn(table, op);
+        if (table.columns().getFirst() == column) {
+            throw OperationException.invalidOperation("the first column of a table cannot be deleted");
+        }
+        ObjectNode json = OperationEngine.header("delete_column", table);
+        json.put("column_key", column.key());
+        return new PreparedChange(json, () -> table.removeColumn(column));
+    }
+
+    /**
+     * {@code {table, column_key|column_name, new_column_type, new_column_data?}}. Cells are converted
+     * by {@link CellConversion} (kept, converted through their text, or cleared). Without
+     * {@code new_column_data} the column keeps its data when it stays a select column (or keeps its
+     * type); a column that becomes a select column gets one option per distinct existing text.
+     * Logged as {@code {op_type, table_id, column_key, new_column_type, new_column_data}} with the
+     * final data, so replay does not depend on the rows.
+     */
+    static PreparedChange modifyColumnType(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        Column column = OperationEngine.requireColumn(table, op);
+        ColumnType newType = OpFields.columnType(op, "new_column_type");
+        ObjectNode data;
+        if (OpFields.present(op, "new_column_data") || !ids.mints()) {
+            data = ColumnData.normalize(newType, op.get("new_column_data"), ids);
+        } else if (newType == column.type() || (newType.isSelect() && column.type().isSelect())) {
+            data = column.data();
+        } else if (newType.isSelect()) {
+            data = ColumnData.optionsFor(distinctTexts(table, column, newType), ids);
+        } else {
+            data = null;
+        }
+        Column retyped = column.retyped(newType, data);
+        ObjectNode json = OperationEngine.header("modify_column_type", table);
+        json.put("column_key", column.key());
+        json.put("new_column_type", newType.wireName());
+        json.set("new_column_data", dataJson(data));
+        return new PreparedChange(json, () -> {
+            int slot = column.slot();
+            for (int i = 0; i < table.rowCount(); i++) {
+                Row row = table.row(i);
+                row.set(slot, CellConversion.convert(row.cell(slot), column, retyped));
+            }
+            table.replaceColumn(retyped);
+        });
+    }
+
+    private static Set<String> distinctTexts(Table table, Column column, ColumnType newType) {
+        Set<String> texts = new LinkedHashSet<>();
+        for (int i = 0; i < table.rowCount() && texts.size() < MAX_CREATED_OPTIONS; i++) {
+            for (String text : CellConversion.optionCandidates(table.row(i).cell(column), column, newType)) {
+                if (texts.size() < MAX_CREATED_OPTIONS) {
+                    texts.add(text);
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static JsonNode dataJson(ObjectNode data) {
+        return data == null ? JsonNodeFactory.instance.nullNode() : data.deepCopy();
+    }
+
+    private static void requireFreeName(Table table, String name, Column except) {
+        Column holder = table.columnByName(name);
+        if (holder != null && holder != except) {
+            throw OperationException.badRequest("duplicate_name",
+                    "table \"" + table.name() + "\" already has a column named \"" + name + "\"");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dtable.model;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code insert_row}, {@code insert_rows} (alias {@code append_rows}), {@code modify_row},
+ * {@code modify_rows}, {@code delete_row}, {@code delete_rows}.
+ *
+ * <p>Cells are named by column key or, when no column has that key, by column name (see
+ * {@link Table#columnByKeyOrName}); the log always holds keys. Other fields starting with
+ * {@code _} ({@code _creator}, {@code _locked}…) are ignored; any other unknown field is 400
+ * {@code column_not_found}. {@code _ctime}/{@code _mtime} are always the server's.
+ * An unknown anchor or target row is 404 {@code row_not_found}; batches are all-or-nothing.
+ */
+final class RowOperations {
+
+    private RowOperations() {
+    }
+
+    /** Where new rows go: after the last row, or below / above an anchor row. */
+    private record Placement(Row anchor, boolean above) {
+        int index(Table table) {
+            if (anchor == null) {
+                return table.rowCount();
+            }
+            return table.indexOf(anchor) + (above ? 0 : 1);
+        }
+
+        void describe(ObjectNode json) {
+            if (anchor != null) {
+                json.put("row_id", anchor.id());
+                json.put("row_insert_position", above ? "insert_above" : "insert_below");
+            }
+        }
+    }
+
+    private static Placement placement(Table table, JsonNode op) {
+        String anchorId = OpFields.optionalString(op, "row_id");
+        if (anchorId == null) {
+            return new Placement(null, false);
+        }
+        Row anchor = OperationEngine.requireRow(table, anchorId);
+        String position = OpFields.optionalString(op, "row_insert_position");
+        if (position == null || position.equals("insert_below")) {
+            return new Placement(anchor, false);
+        }
+        if (position.equals("insert_above")) {
+            return new Placement(anchor, true);
+        }
+        throw OperationException.invalidOperation("row_insert_position must be insert_below or insert_above");
+    }
+
+    /**
+     * {@code {table, row_data, row_id? (anchor), row_insert_position?}}; appended without an anchor.
+     * Logged as {@code {op_type, table_id, [row_id, row_insert_position], row_data:{_id,_ctime,_mtime,key:value…}}}.
+     */
+    static PreparedChange insertRow(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        ObjectNode data = OpFields.requiredObject(op, "row_data");
+        Placement placement = placement(table, op);
+        NewRow row = newRow(table, data, ids, Set.of());
+        ObjectNode json = OperationEngine.header("insert_row", table);
+        placement.describe(json);
+        json.set("row_data", row.json());
+        return new PreparedChange(json, () -> table.insertRows(placement.index(table), List.of(row.row())));
+    }
+
+    /**
+     * {@code {table, row_datas:[…], row_id?, row_insert_position?}}: the rows, in order, appended or
+     * placed together at the anchor. Logged as {@code insert_rows} with complete {@code row_datas}.
+     */
+    static PreparedChange insertRows(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        ArrayNode datas = OpFields.requiredArray(op, "row_datas");
+        if (datas.isEmpty()) {
+            throw OperationException.invalidOperation("row_datas must not be empty");
+        }
+        Placement placement = placement(table, op);
+        ObjectNode json = OperationEngine.header("insert_rows", table);
+        placement.describe(json);
+        ArrayNode datasJson = json.putArray("row_datas");
+        List<Row> rows = new ArrayList<>(datas.size());
+        Set<String> batchIds = new HashSet<>();
+        for (JsonNode data : datas) {
+            if (!data.isObject()) {
+                throw OperationException.invalidOperation("each of row_datas must be a JSON object");
+            }
+            NewRow row = newRow(table, (ObjectNode) data, ids, batchIds);
+            batchIds.add(row.row().id());
+            rows.add(row.row());
+            datasJson.add(row.json());
+        }
+        return new PreparedChange(json, () -> table.insertRows(placement.index(table), rows));
+    }
+
+    /** {@code {table, row_id, updated:{key:value}}}; logged with {@code updated._mtime}. */
+    static PreparedChange modifyRow(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        Row row = OperationEngine.requireRow(table, OpFields.requiredString(op, "row_id"));
+        CellUpdate update = CellUpdate.of(table, OpFields.requiredObject(op, "updated"), ids);
+        ObjectNode json = OperationEngine.header("modify_row", table);
+        json.put("row_id", row.id());
+        json.set("updated", update.json());
+        return new PreparedChange(json, () -> update.applyTo(row));
+    }
+
+    /**
+     * {@code {table, row_ids?, updated:{row_id:{key:value}}}}; {@code row_ids}, when given, must list
+     * exactly the rows of {@code updated}. Logged with {@code row_ids} and each {@code updated[id]._mtime}.
+     */
+    static PreparedChange modifyRows(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        ObjectNode updated = OpFields.requiredObject(op, "updated");
+        List<String> rowIds = new ArrayList<>();
+        if (OpFields.present(op, "row_ids")) {
+            OpFields.stringArray(op, "row_ids").forEach(id -> rowIds.add(id.stringValue()));
+        } else {
+            rowIds.addAll(updated.propertyNames());
+        }
+        if (rowIds.isEmpty()) {
+            throw OperationException.invalidOperation("updated must not be empty");
+        }
+        if (new HashSet<>(rowIds).size() != rowIds.size() || rowIds.size() != updated.size()) {
+            throw OperationException.invalidOperation("row_ids must list each row of updated exactly once");
+        }
+        ObjectNode json = OperationEngine.header("modify_rows", table);
+        ArrayNode idsJson = json.putArray("row_ids");
+        ObjectNode updatedJson = json.putObject("updated");
+        Map<Row, CellUpdate> updates = new java.util.LinkedHashMap<>();
+        for (String rowId : rowIds) {
+            if (!updated.has(rowId)) {
+                throw OperationException.invalidOperation("updated has no entry for row \"" + rowId + "\"");
+            }
+            Row row = OperationEngine.requireRow(table, rowId);
+            CellUpdate update = CellUpdate.of(table, OpFields.requiredObject(updated, rowId), ids);
+            updates.put(row, update);
+            idsJson.add(rowId);
+            updatedJson.set(rowId, update.json());
+        }
+        return new PreparedChange(json, () -> updates.forEach((row, update) -> update.applyTo(row)));
+    }
+
+    /** {@code {table, row_id}}; logged as {@code {op_type, table_id, row_id}}. */
+    static PreparedChange deleteRow(Base base, JsonNode op) {
+        Table table = base.requireTable(op);
+        Row row = OperationEngine.requireRow(table, OpFields.requiredString(op, "row_id"));
+        ObjectNode json = OperationEngine.header("delete_row", table);
+        json.put("row_id", row.id());
+        return new PreparedChange(json, () -> table.removeRows(List.of(row)));
+    }
+
+    /** {@code {table, row_ids}}: every row must exist; repeated ids count once. */
+    static PreparedChange deleteRows(Base base, JsonNode op) {
+        Table table = base.requireTable(op);
+        Set<String> rowIds = new LinkedHashSet<>();
+        OpFields.stringArray(op, "row_ids").forEach(id -> rowIds.add(id.stringValue()));
+        List<Row> rows = new ArrayList<>(rowIds.size());
+        ObjectNode json = OperationEngine.header("delete_rows", table);
+        ArrayNode idsJson = json.putArray("row_ids");
+        for (String rowId : rowIds) {
+            rows.add(OperationEngine.requireRow(table, rowId));
+            idsJson.add(rowId);
+        }
+        return new PreparedChange(json, () -> table.removeRows(rows));
+    }
+
+    /** A validated new row and its normalised {@code row_data}. */
+    private record NewRow(Row row, ObjectNode json) {
+    }
+
+    private static NewRow newRow(Table table, ObjectNode data, IdSource ids, Set<String> batchIds) {
+        String id = ids.rowId(data.get("_id"), candidate -> table.rowById(candidate) != null
+                || batchIds.contains(candidate));
+        long ctime = ids.time(data.get("_ctime"), "_ctime");
+        long mtime = ids.mints() ? ctime : ids.time(data.get("_mtime"), "_mtime");
+        ObjectNode json = data.objectNode();
+        json.put("_id", id);
+        json.put("_ctime", Timestamps.format(ctime));
+        json.put("_mtime", Timestamps.format(mtime));
+        Row row = new Row(id, ctime, mtime, new Object[table.slotCount()]);
+        CellUpdate cells = CellUpdate.cellsOf(table, data);
+        cells.writeTo(row, json);
+        return new NewRow(row, json);
+    }
+}

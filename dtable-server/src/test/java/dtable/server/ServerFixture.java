@@ -1,0 +1,254 @@
+package dtable.server;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.bucket.Bucket;
+import dtable.core.cluster.EtcdKeys;
+import dtable.core.config.ServerConfig;
+import dtable.core.token.Permission;
+import dtable.core.token.TokenService;
+import dtable.testsupport.Ports;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Runs dtable-server nodes against a real etcd and MariaDB, in-process (Spring context) or as a
+ * child JVM (for kill -9), and plays the monitor by writing {@code assign/} keys itself.
+ */
+public final class ServerFixture implements AutoCloseable {
+
+    public static final String PRIVATE_KEY = "test-private-key-0123456789abcdef0123456789abcdef";
+
+    private final List<String> etcdEndpoints;
+    private final String jdbcHost;
+    private final int jdbcPort;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final Path dir;
+    private final Client etcd;
+    private final EtcdKeys keys = EtcdKeys.defaults();
+    private final TokenService tokens = new TokenService(PRIVATE_KEY, Clock.systemUTC());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    public ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
+            String password) {
+        this.etcdEndpoints = etcdEndpoints;
+        this.jdbcHost = jdbcHost;
+        this.jdbcPort = jdbcPort;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+        try {
+            this.dir = Files.createTempDirectory("dtable-server-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.etcd = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+    }
+
+    /** Writes a node's config file and returns its conf dir; {@code extra} is raw JSON members ("key": value, ...). */
+    public Path confDir(String nodeId, int port, String extra) {
+        Path conf = dir.resolve(nodeId + "-" + port);
+        String url = "http://127.0.0.1:" + port + "/";
+        String hosts = String.join("\", \"", etcdEndpoints);
+        String json = """
+                {
+                  // test node
+                  "host": "%s", "port": %d, "database": "%s", "user": "%s", "password": "%s",
+                  "private_key": "%s",
+                  "listen_host": "127.0.0.1", "listen_port": %d,
+                  %s
+                  "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 3}
+                }
+                """.formatted(jdbcHost, jdbcPort, database, user, password, PRIVATE_KEY, port,
+                extra == null || extra.isBlank() ? "" : extra + ",", hosts, nodeId, url);
+        try {
+            Files.createDirectories(conf);
+            Files.writeString(conf.resolve(ServerConfig.FILE_NAME), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return conf;
+    }
+
+    /** A node running in this JVM. */
+    public record InProcessNode(String nodeId, int port, ConfigurableApplicationContext context) implements AutoCloseable {
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    public InProcessNode startInProcess(String nodeId, String extra) {
+        int port = Ports.free();
+        ServerConfig config = ServerConfig.load(confDir(nodeId, port, extra), Map.of());
+        InProcessNode node = new InProcessNode(nodeId, port, DtableServerApplication.start(config));
+        started.add(node);
+        return node;
+    }
+
+    /** A node in a child JVM, so it can be killed with SIGKILL. */
+    public final class ProcessNode implements AutoCloseable {
+        public final String nodeId;
+        public final int port;
+        private final Path conf;
+        private Process process;
+
+        ProcessNode(String nodeId, int port, String extra) {
+            this.nodeId = nodeId;
+            this.port = port;
+            this.conf = confDir(nodeId, port, extra);
+        }
+
+        public ProcessNode start() {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    DtableServerApplication.class.getName());
+            builder.environment().put("DTABLE_CONF_DIR", conf.toString());
+            builder.redirectErrorStream(true).redirectOutput(conf.resolve("node.log").toFile());
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        public void kill9() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        public boolean alive() {
+            return process != null && process.isAlive();
+        }
+
+        public String log() throws IOException {
+            return Files.readString(conf.resolve("node.log"));
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    public ProcessNode process(String nodeId, String extra) {
+        ProcessNode node = new ProcessNode(nodeId, Ports.free(), extra);
+        started.add(node);
+        return node;
+    }
+
+    /** Plays the monitor: points the given buckets at {@code nodeId}. */
+    public void assign(Collection<Bucket> buckets, String nodeId) {
+        try {
+            for (Bucket bucket : buckets) {
+                etcd.getKVClient().put(bs(keys.assign(bucket)), bs(nodeId)).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("etcd put failed", e);
+        }
+    }
+
+    public void assignAll(String nodeId) {
+        assign(Bucket.all(), nodeId);
+    }
+
+    /** Waits until {@code node}'s admin endpoint reports it serves {@code bucket}. */
+    public boolean serves(String nodeUrl, Bucket bucket) {
+        try {
+            HttpResponse<String> r = send("GET", nodeUrl + "/api/v1/admin/node/", internalToken(), null);
+            return r.statusCode() == 200 && r.body().contains("\"bucket\":\"" + bucket.hex() + "\"");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public String internalToken() {
+        return tokens.mintInternal(Duration.ofHours(1));
+    }
+
+    public String baseToken(BaseUuid uuid, Permission permission) {
+        return tokens.mintBase(uuid, "alice@example.com", permission, Duration.ofHours(1));
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public HttpResponse<String> send(String method, String url, String token, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            builder.header("Authorization", "Token " + token);
+        }
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Client etcd() {
+        return etcd;
+    }
+
+    public EtcdKeys keys() {
+        return keys;
+    }
+
+    static ByteSequence bs(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: keep closing the rest
+            }
+        }
+        etcd.close();
+    }
+}

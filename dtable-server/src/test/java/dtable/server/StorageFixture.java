@@ -1,0 +1,95 @@
+package dtable.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dtable.core.bucket.BaseUuid;
+import dtable.core.bucket.Bucket;
+import dtable.core.cluster.BucketMap;
+import dtable.core.cluster.NodeInfo;
+import dtable.server.base.BaseRegistry;
+import dtable.server.cluster.Ownership;
+import dtable.server.storage.BaseStore;
+import dtable.server.storage.OperationLog;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A node's storage and ownership objects against a real MariaDB, without Spring or etcd: the map is
+ * fed by hand, so tests can make two nodes both believe they own a bucket (a stale map).
+ */
+public final class StorageFixture implements AutoCloseable {
+
+    public final HikariDataSource dataSource;
+    public final BaseStore store;
+
+    public StorageFixture(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        this.dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        this.store = new BaseStore(dataSource);
+    }
+
+    /** One simulated node: its own operation log writer, ownership and registry on the shared database. */
+    public final class Node implements AutoCloseable {
+        public final String nodeId;
+        public final OperationLog log;
+        public final Ownership ownership;
+        public final BaseRegistry registry;
+
+        Node(String nodeId) {
+            this.nodeId = nodeId;
+            this.log = new OperationLog(dataSource, 256, 1, size -> { });
+            this.ownership = new Ownership(nodeId, (buckets, reason) -> { });
+            this.registry = new BaseRegistry(nodeId, store, log, ownership, Clock.systemUTC(),
+                    new BaseRegistry.Limits(10_000_000));
+            ownership.onRegistered();
+        }
+
+        /** Makes this node believe it owns {@code bucket} under {@code token}. */
+        public void believeOwner(Bucket bucket, long token) {
+            BucketMap map = ownership.map().toBuilder()
+                    .node(new NodeInfo(nodeId, "http://" + nodeId + "/", "http://" + nodeId + "/", "now"))
+                    .owner(bucket, nodeId, token).revision(token).build();
+            ownership.onMap(map);
+        }
+
+        @Override
+        public void close() {
+            log.close();
+        }
+    }
+
+    public Node node(String nodeId) {
+        return new Node(nodeId);
+    }
+
+    /** A logged row: version, epoch, node and operation JSON. */
+    public record LogRow(long version, long epoch, String node, String operation) {
+    }
+
+    public List<LogRow> log(BaseUuid uuid) throws Exception {
+        List<LogRow> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT op_version, owner_epoch, node_id, operation FROM operation_log"
+                        + " WHERE dtable_uuid = '" + uuid.value() + "' ORDER BY op_version")) {
+            while (rs.next()) {
+                rows.add(new LogRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,108 @@
+package dtable.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.bucket.Bucket;
+import dtable.core.token.Permission;
+import dtable.server.ServerFixture;
+import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.MariaDbExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A node serves only its buckets: 307 to the owner elsewhere; losing a bucket unloads its bases and tells sockets. */
+@Tag("integration")
+class RoutingIT {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.members(1);
+    @RegisterExtension
+    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+
+    private static ServerFixture fixture;
+    private static ServerFixture.InProcessNode nodeA;
+    private static ServerFixture.InProcessNode nodeB;
+
+    @BeforeAll
+    static void setUp() {
+        fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
+                MARIADB.user(), MARIADB.password());
+        nodeA = fixture.startInProcess("route-a", "");
+        nodeB = fixture.startInProcess("route-b", "");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void nonOwnerRedirectsAndBucketLossUnloadsAndTellsSockets() throws Exception {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        Bucket bucket = uuid.bucket();
+        fixture.assign(List.of(bucket), "route-b");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.serves(nodeB.url(), bucket));
+        String token = fixture.baseToken(uuid, Permission.READ_WRITE);
+        assertThat(fixture.send("PUT", nodeB.url() + "/api/v1/dtables/" + uuid + "/", token, null).statusCode())
+                .isEqualTo(201);
+
+        HttpResponse<String> redirected = fixture.send("GET", nodeA.url() + "/api/v1/dtables/" + uuid
+                + "/rows/?table_name=Table1", token, null);
+        assertThat(redirected.statusCode()).isEqualTo(307);
+        assertThat(redirected.headers().firstValue("Location")).hasValue(nodeB.url() + "/api/v1/dtables/" + uuid
+                + "/rows/?table_name=Table1");
+        assertThat(redirected.body()).contains("\"error_type\":\"base_moved\"").contains("\"node_id\":\"route-b\"");
+        assertThat(redirected.headers().firstValue("X-Dtable-Node")).hasValue("route-a");
+
+        // a socket on B, then the bucket moves to A
+        List<String> frames = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + nodeB.port() + "/socket/dtables/" + uuid + "?token=" + token),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                frames.add(data.toString());
+                                ws.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                                closed.complete(code);
+                                return null;
+                            }
+                        }).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.stream().anyMatch(f -> f.contains("\"joined\"")));
+
+        fixture.assign(List.of(bucket), "route-a");
+        assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4307);
+        assertThat(frames).anyMatch(f -> f.contains("\"base-moved\""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.send("GET", nodeB.url() + "/api/v1/admin/node/",
+                fixture.internalToken(), null).body().contains(uuid.value()));
+
+        // A now serves it, with every write B acknowledged
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.serves(nodeA.url(), bucket));
+        HttpResponse<String> rows = fixture.send("GET", nodeA.url() + "/api/v1/dtables/" + uuid
+                + "/rows/?table_name=Table1", token, null);
+        assertThat(rows.statusCode()).isEqualTo(200);
+        HttpResponse<String> fromB = fixture.send("GET", nodeB.url() + "/api/v1/dtables/" + uuid + "/", token, null);
+        assertThat(fromB.statusCode()).isEqualTo(307);
+        socket.abort();
+    }
+}
