@@ -42,7 +42,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
         this.settings = settings;
         this.watcher = ClusterWatcher.start(client, keys);
-        this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.electionName());
+        this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.namespace());
         this.history = new MoveHistory(100);
         this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
         AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, new WatcherSnapshots(watcher, store),
@@ -54,6 +54,15 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Starts watching, deciding and campaigning. The client stays the caller's to close. */
     public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
         ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, clock);
+        try {
+            // campaign only with a populated snapshot (a new term still catches up, this just saves the wait)
+            if (!monitor.watcher.awaitReady(Duration.ofSeconds(10))) {
+                org.slf4j.LoggerFactory.getLogger(ClusterMonitor.class)
+                        .warn("cluster watcher not ready after 10 s (etcd unreachable?); campaigning anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         monitor.watcher.addListener(monitor.loop::onClusterChange);
         monitor.loop.start();
         monitor.election.start();

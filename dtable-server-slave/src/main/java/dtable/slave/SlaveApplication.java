@@ -1,12 +1,48 @@
 package dtable.slave;
 
+import dtable.core.config.ConfigException;
+import dtable.core.config.SlaveConfig;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
+/**
+ * The dtable-server-slave (SPEC §11): read-only copies of large bases, built from MySQL (snapshot +
+ * {@code operation_log}) and kept fresh from the log, serving the dtable-server's read endpoints.
+ * Reads {@code $DTABLE_CONF_DIR/dtable_server_slave_config.json}; a bad setting prints one line naming
+ * the key and exits with status 2.
+ */
 @SpringBootApplication
 public class SlaveApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(SlaveApplication.class, args);
+        SlaveConfig config;
+        try {
+            config = SlaveConfig.load();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        start(config, args);
+    }
+
+    /**
+     * Starts a slave with the given settings (tests run slaves in-process with it). {@code listen_port}
+     * and the MySQL keys are defaults: command-line {@code --server.port} / {@code --spring.datasource.*} win.
+     */
+    public static ConfigurableApplicationContext start(SlaveConfig config, String... args) {
+        SpringApplication app = new SpringApplication(SlaveApplication.class);
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("server.port", config.listenPort());
+        defaults.put("spring.datasource.url", config.mysql().jdbcUrl());
+        defaults.put("spring.datasource.username", config.mysql().user());
+        defaults.put("spring.datasource.password", config.mysql().password());
+        defaults.put("spring.application.name", "dtable-server-slave-" + config.cluster().nodeId());
+        app.setDefaultProperties(defaults);
+        app.addInitializers(context -> context.getBeanFactory().registerSingleton("slaveConfig", config));
+        return app.run(args);
     }
 }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one thread ({@code cluster-watcher}) reads, watches and applies; every field marked
  * "watcher thread" is touched only there, and jetcd's callbacks are handed to it in arrival order.
  * Listeners run on a second thread ({@code cluster-watcher-listeners}), one snapshot at a time in
- * revision order, so a slow listener delays only other listeners; they are called only when the
- * content changed (a change of election keys moves the revision but calls nobody).
+ * revision order, so a slow listener delays only other listeners; they are called after every full
+ * read and every change of content (a change of election keys moves the revision but calls nobody).
  */
 public final class ClusterWatcher implements AutoCloseable {
 
@@ -88,7 +88,7 @@ public final class ClusterWatcher implements AutoCloseable {
     /** Starts reading and watching {@code keys.namespace()}; returns at once (see {@link #awaitReady}). */
     public static ClusterWatcher start(Client client, EtcdKeys keys) {
         ClusterWatcher watcher = new ClusterWatcher(client, keys);
-        watcher.watcherThread.execute(watcher::relist);
+        watcher.onWatcherThread(watcher::relist);
         return watcher;
     }
 
@@ -291,7 +291,7 @@ public final class ClusterWatcher implements AutoCloseable {
         Duration delay = nextRetry;
         nextRetry = nextRetry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextRetry.multipliedBy(2);
         try {
-            watcherThread.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            watcherThread.schedule(safely(task), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing
         }
@@ -319,10 +319,24 @@ public final class ClusterWatcher implements AutoCloseable {
 
     private void onWatcherThread(Runnable task) {
         try {
-            watcherThread.execute(task);
+            watcherThread.execute(safely(task));
         } catch (RejectedExecutionException e) {
             // closed
         }
+    }
+
+    /** Watcher-thread tasks: a bug while applying must not leave a silently stale snapshot. */
+    private Runnable safely(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // the snapshot may now miss a change: start over from a full read
+                log.error("cluster watcher failed; reading the namespace again", e);
+                fresh = false;
+                retryLater(this::relist);
+            }
+        };
     }
 
     private void onListenerThread(Runnable task) {

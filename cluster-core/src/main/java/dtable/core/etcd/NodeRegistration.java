@@ -147,7 +147,7 @@ public final class NodeRegistration implements AutoCloseable {
             leaseId = lease;
             nextRetry = FIRST_RETRY;
             log.info("registered {} under lease {} (ttl {}, fence after {})", key, Long.toHexString(lease), ttl, fenceAfter);
-            listener.onRegistered(lease);
+            notifyListener(() -> listener.onRegistered(lease));
             firstRegistration.countDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,9 +167,14 @@ public final class NodeRegistration implements AutoCloseable {
 
     /** Registration thread: the self-fencing check, run periodically. */
     private void checkDeadline() {
-        if (leaseId != 0 && deadline.expired(clock.instant())) {
-            leaseLost(leaseId, "no keep-alive answer for " + deadline.silence(clock.instant()).toMillis()
-                    + " ms (fence after " + fenceAfter.toMillis() + " ms)");
+        try {
+            if (leaseId != 0 && deadline.expired(clock.instant())) {
+                leaseLost(leaseId, "no keep-alive answer for " + deadline.silence(clock.instant()).toMillis()
+                        + " ms (fence after " + fenceAfter.toMillis() + " ms)");
+            }
+        } catch (RuntimeException e) {
+            // an exception would cancel the periodic check, and with it self-fencing
+            log.error("fencing check of {} failed", key, e);
         }
     }
 
@@ -181,12 +186,18 @@ public final class NodeRegistration implements AutoCloseable {
         leaseId = 0;
         stopKeepAlive();
         log.warn("lease {} of {} lost: {}", Long.toHexString(lease), key, reason);
+        notifyListener(() -> listener.onLeaseLost(reason));
+        if (!clientClosed) {
+            scheduleRetry();
+        }
+    }
+
+    /** A throwing listener must not kill the registration thread's periodic fencing check. */
+    private void notifyListener(Runnable call) {
         try {
-            listener.onLeaseLost(reason);
-        } finally {
-            if (!clientClosed) {
-                scheduleRetry();
-            }
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("registration listener of {} failed", key, e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dtable.monitor.api;
 
+import dtable.core.etcd.EtcdUnavailableException;
 import dtable.core.token.TokenException;
+import dtable.monitor.assignment.DecisionTimeoutException;
 import dtable.monitor.assignment.NotLeaderException;
 import dtable.monitor.assignment.UnknownNodeException;
 import java.util.LinkedHashMap;
@@ -37,6 +39,12 @@ class ApiExceptionHandler {
     @ExceptionHandler(NotLeaderException.class)
     ResponseEntity<Map<String, Object>> notLeader(NotLeaderException e) {
         return api(new ApiException(503, "no_leader", e.getMessage() + "; retry shortly"));
+    }
+
+    /** etcd unreachable or a decision that did not finish: the caller may retry. */
+    @ExceptionHandler({EtcdUnavailableException.class, DecisionTimeoutException.class})
+    ResponseEntity<Map<String, Object>> unavailable(RuntimeException e) {
+        return api(new ApiException(503, "unavailable", e.getMessage()));
     }
 
     static Map<String, Object> body(String type, String message) {

@@ -87,7 +87,7 @@ public final class AssignmentLoop implements AutoCloseable {
      * Runs {@code action} on the decider thread and waits for it.
      *
      * @throws NotLeaderException, UnknownNodeException or any other runtime exception the action threw
-     * @throws IllegalStateException when the decision did not finish within {@code timeout}
+     * @throws DecisionTimeoutException when the decision did not finish within {@code timeout}
      */
     public <T> T call(Function<AssignmentCoordinator, T> action, Duration timeout) {
         Future<T> future = decider.submit(() -> action.apply(coordinator));
@@ -100,10 +100,10 @@ public final class AssignmentLoop implements AutoCloseable {
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new IllegalStateException("decision did not finish within " + timeout);
+            throw new DecisionTimeoutException("decision did not finish within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
+            throw new DecisionTimeoutException("interrupted while waiting for the decision");
         }
     }
 

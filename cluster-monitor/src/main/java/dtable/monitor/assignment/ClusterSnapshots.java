@@ -16,6 +16,9 @@ public interface ClusterSnapshots {
     /** Waits until {@link #current()} reflects {@code revision}; false on timeout. */
     boolean awaitRevision(long revision, Duration timeout);
 
-    /** The store's current head revision (one read); used to catch up when a leadership term starts. */
+    /**
+     * The newest revision the snapshot must reach to include every write made so far in the cluster
+     * namespace (one read); a new leadership term waits for it before its first decision.
+     */
     long headRevision();
 }

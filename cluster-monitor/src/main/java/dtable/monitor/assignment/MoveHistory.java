@@ -24,26 +24,43 @@ public final class MoveHistory {
 
     private final int capacity;
     private final Deque<MoveRecord> moves = new ArrayDeque<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MoveHistory(int capacity) {
         this.capacity = capacity;
     }
 
-    public synchronized void recordDecision(Collection<Move> decided, Instant at, String trigger, long revision) {
-        for (Move move : decided) {
-            add(new MoveRecord(move.bucket().hex(), move.from(), move.to(), json(move.reason()), at.toString(), trigger, revision));
+    /** Called (on the recording thread, outside the lock) after moves were recorded. */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public void recordDecision(Collection<Move> decided, Instant at, String trigger, long revision) {
+        synchronized (this) {
+            for (Move move : decided) {
+                add(new MoveRecord(move.bucket().hex(), move.from(), move.to(), json(move.reason()), at.toString(),
+                        trigger, revision));
+            }
         }
+        listeners.forEach(Runnable::run);
     }
 
     /** Records the owner changes between two consecutive watch snapshots. */
-    public synchronized void recordObserved(BucketMap before, BucketMap after, Instant at) {
-        for (Bucket bucket : Bucket.all()) {
-            String from = before.owner(bucket);
-            String to = after.owner(bucket);
-            if (to != null && !Objects.equals(from, to)) {
-                add(new MoveRecord(bucket.hex(), from, to, json(inferReason(before, from)), at.toString(), "observed",
-                        after.revision()));
+    public void recordObserved(BucketMap before, BucketMap after, Instant at) {
+        boolean any = false;
+        synchronized (this) {
+            for (Bucket bucket : Bucket.all()) {
+                String from = before.owner(bucket);
+                String to = after.owner(bucket);
+                if (to != null && !Objects.equals(from, to)) {
+                    add(new MoveRecord(bucket.hex(), from, to, json(inferReason(before, from)), at.toString(),
+                            "observed", after.revision()));
+                    any = true;
+                }
             }
+        }
+        if (any) {
+            listeners.forEach(Runnable::run);
         }
     }
 

@@ -3,8 +3,9 @@ package dtable.monitor.assignment;
 import dtable.core.cluster.BucketMap;
 import dtable.core.etcd.ClusterWatcher;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
-/** {@link ClusterSnapshots} over cluster-core's {@link ClusterWatcher} plus a head-revision read. */
+/** {@link ClusterSnapshots} over cluster-core's {@link ClusterWatcher} plus the namespace revision read. */
 public final class WatcherSnapshots implements ClusterSnapshots {
 
     private final ClusterWatcher watcher;
@@ -22,11 +23,19 @@ public final class WatcherSnapshots implements ClusterSnapshots {
 
     @Override
     public boolean awaitRevision(long revision, Duration timeout) {
-        return watcher.awaitRevision(revision, timeout);
+        try {
+            watcher.awaitRevision(revision, timeout);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
     public long headRevision() {
-        return store.headRevision();
+        return store.namespaceRevision();
     }
 }

@@ -47,6 +47,8 @@ public class ClusterEventStream implements SmartLifecycle {
         this.assembler = assembler;
         monitor.addSnapshotListener(snapshot -> requestBroadcast());
         monitor.leadership().addListener(change -> requestBroadcast());
+        // the leader records its moves just after the write, possibly after the watch showed it
+        monitor.history().addListener(this::requestBroadcast);
         sender.scheduleWithFixedDelay(this::heartbeat, 15, 15, TimeUnit.SECONDS);
     }
 

@@ -117,6 +117,9 @@ public final class MonitorElection implements AutoCloseable {
     /** Graceful shutdown: resign (the next candidate leads at once), revoke the lease, close the state. */
     @Override
     public void close() {
+        if (thread.isShutdown()) {
+            return; // abandoned already
+        }
         submitAndWait(() -> {
             state.close("shutdown");
             if (leaderKey != null) {

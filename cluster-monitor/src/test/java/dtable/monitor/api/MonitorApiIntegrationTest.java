@@ -241,6 +241,8 @@ class MonitorApiIntegrationTest {
     void healthAndPing() throws Exception {
         assertThat(get(first, "/actuator/health", null).body()).contains("UP");
         assertThat(get(second, "/ping/", null).body()).isEqualTo("pong");
+        String metrics = get(leader(), "/actuator/prometheus", null).body();
+        assertThat(metrics).contains("dtable_monitor_leader 1.0").contains("dtable_monitor_nodes_live 3.0");
     }
 
     private static List<Integer> counts(ClusterMonitor monitor) {

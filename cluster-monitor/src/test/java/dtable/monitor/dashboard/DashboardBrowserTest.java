@@ -95,6 +95,9 @@ class DashboardBrowserTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> !"node-a".equals(cell.getAttribute("data-owner")));
                 await().atMost(Duration.ofSeconds(5)).until(() -> !cell.getCssValue("background-color").equals(colourBefore));
                 assertThat(browser.findElement(By.cssSelector("#node-node-a td:nth-child(3)")).getText()).isEqualTo("0");
+                await().atMost(Duration.ofSeconds(5)).until(() -> browser
+                        .findElement(By.cssSelector("#moves tbody tr:first-child td:nth-child(4)")).getText()
+                        .equals("owner_draining"));
                 assertThat(browser.findElement(By.id("leader")).getText()).isEqualTo("mon-dash");
 
                 Path screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,21 +16,33 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One connected client of one base, independent of framing: a bounded outbound queue drained by the
- * client's own sender thread, so a slow client never delays the others or the writer.
+ * client's own sender (virtual) thread, so a slow client never delays the others or the log writer.
  *
- * <p>Ordering: operations reach the client in version order with no gaps. The sender remembers the
- * last version it delivered; an operation further ahead (the client joined mid-stream, or asked to
- * {@code sync}) is preceded by the missing ones read from {@code operation_log}. The author's own
- * operation is delivered as its {@code ack}, in the same order.
+ * <p>Lifecycle: construct, join the base's room, read the base's durable version, then
+ * {@link #start(long)} with it. The sender sends {@code joined} first and then every queued event;
+ * operations at or below the joined version (durable before the client joined) are skipped. Joining
+ * before reading the version is what guarantees that no operation falls between the two.
+ *
+ * <p>Ordering: operations reach the client in strictly increasing version order with no gaps. The
+ * sender remembers the last version it delivered; an operation further ahead (after a {@code sync})
+ * is preceded by the missing ones read from {@code operation_log}. The author's own operation is
+ * answered with an {@code ack} in that same position. {@code sync(n)} rewinds the stream: everything
+ * after {@code n} is sent again, in order, and the live stream continues after it without duplicates.
+ *
+ * <p>Back-pressure: when the queue is full the client is closed with {@link CloseCodes#TOO_SLOW}
+ * (it reconnects and {@code sync}s). Once closing, nothing more is queued.
  *
  * <p>Thread rules: {@link #onOperation}/{@link #onBaseMoved} are called by the log writer and only
- * enqueue; {@code lastSent} is touched by the sender thread only.
+ * enqueue; {@link #send}/{@link #sync}/{@link #closeWith} may be called from any thread;
+ * {@code lastSent} and the transport are used by the sender thread only (after {@link #start}).
  */
 public final class SocketClient implements RoomListener {
 
     private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CATCH_UP_PAGE = 1000;
+    /** Close code for a send that failed (the connection broke or the container gave up writing). */
+    private static final int SEND_FAILED = 1011;
 
     private sealed interface Outbound {
     }
@@ -43,24 +56,38 @@ public final class SocketClient implements RoomListener {
     private record Direct(String event, Long seq, Object data) implements Outbound {
     }
 
-    private record Close(int code, String reason, String movedTo) implements Outbound {
+    /** Wakes the sender so it sees {@link #pendingClose}. */
+    private record Wake() implements Outbound {
+    }
+
+    private record Close(int code, String reason, String movedTo) {
     }
 
     private final String dtableUuid;
     private final Transport transport;
     private final BaseStore store;
     private final BlockingQueue<Outbound> queue;
-    private final Thread sender;
+    /** The close to deliver; set once, by whoever closes first. */
+    private final AtomicReference<Close> pendingClose = new AtomicReference<>();
+    /** The sender has stopped; nothing more is delivered. */
     private volatile boolean closed;
+    /** Sender thread only. */
     private long lastSent;
 
-    public SocketClient(String dtableUuid, long joinedVersion, Transport transport, BaseStore store, int queueCapacity) {
+    public SocketClient(String dtableUuid, Transport transport, BaseStore store, int queueCapacity) {
         this.dtableUuid = dtableUuid;
         this.transport = transport;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.lastSent = joinedVersion;
-        this.sender = Thread.ofVirtual().name("socket-" + dtableUuid.substring(0, 8)).start(this::run);
+    }
+
+    /**
+     * Starts delivery: {@code joined} with {@code joinedVersion} first, then the queued events. Call
+     * once, after the client joined the room and {@code joinedVersion} was read.
+     */
+    public void start(long joinedVersion) {
+        lastSent = joinedVersion; // written before Thread.start, so the sender sees it
+        Thread.ofVirtual().name("socket-" + dtableUuid.substring(0, 8)).start(() -> run(joinedVersion));
     }
 
     @Override
@@ -73,25 +100,42 @@ public final class SocketClient implements RoomListener {
         closeWith(CloseCodes.MOVED, "base moved", ownerUrl);
     }
 
-    /** Replays everything after {@code fromVersion} up to {@code toVersion}, then continues live. */
+    /** Sends everything after {@code fromVersion} up to at least {@code toVersion}, then continues live. */
     public void sync(long fromVersion, long toVersion) {
         enqueue(new CatchUp(fromVersion, toVersion));
     }
 
-    /** Sends an event outside the version stream (joined, error, pong). */
+    /** Sends an event outside the version stream (error, pong). */
     public void send(String event, Long seq, Object data) {
         enqueue(new Direct(event, seq, data));
     }
 
+    /**
+     * Closes the connection with {@code code} after what the sender is writing now; queued events are
+     * dropped. With {@link CloseCodes#MOVED} a {@code base-moved} frame naming {@code movedTo} goes first.
+     */
     public void closeWith(int code, String reason, String movedTo) {
-        if (!closed) {
+        if (pendingClose.compareAndSet(null, new Close(code, reason, movedTo))) {
             queue.clear();
-            queue.offer(new Close(code, reason, movedTo));
+            queue.offer(new Wake());
         }
     }
 
+    /** Whether the client is closing or closed (too slow, moved, or disconnected): it takes no more events. */
+    public boolean isClosing() {
+        return pendingClose.get() != null || closed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public String dtableUuid() {
+        return dtableUuid;
+    }
+
     private void enqueue(Outbound item) {
-        if (closed) {
+        if (isClosing()) {
             return;
         }
         if (!queue.offer(item)) {
@@ -101,80 +145,125 @@ public final class SocketClient implements RoomListener {
         }
     }
 
-    private void run() {
+    private void run(long joinedVersion) {
+        boolean failed = false;
         try {
+            transport.send("joined", null, Map.of("dtable_uuid", dtableUuid, "version", joinedVersion));
             while (!closed) {
+                Close close = pendingClose.get();
+                if (close != null) {
+                    deliverClose(close);
+                    return;
+                }
                 Outbound item = queue.poll(30, TimeUnit.SECONDS);
                 if (item == null) {
                     if (!transport.isOpen()) {
-                        break;
+                        return;
                     }
                     continue;
                 }
-                deliver(item);
+                if (pendingClose.get() == null) {
+                    deliver(item);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            // the connection broke, or the container gave up writing to a client that stopped reading
             log.debug("socket client of {} stopped: {}", dtableUuid, e.toString());
+            failed = true;
         } finally {
             closed = true;
+            queue.clear();
+            if (failed && transport.isOpen()) {
+                transport.close(SEND_FAILED, "send failed");
+            }
         }
     }
 
     private void deliver(Outbound item) throws Exception {
         switch (item) {
-            case Op op -> {
-                if (op.version() <= lastSent) {
-                    return;
-                }
-                fill(lastSent, op.version() - 1);
-                if (op.origin() == this) {
-                    transport.send("ack", op.seq(), Map.of("version", op.version()));
-                } else {
-                    transport.send("update-dtable", null, updateData(op.version(), op.operation(), op.author()));
-                }
-                lastSent = op.version();
-            }
+            case Op op -> deliverOp(op);
             case CatchUp c -> {
+                // a rewind: never end below what was already sent, so the live stream goes on without duplicates
+                long upTo = Math.max(c.toVersion(), lastSent);
                 lastSent = c.fromVersion();
-                fill(c.fromVersion(), c.toVersion());
+                fill(upTo);
             }
             case Direct d -> transport.send(d.event(), d.seq(), d.data());
-            case Close c -> {
-                closed = true;
-                if (c.code() == CloseCodes.MOVED) {
-                    ObjectNode data = JSON.createObjectNode();
-                    data.put("node_url", c.movedTo());
-                    try {
-                        transport.send("base-moved", null, data);
-                    } catch (Exception ignored) {
-                        // closing anyway
-                    }
-                }
-                transport.close(c.code(), c.reason());
+            case Wake w -> {
+                // only wakes the loop
             }
         }
     }
 
-    /** Sends the logged operations in (after, upTo] that the client has not seen. */
-    private void fill(long after, long upTo) throws Exception {
-        long from = after;
-        while (from < upTo) {
-            List<LoggedOperation> page = store.readLog(dtableUuid, from, (int) Math.min(CATCH_UP_PAGE, upTo - from));
-            if (page.isEmpty()) {
-                return;
+    private void deliverOp(Op op) throws Exception {
+        boolean own = op.origin() == this;
+        if (op.version() <= lastSent) {
+            if (own) {
+                // already replayed by a sync; the author still gets its answer
+                transport.send("ack", op.seq(), Map.of("version", op.version()));
+            }
+            return;
+        }
+        if (!fill(op.version() - 1)) {
+            return;
+        }
+        if (own) {
+            transport.send("ack", op.seq(), Map.of("version", op.version()));
+        } else {
+            transport.send("update-dtable", null, updateData(op.version(), op.operation(), op.author()));
+        }
+        lastSent = op.version();
+    }
+
+    /**
+     * Sends the logged operations in ({@code lastSent}, {@code upTo}]. Returns false (and closes the
+     * client) when the log no longer holds them: retention deleted them, so the client must reload the base.
+     */
+    private boolean fill(long upTo) throws Exception {
+        while (lastSent < upTo) {
+            List<LoggedOperation> page = store.readLog(dtableUuid, lastSent, (int) Math.min(CATCH_UP_PAGE, upTo - lastSent));
+            if (page.isEmpty() || page.getFirst().version() != lastSent + 1) {
+                logTruncated();
+                return false;
             }
             for (LoggedOperation op : page) {
                 if (op.version() > upTo) {
-                    return;
+                    break;
+                }
+                if (op.version() != lastSent + 1) {
+                    logTruncated();
+                    return false;
                 }
                 transport.send("update-dtable", null,
                         updateData(op.version(), (ObjectNode) JSON.readTree(op.operation()), op.author()));
                 lastSent = op.version();
-                from = op.version();
             }
         }
+        return true;
+    }
+
+    private void logTruncated() throws Exception {
+        ObjectNode error = JSON.createObjectNode().put("error_type", "sync_unavailable")
+                .put("error_msg", "operations after version " + lastSent + " are no longer in the log: reload the base"
+                        + " and reconnect");
+        transport.send("error", null, error);
+        closeWith(CloseCodes.RELOAD, "reload the base", null);
+    }
+
+    private void deliverClose(Close close) {
+        closed = true;
+        if (close.code() == CloseCodes.MOVED) {
+            ObjectNode data = JSON.createObjectNode();
+            data.put("node_url", close.movedTo());
+            try {
+                transport.send("base-moved", null, data);
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        transport.close(close.code(), close.reason());
     }
 
     private static ObjectNode updateData(long version, ObjectNode operation, String author) {
@@ -183,13 +272,5 @@ public final class SocketClient implements RoomListener {
         data.set("operation", operation);
         data.put("author", author);
         return data;
-    }
-
-    public boolean isClosed() {
-        return closed;
-    }
-
-    public String dtableUuid() {
-        return dtableUuid;
     }
 }

@@ -1,0 +1,83 @@
+package dtable.slave;
+
+import dtable.core.config.SlaveConfig;
+import dtable.core.token.TokenService;
+import dtable.slave.api.CacheController;
+import dtable.slave.api.NodeHeaderFilter;
+import dtable.slave.api.ReadAuthorizer;
+import dtable.slave.api.ReadOnlyFilter;
+import dtable.slave.cache.BaseCache;
+import dtable.slave.cache.BaseLoader;
+import dtable.slave.cluster.SlaveRegistration;
+import dtable.slave.storage.ReadOnlyStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** Builds the slave's objects from {@link SlaveConfig}; the classes themselves know nothing of Spring. */
+@Configuration(proxyBeanMethods = false)
+public class SlaveWiring {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    CacheController.SlaveIdentity slaveIdentity(SlaveConfig config) {
+        return new CacheController.SlaveIdentity(config.cluster().nodeId());
+    }
+
+    @Bean
+    ReadAuthorizer readAuthorizer(SlaveConfig config, Clock clock) {
+        return new ReadAuthorizer(new TokenService(config.privateKey(), clock));
+    }
+
+    @Bean
+    ReadOnlyStore readOnlyStore(DataSource dataSource) {
+        return new ReadOnlyStore(dataSource);
+    }
+
+    /**
+     * @param maxDocumentBytes budget of kept whole-base renderings ({@code dtable.slave.max-document-bytes},
+     *                         64 MiB); not a SeaTable key, so a Spring property
+     */
+    @Bean
+    BaseCache baseCache(ReadOnlyStore store, SlaveConfig config,
+            @Value("${dtable.slave.max-document-bytes:67108864}") long maxDocumentBytes, MeterRegistry meters) {
+        BaseCache cache = new BaseCache(new BaseLoader(store), config.maxCachedRows(), maxDocumentBytes);
+        Gauge.builder("dtable.slave.cached.rows", cache, BaseCache::cachedRows)
+                .description("rows of the bases held in memory").register(meters);
+        Gauge.builder("dtable.slave.cached.bases", cache, c -> c.entries().size()).register(meters);
+        FunctionCounter.builder("dtable.slave.loads", cache, BaseCache::loads)
+                .description("bases built from their snapshot (first loads and reloads after a log gap)").register(meters);
+        FunctionCounter.builder("dtable.slave.evictions", cache, BaseCache::evictions).register(meters);
+        return cache;
+    }
+
+    @Bean
+    SlaveRegistration slaveRegistration(SlaveConfig config) {
+        return new SlaveRegistration(config);
+    }
+
+    @Bean
+    FilterRegistrationBean<NodeHeaderFilter> nodeHeaderFilter(SlaveConfig config) {
+        var registration = new FilterRegistrationBean<>(new NodeHeaderFilter(config.cluster().nodeId()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<ReadOnlyFilter> readOnlyFilter() {
+        var registration = new FilterRegistrationBean<>(new ReadOnlyFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+}

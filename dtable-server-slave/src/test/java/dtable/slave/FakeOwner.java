@@ -1,0 +1,167 @@
+package dtable.slave;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dtable.core.bucket.BaseUuid;
+import dtable.model.Base;
+import dtable.model.Operation;
+import dtable.model.OperationContext;
+import dtable.model.SyntheticBase;
+import dtable.model.rest.RestCommands;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPOutputStream;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Plays a dtable-server owner against a real MariaDB, writing exactly what a real owner writes:
+ * the {@code dtables} row with a gzip JSON snapshot, and one {@code operation_log} row per operation
+ * (prepared and applied with the real model), version + 1 each. The schema is dtable-server's own
+ * Flyway file, read from the source tree (the slave module does not depend on dtable-server).
+ *
+ * <p>Not thread-safe: one test thread writes.
+ */
+final class FakeOwner implements AutoCloseable {
+
+    static final Path SCHEMA = Path.of("..", "dtable-server", "src", "main", "resources", "db", "migration",
+            "V1__dtables_and_operation_log.sql");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HikariDataSource dataSource;
+    private final Map<String, Base> models = new ConcurrentHashMap<>();
+
+    FakeOwner(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(2);
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    /** Runs the statements of dtable-server's V1 migration. */
+    void createSchema() throws IOException, SQLException {
+        String sql = Files.readString(SCHEMA).lines().filter(line -> !line.strip().startsWith("--"))
+                .reduce("", (a, b) -> a + "\n" + b);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String statement : sql.split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
+        }
+    }
+
+    /** A new base with {@code rows} synthetic rows in "Table1" (column "Name" among ten), snapshotted at version 0. */
+    BaseUuid create(int rows) throws SQLException {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        SyntheticBase.write(json, rows, uuid.hashCode());
+        Base base = Base.read(new ByteArrayInputStream(json.toByteArray()));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version,"
+                        + " row_count) VALUES (?, 'fake-owner', 1, 1, ?, ?, ?)")) {
+            ps.setString(1, uuid.value());
+            ps.setBytes(2, gzip(base));
+            ps.setLong(3, base.version());
+            ps.setInt(4, base.rowCount());
+            ps.executeUpdate();
+        }
+        models.put(uuid.value(), base);
+        return uuid;
+    }
+
+    /** Appends one row named {@code name} and logs it (acknowledged once this returns); returns the new version. */
+    long appendRow(BaseUuid uuid, String name) throws SQLException {
+        Base base = models.get(uuid.value());
+        ObjectNode body = JSON.createObjectNode().put("table_name", "Table1");
+        body.putObject("row").put("Name", name);
+        Operation op = base.prepare(RestCommands.appendRow(base, body), OperationContext.of(Clock.systemUTC(), "owner"));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch, node_id)"
+                        + " VALUES (?, ?, ?, 'owner', NULL, ?, 1, 'fake-owner')")) {
+            ps.setString(1, uuid.value());
+            ps.setLong(2, base.version() + 1);
+            ps.setLong(3, System.currentTimeMillis());
+            ps.setString(4, op.toJsonString());
+            ps.executeUpdate();
+        }
+        base.apply(op);
+        return base.version();
+    }
+
+    /** Writes a snapshot at the current version, then purges the log it covers (retention run early). */
+    void snapshotAndPurge(BaseUuid uuid) throws SQLException {
+        Base base = models.get(uuid.value());
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?,"
+                    + " row_count = ? WHERE dtable_uuid = ?")) {
+                ps.setBytes(1, gzip(base));
+                ps.setLong(2, base.version());
+                ps.setInt(3, base.rowCount());
+                ps.setString(4, uuid.value());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM operation_log WHERE dtable_uuid = ? AND op_version <= ?")) {
+                ps.setString(1, uuid.value());
+                ps.setLong(2, base.version());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    void delete(BaseUuid uuid) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE dtables SET deleted = 1, snapshot = NULL WHERE dtable_uuid = ?")) {
+            ps.setString(1, uuid.value());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The owner's in-memory base: what the owner would answer. */
+    Base model(BaseUuid uuid) {
+        return models.get(uuid.value());
+    }
+
+    /** A fingerprint of both tables' whole content, to prove nothing changed. */
+    String contentChecksum() throws SQLException {
+        StringBuilder sum = new StringBuilder();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("CHECKSUM TABLE dtables, operation_log EXTENDED")) {
+            while (rs.next()) {
+                sum.append(rs.getString(1)).append('=').append(rs.getLong(2)).append(';');
+            }
+        }
+        return sum.toString();
+    }
+
+    static byte[] gzip(Base base) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            base.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,128 @@
+package dtable.slave;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.config.SlaveConfig;
+import dtable.core.token.Permission;
+import dtable.core.token.TokenService;
+import dtable.testsupport.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts slaves in this JVM from a written config file, and talks HTTP to them with dtable tokens. */
+final class SlaveFixture {
+
+    static final String PRIVATE_KEY = "test-private-key-0123456789abcdef0123456789abcdef";
+
+    private final List<String> etcdEndpoints;
+    private final String dbHost;
+    private final int dbPort;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final TokenService tokens = new TokenService(PRIVATE_KEY, Clock.systemUTC());
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    SlaveFixture(List<String> etcdEndpoints, String dbHost, int dbPort, String database, String user, String password) {
+        this.etcdEndpoints = etcdEndpoints;
+        this.dbHost = dbHost;
+        this.dbPort = dbPort;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** A slave running in this JVM. */
+    record Slave(String nodeId, int port, ConfigurableApplicationContext context) implements AutoCloseable {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        <T> T bean(Class<T> type) {
+            return context.getBean(type);
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    Path confDir(String nodeId, int port, long maxCachedRows) {
+        try {
+            Path dir = Files.createTempDirectory("dtable-slave-" + nodeId);
+            String json = """
+                    {
+                      // test slave
+                      "host": "%s", "port": %d, "database": "%s", "user": "%s", "password": "%s",
+                      "private_key": "%s",
+                      "listen_port": %d,
+                      "max_cached_rows": %d,
+                      "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s"}
+                    }
+                    """.formatted(dbHost, dbPort, database, user, password, PRIVATE_KEY, port, maxCachedRows,
+                    String.join("\", \"", etcdEndpoints), nodeId);
+            Files.writeString(dir.resolve(SlaveConfig.FILE_NAME), json);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Slave start(String nodeId, long maxCachedRows) {
+        return start(nodeId, Ports.free(), maxCachedRows);
+    }
+
+    Slave start(String nodeId, int port, long maxCachedRows) {
+        SlaveConfig config = SlaveConfig.load(confDir(nodeId, port, maxCachedRows), Map.of());
+        return new Slave(nodeId, port, SlaveApplication.start(config));
+    }
+
+    String readToken(BaseUuid uuid) {
+        return tokens.mintBase(uuid, "reader@example.com", Permission.READ_ONLY, Duration.ofHours(1));
+    }
+
+    String writeToken(BaseUuid uuid) {
+        return tokens.mintBase(uuid, "writer@example.com", Permission.READ_WRITE, Duration.ofHours(1));
+    }
+
+    String internalToken() {
+        return tokens.mintInternal(Duration.ofHours(1));
+    }
+
+    HttpResponse<String> get(String url, String token) {
+        return send("GET", url, token, null);
+    }
+
+    HttpResponse<String> send(String method, String url, String token, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            builder.header("Authorization", "Token " + token);
+        }
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
