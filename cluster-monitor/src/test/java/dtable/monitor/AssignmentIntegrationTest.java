@@ -112,9 +112,15 @@ class AssignmentIntegrationTest {
                 .allMatch(c -> c == 128));
         nodes.join("node-c", NODE_TTL);
         await().atMost(Duration.ofSeconds(5)).until(() -> counts(monitor.snapshot()).getOrDefault("node-c", 0) == 85);
-        long moved = monitor.history().latest(1000).stream()
-                .filter(m -> m.to().equals("node-c")).count();
-        assertThat(moved).isEqualTo(85);
+        // recorded just after the write returns; the history holds the last 100 moves
+        await().atMost(Duration.ofSeconds(2)).until(() -> monitor.history().latest(1000).stream()
+                .filter(m -> m.to().equals("node-c")).count() == 85);
+        assertThat(monitor.history().latest(85)).allSatisfy(m -> {
+            assertThat(m.reason()).isEqualTo("rebalance");
+            assertThat(m.trigger()).isEqualTo("join");
+        });
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> counts(monitor.snapshot()).getOrDefault("node-c", 0) == 85);
     }
 
     @Test
@@ -131,6 +137,8 @@ class AssignmentIntegrationTest {
         assertThat(took).as("kill to reassignment").isLessThanOrEqualTo(NODE_TTL.plusSeconds(1));
         // only the dead node's buckets moved, each once, with the right reason
         assertThat(monitor.snapshot().bucketsOf("node-b")).containsAll(kept).hasSize(256);
+        // the decision records its moves right after the write returns, which may be after the watch showed it
+        await().atMost(Duration.ofSeconds(2)).until(() -> monitor.history().latest(1).get(0).reason().equals("owner_dead"));
         // (the history keeps the last 100 moves, fewer than the 128 orphans)
         assertThat(monitor.history().latest(orphans.size())).hasSize(100)
                 .allSatisfy(m -> assertThat(m.reason()).isEqualTo("owner_dead"))

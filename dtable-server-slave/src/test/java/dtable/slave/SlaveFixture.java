@@ -91,7 +91,7 @@ final class SlaveFixture {
     }
 
     String readToken(BaseUuid uuid) {
-        return tokens.mintBase(uuid, "reader@example.com", Permission.READ_ONLY, Duration.ofHours(1));
+        return tokens.mintBase(uuid, "reader@example.com", Permission.READ, Duration.ofHours(1));
     }
 
     String writeToken(BaseUuid uuid) {

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -97,9 +98,15 @@ public class ServerWiring {
         return registration;
     }
 
+    /**
+     * {@code dtable.socket.queue-capacity} (Spring property or env {@code DTABLE_SOCKET_QUEUE_CAPACITY},
+     * default 4096): events a socket client may fall behind before it is closed with 4408. Keep it above
+     * {@code group_commit_max_ops}: one commit batch reaches every client at once.
+     */
     @Bean
-    DtableSocketHandler socketHandler(BaseRegistry registry, BaseStore store, TokenService tokens) {
-        return new DtableSocketHandler(registry, store, tokens, 4096);
+    DtableSocketHandler socketHandler(BaseRegistry registry, BaseStore store, TokenService tokens, ServerConfig config,
+            @Value("${dtable.socket.queue-capacity:4096}") int queueCapacity) {
+        return new DtableSocketHandler(registry, store, tokens, queueCapacity, config.maxRequestBytes());
     }
 
     @Bean

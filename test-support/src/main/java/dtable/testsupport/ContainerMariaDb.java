@@ -32,7 +32,7 @@ final class ContainerMariaDb implements MariaDbBackend {
                 .withFixedExposedPort(port, 3306)
                 .withEnv("MARIADB_ROOT_PASSWORD", ROOT_PASSWORD)
                 .withCommand("--character-set-server=utf8mb4", "--max-connections=1000", "--max-allowed-packet=64M",
-                        "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=1",
+                        "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=1", "--max-allowed-packet=1G",
                         "--skip-name-resolve")
                 // the entrypoint runs a temporary server first; the second "ready" line is the real one
                 .waitingFor(Wait.forLogMessage(".*ready for connections.*", 2).withStartupTimeout(Duration.ofMinutes(3)));

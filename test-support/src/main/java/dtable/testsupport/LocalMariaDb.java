@@ -79,7 +79,8 @@ final class LocalMariaDb implements MariaDbBackend {
                 "--max-connections=1000",
                 "--max-allowed-packet=64M",
                 "--innodb-buffer-pool-size=256M",
-                "--innodb-log-file-size=48M",
+                "--innodb-log-file-size=256M",
+                "--max-allowed-packet=1G",
                 "--innodb-flush-log-at-trx-commit=1"));
         return command;
     }

@@ -69,11 +69,12 @@ public final class AssignmentCoordinator {
         BucketMap view = prepare(lead.get());
         Set<String> live = view.nodes().keySet();
         boolean joined = !knownNodes.containsAll(live);
-        knownNodes = Set.copyOf(live);
         AssignmentRequest request = autoRebalance && joined
                 ? AssignmentRequest.rebalance(view.assignment(), live, view.draining(), maxMovesPerRebalance)
                 : AssignmentRequest.maintain(view.assignment(), live, view.draining());
-        return apply(lead.get(), view, request, autoRebalance && joined ? "join" : trigger);
+        Decision decision = apply(lead.get(), view, request, autoRebalance && joined ? "join" : trigger);
+        knownNodes = Set.copyOf(live); // only once written: a failed attempt still counts the join next time
+        return decision;
     }
 
     /**

@@ -149,6 +149,12 @@ class MonitorApiIntegrationTest {
         assertThat(JSON.readTree(forbidden.body()).get("error_type").asString()).isEqualTo("forbidden");
         assertThat(get(first, "/api/v1/cluster/", null).statusCode()).isEqualTo(401);
         assertThat(get(first, "/api/v1/cluster/events", null).statusCode()).isEqualTo(401);
+        // what a browser's EventSource sends: the refusal must still be a 401, not a content-negotiation error
+        HttpResponse<String> sse = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(base(first) + "/api/v1/cluster/events?token=bad")).header("Accept", "text/event-stream")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sse.statusCode()).isEqualTo(401);
+        assertThat(sse.body()).contains("unauthorized");
     }
 
     @Test
@@ -163,6 +169,16 @@ class MonitorApiIntegrationTest {
         JsonNode again = JSON.readTree(post(leader(), "/rebalance/", internal).body());
         assertThat(again.get("moved").asInt()).isZero();
         assertThat(again.get("version").asLong()).isGreaterThanOrEqualTo(body.get("version").asLong());
+    }
+
+    @Test
+    void aRequestIsForwardedAtMostOnce() throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base(follower()) + "/rebalance/"))
+                .header("Authorization", internal).header(LeaderForwarder.FORWARDED_HEADER, "some-other-monitor")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+        assertThat(JSON.readTree(answer.body()).get("error_type").asString()).isEqualTo("no_leader");
     }
 
     @Test

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The common shape of every base request: parse the UUID, check the token, find (or load) the base on
@@ -38,6 +39,30 @@ public final class BaseAccess {
         return registry.acquire(uuid).read(reader);
     }
 
+    /** A read that also answers the version it saw in {@code X-Dtable-Version}. */
+    public <R> R read(String uuidText, HttpServletRequest request, HttpServletResponse response,
+            Function<Base, R> reader) {
+        long[] seen = new long[1];
+        R result = read(uuidText, request, model -> {
+            seen[0] = model.version();
+            return reader.apply(model);
+        });
+        response.setHeader(VERSION_HEADER, Long.toString(seen[0]));
+        return result;
+    }
+
+    /**
+     * A write whose request body must be a JSON object: the UUID and the token are checked before
+     * the body is parsed (a caller without a valid token gets 401/403, not a body error).
+     */
+    public <R> R write(String uuidText, byte[] body, HttpServletRequest request, HttpServletResponse response,
+            BiFunction<Base, ObjectNode, JsonNode> command, BiFunction<Base, Operation, R> answer) {
+        BaseUuid uuid = BaseUuid.parse(uuidText);
+        TokenClaims claims = authorizer.write(request, uuid);
+        ObjectNode json = Json.object(body);
+        return commit(uuid, claims, request, response, model -> command.apply(model, json), answer);
+    }
+
     /**
      * Runs one write; {@code command} maps the request to a raw operation against the current state,
      * {@code answer} builds the response from the new state.
@@ -46,6 +71,11 @@ public final class BaseAccess {
             Function<Base, JsonNode> command, BiFunction<Base, Operation, R> answer) {
         BaseUuid uuid = BaseUuid.parse(uuidText);
         TokenClaims claims = authorizer.write(request, uuid);
+        return commit(uuid, claims, request, response, command, answer);
+    }
+
+    private <R> R commit(BaseUuid uuid, TokenClaims claims, HttpServletRequest request, HttpServletResponse response,
+            Function<Base, JsonNode> command, BiFunction<Base, Operation, R> answer) {
         LoadedBase base = registry.acquire(uuid);
         LoadedBase.Committed<R> committed = base.execute(model -> {
             JsonNode raw = command.apply(model);
@@ -60,9 +90,9 @@ public final class BaseAccess {
     private void refuseGrowthPastLimit(Base model, JsonNode raw) {
         String type = raw.path("op_type").asString("");
         boolean grows = type.equals("insert_row") || type.equals("insert_rows") || type.equals("append_rows");
-        if (grows && model.rowCount() >= baseWritableLimit) {
+        if (grows && model.rowCount() > baseWritableLimit) {
             throw ApiException.badRequest("over_limit", "base has " + model.rowCount()
-                    + " rows, at or over base_writable_limit " + baseWritableLimit + ": no rows can be added");
+                    + " rows, over base_writable_limit " + baseWritableLimit + ": no rows can be added");
         }
     }
 

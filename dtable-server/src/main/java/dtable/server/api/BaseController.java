@@ -75,7 +75,7 @@ public class BaseController {
     @GetMapping(path = {"/api/v1/dtables/{uuid}/metadata/", "/api/v1/dtables/{uuid}/metadata"})
     public ResponseEntity<String> metadata(@PathVariable String uuid, HttpServletRequest request,
             HttpServletResponse response) {
-        String body = access.read(uuid, request, base -> Json.write(RestViews.metadata(base)));
+        String body = access.read(uuid, request, response, base -> Json.write(RestViews.metadata(base)));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 }

@@ -92,6 +92,12 @@ public class ErrorBodies {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<String> unreadable(HttpMessageNotReadableException e) {
+        // a body without a declared length that grows past max_request_bytes fails while Spring reads it
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LimitedBodyRequest.TooLargeException tooLarge) {
+                return error(413, "request_too_large", tooLarge.getMessage());
+            }
+        }
         return error(400, "invalid_json", "request body is not readable");
     }
 

@@ -10,8 +10,8 @@ import java.io.IOException;
 final class LimitedBodyRequest extends HttpServletRequestWrapper {
 
     static final class TooLargeException extends IOException {
-        TooLargeException() {
-            super("request body too large");
+        TooLargeException(long limit) {
+            super("request body is larger than max_request_bytes (" + limit + ")");
         }
     }
 
@@ -34,7 +34,7 @@ final class LimitedBodyRequest extends HttpServletRequestWrapper {
                 public int read() throws IOException {
                     int b = in.read();
                     if (b >= 0 && ++read > limit) {
-                        throw new TooLargeException();
+                        throw new TooLargeException(limit);
                     }
                     return b;
                 }
@@ -43,7 +43,7 @@ final class LimitedBodyRequest extends HttpServletRequestWrapper {
                 public int read(byte[] buffer, int off, int len) throws IOException {
                     int n = in.read(buffer, off, len);
                     if (n > 0 && (read += n) > limit) {
-                        throw new TooLargeException();
+                        throw new TooLargeException(limit);
                     }
                     return n;
                 }

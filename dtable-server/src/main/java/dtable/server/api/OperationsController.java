@@ -36,22 +36,21 @@ public class OperationsController {
     @PostMapping(path = {"/api/v1/dtables/{uuid}/operations/", "/api/v1/dtables/{uuid}/operations"})
     public String apply(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode operation = Json.object(body);
-        return access.write(uuid, request, response, base -> operation,
+        return access.write(uuid, body, request, response, (base, operation) -> operation,
                 (base, op) -> Json.write(Json.newObject().put("version", base.version())));
     }
 
     @GetMapping(path = {"/api/v1/dtables/{uuid}/operations/", "/api/v1/dtables/{uuid}/operations"})
     public String list(@PathVariable String uuid, @RequestParam(name = "from_version", defaultValue = "0") long fromVersion,
             @RequestParam(name = "limit", defaultValue = "1000") int limit, HttpServletRequest request) {
+        BaseUuid id = BaseUuid.parse(uuid);
+        access.authorizer().read(request, id);
         if (fromVersion < 0 || limit < 1) {
             throw ApiException.badRequest("invalid_parameter", "from_version must be >= 0 and limit >= 1");
         }
         if (limit > MAX_LIMIT) {
             throw ApiException.badRequest("over_limit", "limit " + limit + " is over " + MAX_LIMIT);
         }
-        BaseUuid id = BaseUuid.parse(uuid);
-        access.authorizer().read(request, id);
         LoadedBase base = access.registry().acquire(id);
         long durable = base.durableVersion();
         List<LoggedOperation> ops = store.readLog(id.value(), fromVersion, limit);

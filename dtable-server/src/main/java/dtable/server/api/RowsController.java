@@ -38,56 +38,58 @@ public class RowsController {
     public String list(@PathVariable String uuid, @RequestParam(name = "table_name", required = false) String tableName,
             @RequestParam(name = "table_id", required = false) String tableId,
             @RequestParam(name = "start", defaultValue = "0") int start,
-            @RequestParam(name = "limit", required = false) Integer limit, HttpServletRequest request) {
-        String table = table(tableName, tableId);
+            @RequestParam(name = "limit", required = false) Integer limit, HttpServletRequest request,
+            HttpServletResponse response) {
         int max = limits.rowsApiMaxLimit();
         int count = limit == null ? max : limit;
-        if (start < 0 || count < 0) {
-            throw ApiException.badRequest("invalid_parameter", "start and limit must not be negative");
-        }
-        if (count > max) {
-            throw ApiException.badRequest("over_limit", "limit " + count + " is over rows_api_max_limit " + max);
-        }
-        return access.read(uuid, request, base -> Json.write(RestViews.rows(base, table, start, count)));
+        // the checks run inside the read, after the token check: a caller without a token learns nothing
+        return access.read(uuid, request, response, base -> {
+            String table = table(tableName, tableId);
+            if (start < 0 || count < 0) {
+                throw ApiException.badRequest("invalid_parameter", "start and limit must not be negative");
+            }
+            if (count > max) {
+                throw ApiException.badRequest("over_limit", "limit " + count + " is over rows_api_max_limit " + max);
+            }
+            return Json.write(RestViews.rows(base, table, start, count));
+        });
     }
 
     @GetMapping(path = {"/api/v1/dtables/{uuid}/rows/{rowId}/", "/api/v1/dtables/{uuid}/rows/{rowId}"})
     public String one(@PathVariable String uuid, @PathVariable String rowId,
             @RequestParam(name = "table_name", required = false) String tableName,
-            @RequestParam(name = "table_id", required = false) String tableId, HttpServletRequest request) {
-        String table = table(tableName, tableId);
-        return access.read(uuid, request, base -> Json.write(RestViews.row(base, table, rowId)));
+            @RequestParam(name = "table_id", required = false) String tableId, HttpServletRequest request,
+            HttpServletResponse response) {
+        return access.read(uuid, request, response,
+                base -> Json.write(RestViews.row(base, table(tableName, tableId), rowId)));
     }
 
     @PostMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String append(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response, base -> RestCommands.appendRow(base, json),
+        return access.write(uuid, body, request, response, RestCommands::appendRow,
                 (base, op) -> Json.write(RestViews.rowByName(base, tableIdOf(op), firstNewRowId(op))));
     }
 
     @PutMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String update(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response, base -> RestCommands.updateRow(base, json),
+        return access.write(uuid, body, request, response, RestCommands::updateRow,
                 (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
     }
 
     @DeleteMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String delete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response, base -> RestCommands.deleteRow(base, json),
+        return access.write(uuid, body, request, response, RestCommands::deleteRow,
                 (base, op) -> Json.write(Json.newObject().put("deleted_rows", 1).put("version", base.version())));
     }
 
     @PostMapping(path = {"/api/v1/dtables/{uuid}/batch-append-rows/", "/api/v1/dtables/{uuid}/batch-append-rows"})
     public String batchAppend(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response, base -> RestCommands.batchAppend(base, json, limits.batchMaxRows()),
+        return access.write(uuid, body, request, response,
+                (base, json) -> RestCommands.batchAppend(base, json, limits.batchMaxRows()),
                 (base, op) -> {
                     ArrayNode ids = newRowIds(op);
                     ObjectNode answer = Json.newObject().put("inserted_row_count", ids.size());
@@ -99,17 +101,16 @@ public class RowsController {
     @PutMapping(path = {"/api/v1/dtables/{uuid}/batch-update-rows/", "/api/v1/dtables/{uuid}/batch-update-rows"})
     public String batchUpdate(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response, base -> RestCommands.batchUpdate(base, json, limits.batchMaxRows()),
+        return access.write(uuid, body, request, response,
+                (base, json) -> RestCommands.batchUpdate(base, json, limits.batchMaxRows()),
                 (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
     }
 
     @DeleteMapping(path = {"/api/v1/dtables/{uuid}/batch-delete-rows/", "/api/v1/dtables/{uuid}/batch-delete-rows"})
     public String batchDelete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
-        return access.write(uuid, request, response,
-                base -> RestCommands.batchDelete(base, json, limits.batchDeleteMaxRows()),
+        return access.write(uuid, body, request, response,
+                (base, json) -> RestCommands.batchDelete(base, json, limits.batchDeleteMaxRows()),
                 (base, op) -> Json.write(Json.newObject().put("deleted_rows", op.json().path("row_ids").size())
                         .put("version", base.version())));
     }

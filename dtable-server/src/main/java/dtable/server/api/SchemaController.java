@@ -26,9 +26,8 @@ public class SchemaController {
             method = {RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE})
     public String tables(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
         String method = request.getMethod();
-        return access.write(uuid, request, response, base -> RestCommands.tableCommand(method, json),
+        return access.write(uuid, body, request, response, (base, json) -> RestCommands.tableCommand(method, json),
                 (base, op) -> answer(op.json(), base.version()));
     }
 
@@ -36,9 +35,9 @@ public class SchemaController {
             method = {RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE})
     public String columns(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        ObjectNode json = Json.object(body);
         String method = request.getMethod();
-        return access.write(uuid, request, response, base -> RestCommands.columnCommand(base, method, json),
+        return access.write(uuid, body, request, response,
+                (base, json) -> RestCommands.columnCommand(base, method, json),
                 (base, op) -> answer(op.json(), base.version()));
     }
 

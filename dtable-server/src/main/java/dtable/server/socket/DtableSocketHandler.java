@@ -9,6 +9,7 @@ import dtable.model.OperationException;
 import dtable.server.api.Authorizer;
 import dtable.server.base.BaseNotFoundException;
 import dtable.server.base.BaseRegistry;
+import dtable.server.base.BaseState;
 import dtable.server.base.BaseUnavailableException;
 import dtable.server.base.LoadedBase;
 import dtable.server.base.NotServedHereException;
@@ -17,6 +18,7 @@ import dtable.server.storage.BaseStore;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -32,7 +34,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The real-time socket of SPEC §8 at {@code /socket/dtables/{uuid}?token=<jwt>}: JSON text frames
  * {@code {"event","seq"?,"data"}}. Rooms, ordering, acks and catch-up live in {@link SocketClient} and
- * {@link LoadedBase}; this class only translates frames.
+ * {@link LoadedBase}; this class only checks the connection and translates frames.
+ *
+ * <p>Frames may arrive in WebSocket fragments; they are put together up to {@code maxFrameBytes}
+ * (the server's {@code max_request_bytes}); a larger frame closes the connection with 1009.
+ *
+ * <p>Thread rules: the container calls each session's methods one at a time; sessions are independent.
  */
 public final class DtableSocketHandler extends TextWebSocketHandler {
 
@@ -40,17 +47,25 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CLIENT = "dtable.client";
     private static final String CLAIMS = "dtable.claims";
+    private static final String PARTIAL = "dtable.partial";
 
     private final BaseRegistry registry;
     private final BaseStore store;
     private final TokenService tokens;
     private final int queueCapacity;
+    private final long maxFrameBytes;
 
-    public DtableSocketHandler(BaseRegistry registry, BaseStore store, TokenService tokens, int queueCapacity) {
+    /**
+     * @param queueCapacity events a client may fall behind before it is closed with {@link CloseCodes#TOO_SLOW}
+     * @param maxFrameBytes the largest client frame accepted (characters, after reassembly)
+     */
+    public DtableSocketHandler(BaseRegistry registry, BaseStore store, TokenService tokens, int queueCapacity,
+            long maxFrameBytes) {
         this.registry = registry;
         this.store = store;
         this.tokens = tokens;
         this.queueCapacity = queueCapacity;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -90,35 +105,53 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
             }
             return;
         } catch (BaseNotFoundException e) {
-            transport.close(CloseCodes.BAD_REQUEST, e.getMessage());
+            transport.close(CloseCodes.NOT_FOUND, e.getMessage());
             return;
         } catch (RuntimeException e) {
             transport.close(CloseCodes.UNAVAILABLE, "base unavailable: " + e.getMessage());
             return;
         }
-        long version = base.durableVersion();
-        SocketClient client = new SocketClient(uuid.value(), version, transport, store, queueCapacity);
+        SocketClient client = new SocketClient(uuid.value(), transport, store, queueCapacity);
         session.getAttributes().put(CLIENT, client);
         session.getAttributes().put(CLAIMS, claims);
-        // joined is queued first; operations committed after the version was read are filled in from the log
-        client.send("joined", null, Map.of("dtable_uuid", uuid.value(), "version", version));
+        // join first, then read the version: an operation made durable in between is then either at or
+        // below the joined version, or delivered to this client (SocketClient skips what joined covers)
         base.join(client);
+        client.start(base.durableVersion());
+        if (base.state() != BaseState.ACTIVE) {
+            // the base left (moved, failed) while we joined: its room may have been told before we were in it
+            base.leave(client);
+            client.closeWith(CloseCodes.UNAVAILABLE, "base is moving: reconnect", null);
+        }
+    }
+
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
     }
 
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         SocketClient client = (SocketClient) session.getAttributes().get(CLIENT);
-        TokenClaims claims = (TokenClaims) session.getAttributes().get(CLAIMS);
         if (client == null) {
+            return;
+        }
+        Optional<String> whole = assemble(session, message);
+        if (whole.isEmpty()) {
             return;
         }
         JsonNode frame;
         try {
-            frame = JSON.readTree(message.getPayload());
+            frame = JSON.readTree(whole.get());
         } catch (JacksonException e) {
             client.send("error", null, error("invalid_json", "frame is not valid JSON"));
             return;
         }
+        if (!frame.isObject()) {
+            client.send("error", null, error("invalid_json", "frame must be a JSON object"));
+            return;
+        }
+        TokenClaims claims = (TokenClaims) session.getAttributes().get(CLAIMS);
         String event = frame.path("event").asString("");
         long seq = frame.path("seq").asLong(0);
         JsonNode data = frame.path("data");
@@ -126,8 +159,43 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
             case "update-dtable" -> update(client, claims, seq, data);
             case "sync" -> sync(client, data);
             case "ping" -> client.send("pong", null, Map.of());
-            default -> client.send("error", seq == 0 ? null : seq, error("invalid_event", "unknown event: " + event));
+            default -> client.send("error", frame.has("seq") ? seq : null,
+                    error("invalid_event", "unknown event: " + event));
         }
+    }
+
+    /** Puts fragments together; empty until the last one. Over the limit: closes with 1009. */
+    private Optional<String> assemble(WebSocketSession session, TextMessage message) {
+        StringBuilder partial = (StringBuilder) session.getAttributes().get(PARTIAL);
+        if (partial == null && message.isLast()) {
+            if (message.getPayload().length() > maxFrameBytes) {
+                tooBig(session);
+                return Optional.empty();
+            }
+            return Optional.of(message.getPayload());
+        }
+        if (partial == null) {
+            partial = new StringBuilder();
+            session.getAttributes().put(PARTIAL, partial);
+        }
+        partial.append(message.getPayload());
+        if (partial.length() > maxFrameBytes) {
+            session.getAttributes().remove(PARTIAL);
+            tooBig(session);
+            return Optional.empty();
+        }
+        if (!message.isLast()) {
+            return Optional.empty();
+        }
+        session.getAttributes().remove(PARTIAL);
+        return Optional.of(partial.toString());
+    }
+
+    private void tooBig(WebSocketSession session) {
+        SocketClient client = (SocketClient) session.getAttributes().get(CLIENT);
+        client.send("error", null, error("request_too_large", "frame is larger than max_request_bytes ("
+                + maxFrameBytes + ")"));
+        client.closeWith(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), "frame too large", null);
     }
 
     private void update(SocketClient client, TokenClaims claims, long seq, JsonNode operation) {
@@ -150,7 +218,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
             });
         } catch (OperationException e) {
             client.send("error", seq, error(e.errorType(), e.getMessage()));
-        } catch (NotServedHereException | BaseUnavailableException e) {
+        } catch (NotServedHereException | BaseUnavailableException | BaseNotFoundException e) {
             client.send("error", seq, error("base_unavailable", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("socket operation on {} failed", uuid, e);
@@ -159,14 +227,23 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
     }
 
     private void sync(SocketClient client, JsonNode data) {
-        long from = data.path("from_version").asLong(-1);
-        if (from < 0) {
+        JsonNode from = data.path("from_version");
+        if (!from.canConvertToLong() || from.asLong() < 0) {
             client.send("error", null, error("invalid_parameter", "sync needs data.from_version >= 0"));
             return;
         }
-        registry.get(BaseUuid.parse(client.dtableUuid()))
-                .ifPresentOrElse(base -> client.sync(from, base.durableVersion()),
-                        () -> client.closeWith(CloseCodes.UNAVAILABLE, "base not loaded here", null));
+        Optional<LoadedBase> base = registry.get(BaseUuid.parse(client.dtableUuid()));
+        if (base.isEmpty()) {
+            client.closeWith(CloseCodes.UNAVAILABLE, "base not loaded here: reconnect", null);
+            return;
+        }
+        long durable = base.get().durableVersion();
+        if (from.asLong() > durable) {
+            client.send("error", null, error("invalid_parameter", "from_version " + from.asLong()
+                    + " is after the base's version " + durable));
+            return;
+        }
+        client.sync(from.asLong(), durable);
     }
 
     @Override
@@ -174,7 +251,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         SocketClient client = (SocketClient) session.getAttributes().get(CLIENT);
         if (client != null) {
             registry.get(BaseUuid.parse(client.dtableUuid())).ifPresent(base -> base.leave(client));
-            client.closeWith(status.getCode(), "closed", null);
+            client.closeWith(CloseStatus.NORMAL.getCode(), "closed", null);
         }
     }
 

@@ -1,0 +1,213 @@
+package dtable.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.config.ServerConfig;
+import dtable.core.token.Permission;
+import dtable.server.DtableServerApplication;
+import dtable.server.ServerFixture;
+import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.MariaDbExtension;
+import dtable.testsupport.Ports;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One in-process dtable-server serving every bucket, against a test class's etcd and MariaDB, with a
+ * small JSON HTTP client. Every answer it receives is checked for {@code X-Dtable-Node} naming this node
+ * (SPEC §7: every answer, errors included).
+ *
+ * <p>Not thread-safe for starting and closing; {@link #send} may be called from many threads.
+ */
+public final class NodeUnderTest implements AutoCloseable {
+
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ServerFixture fixture;
+    private final MariaDbExtension mariadb;
+    private final String nodeId;
+    private final int port;
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private NodeUnderTest(ServerFixture fixture, MariaDbExtension mariadb, String nodeId, int port,
+            ConfigurableApplicationContext context) {
+        this.fixture = fixture;
+        this.mariadb = mariadb;
+        this.nodeId = nodeId;
+        this.port = port;
+        this.context = context;
+    }
+
+    /**
+     * Starts a node with {@code extra} config members (raw JSON, e.g. {@code "max_request_bytes": 65536})
+     * and Spring arguments (e.g. {@code --dtable.socket.queue-capacity=32}), gives it every bucket and
+     * waits until it serves them.
+     */
+    public static NodeUnderTest start(EtcdExtension etcd, MariaDbExtension mariadb, String nodeId, String extra,
+            String... springArgs) {
+        ServerFixture fixture = new ServerFixture(etcd.endpoints(), mariadb.host(), mariadb.port(), mariadb.database(),
+                mariadb.user(), mariadb.password());
+        int port = Ports.free();
+        ServerConfig config = ServerConfig.load(fixture.confDir(nodeId, port, extra), Map.of());
+        ConfigurableApplicationContext context = DtableServerApplication.start(config, springArgs);
+        NodeUnderTest node = new NodeUnderTest(fixture, mariadb, nodeId, port, context);
+        fixture.assignAll(nodeId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Answer admin = node.send("GET", "/api/v1/admin/node/", node.internalToken(), null);
+            return admin.status() == 200 && admin.json().path("buckets").size() == 256;
+        });
+        return node;
+    }
+
+    /** An HTTP answer. */
+    public record Answer(int status, HttpHeaders headers, String body) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        /** {@code X-Dtable-Version} as a number. */
+        public long version() {
+            String value = header(BaseAccess.VERSION_HEADER);
+            assertThat(value).as("X-Dtable-Version of " + body).isNotNull();
+            return Long.parseLong(value);
+        }
+
+        public String errorType() {
+            return json().path("error_type").asString();
+        }
+
+        public String errorMsg() {
+            return json().path("error_msg").asString();
+        }
+    }
+
+    /** Sends a request ({@code body} with a declared length) and checks the node header. */
+    public Answer send(String method, String path, String token, String body) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
+        return send(request(method, path, token, body != null).method(method, publisher).build());
+    }
+
+    /** Sends a body without a declared length (chunked transfer encoding). */
+    public Answer sendChunked(String method, String path, String token, byte[] body) {
+        return send(request(method, path, token, true)
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+    }
+
+    private HttpRequest.Builder request(String method, String path, String token, boolean json) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Token " + token);
+        }
+        if (json) {
+            builder.header("Content-Type", "application/json");
+        }
+        return builder;
+    }
+
+    private Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Answer answer = new Answer(r.statusCode(), r.headers(), r.body());
+            assertThat(answer.header("X-Dtable-Node")).as("X-Dtable-Node of %s %s -> %d %s", request.method(),
+                    request.uri(), r.statusCode(), r.body()).isEqualTo(nodeId);
+            return answer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a base (the default one-table base, or {@code initialJson}) and returns its UUID. */
+    public BaseUuid createBase(String initialJson) {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        Answer created = send("PUT", "/api/v1/dtables/" + uuid + "/", internalToken(), initialJson);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return uuid;
+    }
+
+    /** What a base holds: its version and whole JSON, read with an internal token. */
+    public record BaseSnapshot(long version, JsonNode document) {
+    }
+
+    public BaseSnapshot snapshot(BaseUuid uuid) {
+        Answer answer = send("GET", "/api/v1/dtables/" + uuid + "/", internalToken(), null);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode document = answer.json();
+        assertThat(document.path("version").asLong()).isEqualTo(answer.version());
+        return new BaseSnapshot(answer.version(), document);
+    }
+
+    /** Asserts the base is exactly as {@code before}: same version, same tables, columns and rows. */
+    public void assertUnchanged(BaseUuid uuid, BaseSnapshot before) {
+        BaseSnapshot now = snapshot(uuid);
+        assertThat(now.version()).as("version of " + uuid).isEqualTo(before.version());
+        assertThat(now.document()).as("document of " + uuid).isEqualTo(before.document());
+    }
+
+    public String internalToken() {
+        return fixture.internalToken();
+    }
+
+    public String readWrite(BaseUuid uuid) {
+        return fixture.baseToken(uuid, Permission.READ_WRITE);
+    }
+
+    public String readOnly(BaseUuid uuid) {
+        return fixture.baseToken(uuid, Permission.READ);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String socketUrl(BaseUuid uuid, String token) {
+        return "ws://127.0.0.1:" + port + "/socket/dtables/" + uuid + (token == null ? "" : "?token=" + token);
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** A JDBC connection to the node's database (to check what is durable, or to damage the log on purpose). */
+    public Connection database() throws SQLException {
+        return DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+    }
+
+    @Override
+    public void close() throws Exception {
+        context.close();
+        fixture.close();
+    }
+}

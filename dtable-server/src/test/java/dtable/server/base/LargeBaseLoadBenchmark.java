@@ -1,0 +1,76 @@
+package dtable.server.base;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.model.SyntheticBase;
+import dtable.server.StorageFixture;
+import dtable.testsupport.MariaDbExtension;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Benchmark, not a timed test: loads a 1,000,000-row × 10-column base through the real load path
+ * (fenced claim, snapshot blob from MariaDB, gunzip, parse, log replay) and reports load time, retained
+ * heap and the latency of a durable write on it. Runs only with {@code -Dbench=true}:
+ * {@code ./mvnw -pl dtable-server test -Dtest=LargeBaseLoadBenchmark -Dbench=true -Dbench.rows=1000000}.
+ */
+@Tag("benchmark")
+class LargeBaseLoadBenchmark {
+
+    @RegisterExtension
+    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+
+    @Test
+    void loadOneMillionRows() throws Exception {
+        assumeTrue(Boolean.getBoolean("bench"), "benchmark: run with -Dbench=true");
+        int rows = Integer.getInteger("bench.rows", 1_000_000);
+        try (StorageFixture storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
+                StorageFixture.Node node = storage.node("bench-node")) {
+            BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+                SyntheticBase.write(out, rows, 42);
+            }
+            assertThat(storage.store.create(uuid.value(), "someone-else", 1, gz.toByteArray(), 0, rows)).isTrue();
+            node.believeOwner(uuid.bucket(), 5);
+
+            long heapBefore = usedHeapAfterGc();
+            long started = System.nanoTime();
+            LoadedBase base = node.registry.acquire(uuid);
+            long loadMillis = (System.nanoTime() - started) / 1_000_000;
+            long heapAfter = usedHeapAfterGc();
+            assertThat(base.rowCount()).isEqualTo(rows);
+
+            JsonMapper json = JsonMapper.builder().build();
+            long writeStarted = System.nanoTime();
+            LoadedBase.Committed<Void> committed = base.execute(model -> {
+                ObjectNode op = json.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
+                op.putObject("row_data").put(SyntheticBase.key(0), "written after load");
+                return op;
+            }, "bench", null, null, 0, null);
+            LoadedBase.awaitDurable(committed.durable());
+            long writeMicros = (System.nanoTime() - writeStarted) / 1000;
+            System.out.printf("BENCH large-base rows=%d snapshot_gzip_mib=%.1f load_ms=%d retained_heap_mib=%.0f"
+                    + " durable_insert_us=%d%n", rows, gz.size() / 1048576.0, loadMillis,
+                    (heapAfter - heapBefore) / 1048576.0, writeMicros);
+            assertThat(committed.version()).isEqualTo(1);
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
