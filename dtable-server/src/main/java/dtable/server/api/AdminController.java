@@ -30,7 +30,7 @@ public class AdminController {
     public String node(HttpServletRequest request) {
         access.authorizer().internal(request);
         ObjectNode answer = Json.newObject().put("node_id", ownership.nodeId()).put("node_url", nodeUrl)
-                .put("registered", ownership.registered()).put("map_revision", ownership.map().revision());
+                .put("registered", ownership.registered()).put("lease_losses", ownership.leaseLosses()).put("map_revision", ownership.map().revision());
         ArrayNode buckets = answer.putArray("buckets");
         for (Bucket bucket : ownership.ownedBuckets()) {
             buckets.addObject().put("bucket", bucket.hex()).put("token", ownership.token(bucket));

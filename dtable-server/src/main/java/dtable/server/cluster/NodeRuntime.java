@@ -51,8 +51,14 @@ public final class NodeRuntime implements SmartLifecycle {
     private NodeRegistration registration;
     private volatile boolean running;
 
+    /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
+    static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
+
+    private final BaseStore store;
+
     public NodeRuntime(ServerConfig config, BaseStore store, OperationLog operationLog, Clock clock) {
         this.config = config;
+        this.store = store;
         this.clock = clock;
         String nodeId = config.cluster().nodeId();
         this.ownership = new Ownership(nodeId, this::release);
@@ -69,6 +75,7 @@ public final class NodeRuntime implements SmartLifecycle {
     @Override
     public void start() {
         var cluster = config.cluster();
+        warnOnSmallPackets();
         EtcdKeys keys = cluster.etcd().keys();
         client = EtcdClients.connect(cluster.etcd().endpoints());
         watcher = ClusterWatcher.start(client, keys);
@@ -92,6 +99,18 @@ public final class NodeRuntime implements SmartLifecycle {
         running = true;
         log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
                 cluster.leaseTtl().toSeconds());
+    }
+
+    private void warnOnSmallPackets() {
+        try {
+            long packet = store.maxAllowedPacket();
+            if (packet < RECOMMENDED_MAX_ALLOWED_PACKET) {
+                log.warn("MySQL max_allowed_packet is {} MiB: snapshots of large bases will fail to save;"
+                        + " set it to at least {} MiB", packet >> 20, RECOMMENDED_MAX_ALLOWED_PACKET >> 20);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read max_allowed_packet: {}", e.getMessage());
+        }
     }
 
     @Override

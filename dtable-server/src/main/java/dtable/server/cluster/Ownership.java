@@ -29,6 +29,7 @@ public final class Ownership {
     private volatile BucketMap map = BucketMap.empty();
     private volatile boolean registered;
     private volatile long[] owned = new long[Bucket.COUNT];
+    private volatile int leaseLosses;
 
     /**
      * @param onLost called (on the updating thread; must not block long) with the buckets this node
@@ -55,6 +56,7 @@ public final class Ownership {
     public synchronized void onLeaseLost(String reason) {
         if (registered) {
             log.warn("node {} lost its lease ({}): stops serving every bucket until registered again", nodeId, reason);
+            leaseLosses++;
         }
         registered = false;
         recompute("lease lost: " + reason);
@@ -114,6 +116,11 @@ public final class Ownership {
             }
         }
         return set;
+    }
+
+    /** How many times this node fenced itself after losing its lease (shown by the admin endpoint). */
+    public int leaseLosses() {
+        return leaseLosses;
     }
 
     public boolean registered() {

@@ -167,6 +167,11 @@ public class BaseStore {
         }
     }
 
+    /** The server's {@code max_allowed_packet}: a snapshot larger than this cannot be written. */
+    public long maxAllowedPacket() {
+        return query("SELECT @@max_allowed_packet", ps -> { }, rs -> rs.next() ? rs.getLong(1) : 0L);
+    }
+
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }

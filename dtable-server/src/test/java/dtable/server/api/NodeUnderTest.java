@@ -119,6 +119,12 @@ public final class NodeUnderTest implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
     }
 
+    /** Sends a bodiless request with a raw {@code Authorization} header. */
+    public Answer sendWithAuthorization(String method, String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private HttpRequest.Builder request(String method, String path, String token, boolean json) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
