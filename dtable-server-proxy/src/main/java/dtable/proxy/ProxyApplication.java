@@ -1,12 +1,57 @@
 package dtable.proxy;
 
+import dtable.core.config.ConfigException;
+import dtable.core.config.ProxyConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 
+/**
+ * The dtable-server-proxy (SPEC §9): routes every base request to the node owning its bucket, over
+ * Reactor Netty. Reads {@code $DTABLE_CONF_DIR/dtable_server_proxy_config.json} before Spring starts;
+ * a bad setting prints one line naming the key and exits with status 2.
+ */
 @SpringBootApplication
+@EnableConfigurationProperties(ProxySettings.class)
 public class ProxyApplication {
 
+    /** Exit status of a start-up refused for its configuration (as dtable-server). */
+    public static final int CONFIG_ERROR_EXIT = 2;
+
     public static void main(String[] args) {
-        SpringApplication.run(ProxyApplication.class, args);
+        ProxyConfig config;
+        try {
+            config = ProxyConfig.load();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(CONFIG_ERROR_EXIT);
+            return;
+        }
+        start(config, args);
+    }
+
+    /**
+     * Starts a proxy with already loaded settings (tests run it in-process with {@code --server.port=0};
+     * the bound port is then the context's {@code local.server.port} property). {@code listen_port} is
+     * only the default of {@code server.port}, so a command-line {@code --server.port} wins; tuning
+     * goes in {@code --dtable.proxy.*} ({@link ProxySettings}).
+     */
+    public static ConfigurableApplicationContext start(ProxyConfig config, String... args) {
+        SpringApplication app = new SpringApplication(ProxyApplication.class);
+        app.setWebApplicationType(WebApplicationType.REACTIVE);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("server.port", config.listenPort());
+        defaults.put("server.shutdown", "graceful");
+        defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
+        defaults.put("spring.application.name", "dtable-server-proxy");
+        defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
+        defaults.put("management.endpoint.health.show-details", "always");
+        app.setDefaultProperties(defaults);
+        app.addInitializers(context -> context.getBeanFactory().registerSingleton("proxyConfig", config));
+        return app.run(args);
     }
 }

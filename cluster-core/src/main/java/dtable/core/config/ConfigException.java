@@ -14,7 +14,11 @@ public final class ConfigException extends RuntimeException {
     /** Exit status of a service that could not start because of its configuration. */
     public static final int EXIT_STATUS = 78; // EX_CONFIG from sysexits.h
 
-    ConfigException(String source, String detail) {
+    /**
+     * @param source the file (or other origin) the setting came from
+     * @param detail the problem, naming the key
+     */
+    public ConfigException(String source, String detail) {
         super("config error: " + source + ": " + detail, null, false, false);
     }
 

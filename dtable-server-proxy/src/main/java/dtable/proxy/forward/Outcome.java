@@ -23,8 +23,10 @@ public sealed interface Outcome {
         MOVED("moved"),
         /** 503: moving, loading or fenced */
         UNAVAILABLE("unavailable"),
-        /** connect refused or timed out, or the connection broke before the node could have applied it */
+        /** connect refused or timed out: nothing reached the node */
         UNREACHABLE("unreachable"),
+        /** the connection broke before the node could have applied the request (or it was a safe one) */
+        CONNECTION_LOST("connection_lost"),
         /** a safe request (GET) got no response in time */
         TIMEOUT("timeout"),
         /** the map names no live owner */

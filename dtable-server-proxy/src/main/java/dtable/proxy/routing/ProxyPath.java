@@ -42,13 +42,18 @@ public record ProxyPath(Kind kind, BaseUuid uuid) {
 
     /** The path of a request target: everything before {@code ?}; an absolute-form target loses its scheme and host. */
     public static String pathOf(String uri) {
-        String target = uri;
-        if (target.startsWith("http://") || target.startsWith("https://")) {
-            int slash = target.indexOf('/', target.indexOf("//") + 2);
-            target = slash < 0 ? "/" : target.substring(slash);
-        }
+        String target = originForm(uri);
         int query = target.indexOf('?');
         return query < 0 ? target : target.substring(0, query);
+    }
+
+    /** The request target in origin form (path and query), as forwarded to a node. */
+    public static String originForm(String uri) {
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
     }
 
     /** Classifies a request path (without query). */

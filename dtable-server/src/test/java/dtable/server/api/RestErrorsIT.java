@@ -293,14 +293,15 @@ class RestErrorsIT {
         String otherKey = new TokenService("another-key-0123456789abcdef0123456789abcdef", Clock.systemUTC())
                 .mintBase(uuid, "mallory", Permission.READ_WRITE, Duration.ofHours(1));
         for (String bad : new String[] {null, "garbage", "a.b.c", expired, otherKey}) {
-            refused("GET", path(""), bad, null, 401, "token_invalid", "token");
-            refused("GET", path("rows/?table_name=Tasks"), bad, null, 401, "token_invalid", "token");
+            String why = bad == null ? "missing" : "token";
+            refused("GET", path(""), bad, null, 401, "token_invalid", why);
+            refused("GET", path("rows/?table_name=Tasks"), bad, null, 401, "token_invalid", why);
             for (String[] endpoint : writeEndpoints()) {
-                refused(endpoint[0], endpoint[1], bad, endpoint[2], 401, "token_invalid", "token");
+                refused(endpoint[0], endpoint[1], bad, endpoint[2], 401, "token_invalid", why);
             }
             // the token is checked before the body: no token and bad JSON is still a 401
-            refused("POST", path("rows/"), bad, "{not json", 401, "token_invalid", "token");
-            refused("DELETE", path(""), bad, null, 401, "token_invalid", "token");
+            refused("POST", path("rows/"), bad, "{not json", 401, "token_invalid", why);
+            refused("DELETE", path(""), bad, null, 401, "token_invalid", why);
         }
         assertThat(refused("GET", path(""), expired, null, 401, "token_invalid", "expired").errorMsg())
                 .contains("expired");

@@ -1,0 +1,101 @@
+package dtable.clustertest;
+
+import dtable.core.bucket.BaseUuid;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A client that appends rows to one base through the proxy ({@code POST /api/v1/dtables/{uuid}/rows/}),
+ * one request at a time, each row carrying a payload no other write of the run carries. A 200 with
+ * {@code X-Dtable-Version} is recorded as acknowledged; anything else as a client-visible error.
+ *
+ * <p>The client never retries a failed write: a retried write gets a new payload, so a payload found twice
+ * in the log can only come from a retry inside the system (proxy or server) — S2/S3's "no op applied twice".
+ *
+ * <p>Runs on its own thread until {@link #stop()}; the request in flight is finished (or times out) first.
+ */
+final class HttpWriter implements Runnable {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
+
+    private final HttpClient http;
+    private final History history;
+    private final String proxyUrl;
+    private final BaseUuid base;
+    private final String token;
+    private final String clientId;
+    private final long pauseMillis;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private long counter;
+
+    HttpWriter(HttpClient http, History history, String proxyUrl, BaseUuid base, String token, String clientId,
+            long pauseMillis) {
+        this.http = http;
+        this.history = history;
+        this.proxyUrl = proxyUrl;
+        this.base = base;
+        this.token = token;
+        this.clientId = clientId;
+        this.pauseMillis = pauseMillis;
+    }
+
+    void stop() {
+        running.set(false);
+    }
+
+    @Override
+    public void run() {
+        URI uri = URI.create(proxyUrl + "api/v1/dtables/" + base.value() + "/rows/");
+        while (running.get()) {
+            String payload = Payloads.next(clientId, ++counter);
+            ObjectNode body = ClusterApi.JSON.createObjectNode().put("table_name", "Table1");
+            body.putObject("row").put("Name", payload);
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                    .header("Authorization", "Token " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            long sent = history.now();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                long at = history.now();
+                String version = response.headers().firstValue("X-Dtable-Version").orElse(null);
+                if (response.statusCode() == 200 && version != null) {
+                    String node = response.headers().firstValue("X-Dtable-Node").orElse("?");
+                    history.ack(new History.Ack(base.value(), Long.parseLong(version), payload, node, clientId, sent, at));
+                } else {
+                    String text = response.body();
+                    history.error(new History.ClientError(base.value(), clientId, payload, "http_" + response.statusCode(),
+                            text.length() > 200 ? text.substring(0, 200) : text, at, at - sent));
+                }
+            } catch (HttpTimeoutException e) {
+                long at = history.now();
+                history.error(new History.ClientError(base.value(), clientId, payload, "timeout", e.toString(), at, at - sent));
+            } catch (IOException e) {
+                long at = history.now();
+                history.error(new History.ClientError(base.value(), clientId, payload, "io", e.toString(), at, at - sent));
+                pause(100); // the proxy itself is down or restarting: do not spin
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pause(pauseMillis);
+        }
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis); // pacing of a client, not a wait for an event
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

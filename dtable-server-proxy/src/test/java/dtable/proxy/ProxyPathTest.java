@@ -1,0 +1,60 @@
+package dtable.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dtable.proxy.routing.ProxyPath;
+import dtable.proxy.routing.ProxyPath.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProxyPathTest {
+
+    private static final String UUID = "0a1b2c3d-0000-4000-8000-00000000abcd";
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "/api/v1/dtables/" + UUID + "/, FORWARD",
+            "/api/v1/dtables/" + UUID + ", FORWARD",
+            "/api/v1/dtables/" + UUID + "/rows/, FORWARD",
+            "/api/v1/dtables/0A1B2C3D00004000800000000000ABCD/rows/, FORWARD",
+            "/api/v1/dtables/" + UUID + "/server-info/, SERVER_INFO",
+            "/api/v1/dtables/" + UUID + "/server-info, SERVER_INFO",
+            "/api/v1/dtables/" + UUID + "/server-info/x/, FORWARD",
+            "/api/v1/internal/dtables/" + UUID + "/operations/, FORWARD",
+            "/api/v1/internal/dtables/" + UUID + ", FORWARD",
+            "/dtables/" + UUID + ", FORWARD",
+            "/dtables/" + UUID + "/, FORWARD",
+            "/dtables/" + UUID + "/rows/, NOT_FOUND",
+            "/api/v1/dtables/, NOT_FOUND",
+            "/api/v1/dtables//rows/, NOT_FOUND",
+            "/dtables/, NOT_FOUND",
+            "/api/v1/dtables/abc/rows/, INVALID_UUID",
+            "/api/v1/dtables/0a1b2c3d-0000-4000-8000-00000000abcdx/, INVALID_UUID",
+            "/api/v1/internal/dtables/nope/, INVALID_UUID",
+            "/dtables/nope, INVALID_UUID",
+            "/ping/, NOT_FOUND",
+    })
+    void classifiesPaths(String path, Kind kind) {
+        assertThat(ProxyPath.classify(path).kind()).isEqualTo(kind);
+    }
+
+    @Test
+    void normalisesTheUuidOfForwardedPaths() {
+        assertThat(ProxyPath.classify("/api/v1/dtables/0A1B2C3D00004000800000000000ABCD/").uuid().value())
+                .isEqualTo(UUID);
+        assertThat(ProxyPath.classify("/api/v1/dtables/" + UUID + "/").uuid().bucket().hex()).isEqualTo("0a");
+    }
+
+    @Test
+    void splitsPathAndQueryAndDropsAnAbsoluteFormsHost() {
+        assertThat(ProxyPath.pathOf("/api/v1/dtables/x/rows/?table_name=a/b")).isEqualTo("/api/v1/dtables/x/rows/");
+        assertThat(ProxyPath.originForm("http://proxy:5550/dtables/x?y=1")).isEqualTo("/dtables/x?y=1");
+        assertThat(ProxyPath.originForm("http://proxy:5550")).isEqualTo("/");
+        assertThat(ProxyPath.isBasePath("/api/v1/dtables/x")).isTrue();
+        assertThat(ProxyPath.isBasePath("/api/v1/internal/dtables/x")).isTrue();
+        assertThat(ProxyPath.isBasePath("/dtables/x")).isTrue();
+        assertThat(ProxyPath.isBasePath("/api/v1/cluster/map/")).isFalse();
+        assertThat(ProxyPath.isBasePath("/actuator/health")).isFalse();
+    }
+}
