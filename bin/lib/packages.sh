@@ -21,11 +21,9 @@ DEV_CLUSTER_PACKAGES=(
 
 TEST_PACKAGES=(
   "${DEV_CLUSTER_PACKAGES[@]}"
-  # browser, load and edge tests add theirs here, for example:
-  # "chromium chromium"
-  # "chromedriver chromium-driver"
-  # "wrk wrk"
-  # "nginx nginx"
+  # the monitor's dashboard test drives Debian's headless Chromium
+  "chromium chromium"
+  "chromedriver chromium-driver"
 )
 
 # Where Debian puts daemons (mariadbd); not on a normal user's PATH.
