@@ -77,7 +77,7 @@ public final class ServerFixture implements AutoCloseable {
                   "private_key": "%s",
                   "listen_host": "127.0.0.1", "listen_port": %d,
                   %s
-                  "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 3}
+                  "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 10}
                 }
                 """.formatted(jdbcHost, jdbcPort, database, user, password, PRIVATE_KEY, port,
                 extra == null || extra.isBlank() ? "" : extra + ",", hosts, nodeId, url);

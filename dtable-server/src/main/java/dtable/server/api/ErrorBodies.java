@@ -101,9 +101,17 @@ public class ErrorBodies {
         return error(400, "invalid_json", "request body is not readable");
     }
 
-    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
-    ResponseEntity<String> badParameter(Exception e) {
-        return error(400, "invalid_parameter", e.getMessage());
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<String> missingParameter(MissingServletRequestParameterException e) {
+        return error(400, "invalid_parameter", "parameter " + e.getParameterName() + " is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<String> badParameter(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "of another type"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "an integer" : "a " + type.getSimpleName();
+        return error(400, "invalid_parameter", "parameter " + e.getName() + " must be " + expected);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -156,7 +156,6 @@ public final class LoadedBase {
             Operation op = model.prepare(raw, new OperationContext(clock.instant(), random, author));
             model.apply(op);
             long version = model.version();
-            R answer = response == null ? null : response.apply(model, op);
             rowCount = model.rowCount();
             dirty = true;
             opsSinceSnapshot++;
@@ -174,8 +173,10 @@ public final class LoadedBase {
                 }
             });
             lastAppend = durable;
+            // queued before the answer is built: whatever the answer does, memory never runs ahead of the log
             operationLog.append(new OperationLog.Append(this, uuid.value(), nodeId, epoch, version, now, author, app,
                     op.toJsonString(), rowCount, durable));
+            R answer = response == null ? null : response.apply(model, op);
             return new Committed<>(version, answer, durable);
         } finally {
             lane.unlock();

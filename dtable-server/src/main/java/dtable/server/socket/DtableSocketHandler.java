@@ -121,7 +121,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         if (base.state() != BaseState.ACTIVE) {
             // the base left (moved, failed) while we joined: its room may have been told before we were in it
             base.leave(client);
-            client.closeWith(CloseCodes.UNAVAILABLE, "base is moving: reconnect", null);
+            client.close(CloseCodes.UNAVAILABLE, "base is moving: reconnect");
         }
     }
 
@@ -193,9 +193,8 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
 
     private void tooBig(WebSocketSession session) {
         SocketClient client = (SocketClient) session.getAttributes().get(CLIENT);
-        client.send("error", null, error("request_too_large", "frame is larger than max_request_bytes ("
-                + maxFrameBytes + ")"));
-        client.closeWith(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), "frame too large", null);
+        client.closeAfter("error", error("request_too_large", "frame is larger than max_request_bytes ("
+                + maxFrameBytes + ")"), CloseStatus.TOO_BIG_TO_PROCESS.getCode(), "frame too large");
     }
 
     private void update(SocketClient client, TokenClaims claims, long seq, JsonNode operation) {
@@ -234,7 +233,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         }
         Optional<LoadedBase> base = registry.get(BaseUuid.parse(client.dtableUuid()));
         if (base.isEmpty()) {
-            client.closeWith(CloseCodes.UNAVAILABLE, "base not loaded here: reconnect", null);
+            client.close(CloseCodes.UNAVAILABLE, "base not loaded here: reconnect");
             return;
         }
         long durable = base.get().durableVersion();
@@ -251,7 +250,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         SocketClient client = (SocketClient) session.getAttributes().get(CLIENT);
         if (client != null) {
             registry.get(BaseUuid.parse(client.dtableUuid())).ifPresent(base -> base.leave(client));
-            client.closeWith(CloseStatus.NORMAL.getCode(), "closed", null);
+            client.close(CloseStatus.NORMAL.getCode(), "closed");
         }
     }
 

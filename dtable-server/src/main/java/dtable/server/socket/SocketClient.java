@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * (it reconnects and {@code sync}s). Once closing, nothing more is queued.
  *
  * <p>Thread rules: {@link #onOperation}/{@link #onBaseMoved} are called by the log writer and only
- * enqueue; {@link #send}/{@link #sync}/{@link #closeWith} may be called from any thread;
+ * enqueue; {@link #send}/{@link #sync}/{@link #close}/{@link #closeAfter} may be called from any thread;
  * {@code lastSent} and the transport are used by the sender thread only (after {@link #start}).
  */
 public final class SocketClient implements RoomListener {
@@ -47,7 +47,10 @@ public final class SocketClient implements RoomListener {
     private sealed interface Outbound {
     }
 
-    private record Op(long version, ObjectNode operation, String author, Object origin, long seq) implements Outbound {
+    private record Op(SharedUpdate update, Object origin, long seq) implements Outbound {
+        long version() {
+            return update.version;
+        }
     }
 
     private record CatchUp(long fromVersion, long toVersion) implements Outbound {
@@ -60,7 +63,8 @@ public final class SocketClient implements RoomListener {
     private record Wake() implements Outbound {
     }
 
-    private record Close(int code, String reason, String movedTo) {
+    /** A close, with the event to send just before it (or none). */
+    private record Close(int code, String reason, String lastEvent, Object lastData) {
     }
 
     private final String dtableUuid;
@@ -92,12 +96,14 @@ public final class SocketClient implements RoomListener {
 
     @Override
     public void onOperation(long version, ObjectNode operation, String author, Object origin, long seq) {
-        enqueue(new Op(version, operation, author, origin, seq));
+        enqueue(new Op(SharedUpdate.of(version, operation, author), origin, seq));
     }
 
     @Override
     public void onBaseMoved(String ownerUrl) {
-        closeWith(CloseCodes.MOVED, "base moved", ownerUrl);
+        ObjectNode data = JSON.createObjectNode();
+        data.put("node_url", ownerUrl);
+        closeAfter("base-moved", data, CloseCodes.MOVED, "base moved");
     }
 
     /** Sends everything after {@code fromVersion} up to at least {@code toVersion}, then continues live. */
@@ -112,10 +118,15 @@ public final class SocketClient implements RoomListener {
 
     /**
      * Closes the connection with {@code code} after what the sender is writing now; queued events are
-     * dropped. With {@link CloseCodes#MOVED} a {@code base-moved} frame naming {@code movedTo} goes first.
+     * dropped. The first close asked for wins.
      */
-    public void closeWith(int code, String reason, String movedTo) {
-        if (pendingClose.compareAndSet(null, new Close(code, reason, movedTo))) {
+    public void close(int code, String reason) {
+        closeAfter(null, null, code, reason);
+    }
+
+    /** Like {@link #close}, but sends the event {@code lastEvent} with {@code lastData} just before closing. */
+    public void closeAfter(String lastEvent, Object lastData, int code, String reason) {
+        if (pendingClose.compareAndSet(null, new Close(code, reason, lastEvent, lastData))) {
             queue.clear();
             queue.offer(new Wake());
         }
@@ -141,7 +152,7 @@ public final class SocketClient implements RoomListener {
         if (!queue.offer(item)) {
             log.info("socket client of {} fell {} events behind: closing it (it can reconnect and sync)", dtableUuid,
                     queue.size());
-            closeWith(CloseCodes.TOO_SLOW, "client too slow: reconnect and sync", null);
+            close(CloseCodes.TOO_SLOW, "client too slow: reconnect and sync");
         }
     }
 
@@ -212,7 +223,7 @@ public final class SocketClient implements RoomListener {
         if (own) {
             transport.send("ack", op.seq(), Map.of("version", op.version()));
         } else {
-            transport.send("update-dtable", null, updateData(op.version(), op.operation(), op.author()));
+            transport.sendJson("update-dtable", null, op.update().json());
         }
         lastSent = op.version();
     }
@@ -244,26 +255,68 @@ public final class SocketClient implements RoomListener {
         return true;
     }
 
-    private void logTruncated() throws Exception {
+    private void logTruncated() {
         ObjectNode error = JSON.createObjectNode().put("error_type", "sync_unavailable")
                 .put("error_msg", "operations after version " + lastSent + " are no longer in the log: reload the base"
                         + " and reconnect");
-        transport.send("error", null, error);
-        closeWith(CloseCodes.RELOAD, "reload the base", null);
+        closeAfter("error", error, CloseCodes.RELOAD, "reload the base");
     }
 
     private void deliverClose(Close close) {
         closed = true;
-        if (close.code() == CloseCodes.MOVED) {
-            ObjectNode data = JSON.createObjectNode();
-            data.put("node_url", close.movedTo());
+        if (close.lastEvent() != null) {
             try {
-                transport.send("base-moved", null, data);
+                transport.send(close.lastEvent(), null, close.lastData());
             } catch (Exception ignored) {
                 // closing anyway
             }
         }
         transport.close(close.code(), close.reason());
+    }
+
+    /**
+     * The {@code update-dtable} data of one operation, serialised at most once however many clients of
+     * the room send it. The log writer hands every listener the same operation object in a row, so a
+     * per-thread memo of the last one is enough to share it.
+     */
+    private static final class SharedUpdate {
+        private static final ThreadLocal<SharedUpdate> LAST = new ThreadLocal<>();
+
+        final long version;
+        private final ObjectNode operation;
+        private final String author;
+        private volatile String json;
+
+        private SharedUpdate(long version, ObjectNode operation, String author) {
+            this.version = version;
+            this.operation = operation;
+            this.author = author;
+        }
+
+        static SharedUpdate of(long version, ObjectNode operation, String author) {
+            SharedUpdate last = LAST.get();
+            if (last != null && last.operation == operation && last.version == version) {
+                return last;
+            }
+            SharedUpdate fresh = new SharedUpdate(version, operation, author);
+            LAST.set(fresh);
+            return fresh;
+        }
+
+        /** Serialised by the first sender that needs it (not on the log writer's thread). */
+        String json() {
+            String text = json;
+            if (text == null) {
+                synchronized (this) {
+                    text = json;
+                    if (text == null) {
+                        text = JSON.writeValueAsString(updateData(version, operation, author));
+                        json = text;
+                    }
+                }
+            }
+            return text;
+        }
     }
 
     private static ObjectNode updateData(long version, ObjectNode operation, String author) {

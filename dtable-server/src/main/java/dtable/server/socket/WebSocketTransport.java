@@ -30,6 +30,17 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
+    public synchronized void sendJson(String event, Long seq, String dataJson) throws IOException {
+        StringBuilder frame = new StringBuilder(dataJson.length() + event.length() + 40);
+        frame.append("{\"event\":").append(JSON.writeValueAsString(event));
+        if (seq != null) {
+            frame.append(",\"seq\":").append(seq.longValue());
+        }
+        frame.append(",\"data\":").append(dataJson).append('}');
+        session.sendMessage(new TextMessage(frame));
+    }
+
+    @Override
     public synchronized void close(int code, String reason) {
         try {
             session.close(new CloseStatus(code, reason.length() > 120 ? reason.substring(0, 120) : reason));

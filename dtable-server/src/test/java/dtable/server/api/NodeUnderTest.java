@@ -220,6 +220,16 @@ public final class NodeUnderTest implements AutoCloseable {
         return nodeId;
     }
 
+    /** The fixture, to play the monitor (assign buckets) or write etcd keys. */
+    public ServerFixture fixture() {
+        return fixture;
+    }
+
+    /** Whether the node's admin endpoint lists {@code bucket} as served. */
+    public boolean serves(dtable.core.bucket.Bucket bucket) {
+        return fixture.serves(url(), bucket);
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

@@ -1,15 +1,20 @@
 package dtable.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.core.bucket.Bucket;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import dtable.server.ServerFixture;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.server.api.NodeUnderTest.BaseSnapshot;
 import dtable.testsupport.EtcdExtension;
+import dtable.server.socket.CloseCodes;
+import dtable.server.socket.SocketProbe;
 import dtable.testsupport.MariaDbExtension;
+import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,7 +272,10 @@ class RestErrorsIT {
     @Test
     void badParametersAre400() {
         refused("GET", path("rows/?table_name=Tasks&start=-1"), token, null, 400, "invalid_parameter", "negative");
-        refused("GET", path("rows/?table_name=Tasks&limit=many"), token, null, 400, "invalid_parameter", "limit");
+        refused("GET", path("rows/?table_name=Tasks&limit=many"), token, null, 400, "invalid_parameter",
+                "parameter limit must be an integer");
+        refused("GET", path("operations/?from_version=x"), token, null, 400, "invalid_parameter",
+                "parameter from_version must be an integer");
         refused("GET", path("rows/"), token, null, 400, "invalid_parameter", "table_name");
         refused("GET", path("operations/?from_version=-1"), token, null, 400, "invalid_parameter", "from_version");
         refused("GET", path("operations/?limit=0"), token, null, 400, "invalid_parameter", "limit");
@@ -368,6 +377,63 @@ class RestErrorsIT {
         refused("GET", "/nothing-here", null, null, 404, "not_found", "nothing-here");
         refused("PATCH", path("rows/"), token, "{}", 405, "method_not_allowed", "PATCH");
         refused("POST", path("metadata/"), token, "{}", 405, "method_not_allowed", "POST");
+    }
+
+    @Test
+    void aBaseServedElsewhereIs307ToTheOwnerAndWithoutAnOwner503WithRetryAfter() throws Exception {
+        Bucket bucket = uuid.bucket();
+        BaseSnapshot before = node.snapshot(uuid);
+        ServerFixture fixture = node.fixture();
+        String ghostUrl = "http://127.0.0.1:1/";
+        put(fixture, fixture.keys().node("ghost"), "{\"node_id\":\"ghost\",\"node_url\":\"" + ghostUrl
+                + "\",\"local_node_url\":\"" + ghostUrl + "\",\"started_at\":\"2026-01-01T00:00:00Z\"}");
+        try {
+            fixture.assign(List.of(bucket), "ghost");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !node.serves(bucket));
+
+            for (String[] request : List.of(new String[] {"GET", path("rows/?table_name=Tasks&limit=5"), null},
+                    new String[] {"POST", path("rows/"), "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"lost\"}}"},
+                    new String[] {"DELETE", path(""), null})) {
+                Answer moved = node.send(request[0], request[1], token, request[2]);
+                assertRefusal(moved, 307, "base_moved", "ghost");
+                assertThat(moved.header("Location")).isEqualTo("http://127.0.0.1:1" + request[1]);
+                assertThat(moved.json().path("node_id").asString()).isEqualTo("ghost");
+                assertThat(moved.json().path("node_url").asString()).isEqualTo(ghostUrl);
+            }
+            try (SocketProbe socket = SocketProbe.connect(node.socketUrl(uuid, token))) {
+                assertThat(socket.closeCode(Duration.ofSeconds(10))).isEqualTo(CloseCodes.MOVED);
+                assertThat(socket.frames()).singleElement().satisfies(frame -> {
+                    assertThat(frame.event()).isEqualTo("base-moved");
+                    assertThat(frame.data().path("node_url").asString()).isEqualTo(ghostUrl);
+                });
+            }
+
+            // the owner's registration disappears: nobody is known to serve the bucket
+            fixture.etcd().getKVClient().delete(bytes(fixture.keys().node("ghost"))).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.send("GET", path(""), token, null).status() == 503);
+            for (String[] request : List.of(new String[] {"GET", path(""), null},
+                    new String[] {"PUT", path("rows/"), "{\"table_name\":\"Tasks\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{}}"})) {
+                Answer unavailable = node.send(request[0], request[1], token, request[2]);
+                assertRefusal(unavailable, 503, "base_unavailable", "");
+                assertThat(unavailable.header("Retry-After")).isEqualTo("1");
+            }
+            try (SocketProbe socket = SocketProbe.connect(node.socketUrl(uuid, token))) {
+                assertThat(socket.closeCode(Duration.ofSeconds(10))).isEqualTo(CloseCodes.UNAVAILABLE);
+            }
+        } finally {
+            fixture.etcd().getKVClient().delete(bytes(fixture.keys().node("ghost"))).get(10, TimeUnit.SECONDS);
+            fixture.assign(List.of(bucket), node.nodeId());
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.serves(bucket));
+        }
+        node.assertUnchanged(uuid, before);
+    }
+
+    private static void put(ServerFixture fixture, String key, String value) throws Exception {
+        fixture.etcd().getKVClient().put(bytes(key), bytes(value)).get(10, TimeUnit.SECONDS);
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     private static String repeat(String item, int times) {

@@ -387,7 +387,7 @@ class SocketIT {
             assertThat(sockets).hasSizeGreaterThan(3);
             for (SocketProbe socket : sockets) {
                 long joined = socket.joined().version();
-                socket.awaitVersion(writes, WAIT);
+                socket.awaitCaughtUp(writes, WAIT);
                 assertThat(socket.streamVersions()).as("joined at %d", joined).isEqualTo(range(joined + 1, writes));
             }
         } finally {

@@ -163,9 +163,14 @@ public final class SocketProbe implements AutoCloseable {
         return joined;
     }
 
-    /** Waits until the stream of operation versions (update-dtable and ack) reaches {@code version}. */
+    /** Waits until the stream of operations (update-dtable and ack) delivers {@code version}. */
     public void awaitVersion(long version, Duration within) {
         waitAtMost(within).until(() -> lastVersion() >= version);
+    }
+
+    /** Waits until the client is at {@code version}: joined at it or later, or delivered it since. */
+    public void awaitCaughtUp(long version, Duration within) {
+        waitAtMost(within).until(() -> lastVersion() >= version || joinedVersion() >= version);
     }
 
     /** Versions delivered as update-dtable or ack, in arrival order. */
@@ -174,9 +179,14 @@ public final class SocketProbe implements AutoCloseable {
                 .map(Frame::version).toList();
     }
 
+    /** The last version update-dtable or ack delivered, -1 before any. */
     public long lastVersion() {
         List<Long> versions = streamVersions();
         return versions.isEmpty() ? -1 : versions.getLast();
+    }
+
+    private long joinedVersion() {
+        return frames.stream().filter(f -> f.event().equals("joined")).mapToLong(Frame::version).findFirst().orElse(-1);
     }
 
     /** The close code the server sent, waiting up to {@code within}. */
