@@ -53,6 +53,10 @@ await() { # await SECONDS COMMAND...
   done
 }
 
+# run private copies: a rebuild of target/*.jar while the benchmark runs would pull classes from under the JVMs
+cp "$NODE_JAR" "$work/dtable-server.jar"; NODE_JAR=$work/dtable-server.jar
+cp "$SLAVE_JAR" "$work/dtable-server-slave.jar"; SLAVE_JAR=$work/dtable-server-slave.jar
+
 etcd_port=$(free_port); peer_port=$(free_port); db_port=$(free_port); node_port=$(free_port); slave_port=$(free_port)
 node_url=http://127.0.0.1:$node_port
 key=$(openssl rand -hex 32)
@@ -90,7 +94,7 @@ token="$signing_input.$(printf '%s' "$signing_input" | openssl dgst -sha256 -mac
 auth="Authorization: Token $token"
 
 # ---- node and slave ----
-node_pid=""
+node_pid=""; slave_pid=""
 start_node() { # start_node with-slave|without-slave
   local slave_line=""
   [ "$1" = with-slave ] && slave_line="\"dtable_server_slave_url\": \"http://127.0.0.1:$slave_port/\","
@@ -116,7 +120,7 @@ start_slave() {
   "cluster_config": { "etcd_host_list": ["127.0.0.1:$etcd_port"], "node_id": "bench-slave" } }
 EOF
   DTABLE_CONF_DIR=$work/slave "$JAVA_HOME/bin/java" -Xms256m -Xmx1g -jar "$SLAVE_JAR" >"$work/slave.log" 2>&1 &
-  pids+=($!)
+  slave_pid=$!; pids+=("$slave_pid")
   await 120 curl -sf "http://127.0.0.1:$slave_port/ping/"
   say "dtable-server-slave up at http://127.0.0.1:$slave_port"
 }
@@ -157,7 +161,7 @@ bytes=$(curl -sf -H "$auth" "$node_url/dtables/$large" | wc -c)
 say "small base $small (100 rows), large base $large ($rows rows, $bytes bytes as JSON)"
 
 write_base=$small; [ "$target" = large ] && write_base=$large
-curl -sf -H "$auth" "$node_url/api/v1/dtables/$write_base/rows/?table_name=Table1&limit=100" \
+curl -sf --max-time 60 -H "$auth" "$node_url/api/v1/dtables/$write_base/rows/?table_name=Table1&limit=100" \
   | python3 -c 'import json,sys; print("\n".join(r["_id"] for r in json.load(sys.stdin)["rows"]))' >"$work/ids"
 {
   echo 'local ids = {'; sed 's/.*/  "&",/' "$work/ids"; echo '}'
@@ -175,11 +179,19 @@ LUA
 p99_ms() { # the 99% line of wrk --latency, in ms
   awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }' "$1"
 }
-writes() { # writes LABEL: 16 connections of single-row updates for $secs; prints p99 and rate
+cpu_ticks() { # user + system CPU of a process, in clock ticks (0 when there is none)
+  [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] || { echo 0; return; }
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+cpu_s() { awk -v t=$(( $2 - $1 )) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
+writes() { # writes LABEL: 16 connections of single-row updates for $secs; prints p99, rate and CPU used
+  local node0 slave0; node0=$(cpu_ticks "$node_pid"); slave0=$(cpu_ticks "$slave_pid")
   wrk -t2 -c"$writers" -d"${secs}s" --latency -s "$work/put.lua" "$node_url" >"$work/w-$1.txt"
+  local node1 slave1; node1=$(cpu_ticks "$node_pid"); slave1=$(cpu_ticks "$slave_pid")
   local errors; errors=$(awk '/Non-2xx|Socket errors/' "$work/w-$1.txt")
   [ -z "$errors" ] || { echo "$1: $errors" >&2; }
-  echo "$1 write_p99_ms=$(p99_ms "$work/w-$1.txt") writes_per_s=$(awk '/Requests\/sec/ {print $2}' "$work/w-$1.txt")"
+  echo "$1 write_p99_ms=$(p99_ms "$work/w-$1.txt") writes_per_s=$(awk '/Requests\/sec/ {print $2}' "$work/w-$1.txt")" \
+    "owner_cpu_s=$(cpu_s "$node0" "$node1") slave_cpu_s=$(cpu_s "$slave0" "$slave1") load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 paced_reads() { # paced_reads SECONDS OUT: one reader at $read_rate reads/s; writes "reads_per_s=..." to OUT
   local end=$(( $(date +%s) + $1 )) interval=$(( 1000 / read_rate )) n=0 t0 left started
@@ -205,6 +217,13 @@ with_reads() { # with_reads LABEL: the same writes while the large base is read 
   local served_by; served_by=$(curl -s -o /dev/null -D - -H "$auth" "$node_url/dtables/$large" | awk -F': ' 'tolower($1) == "x-dtable-node" {print $2}' | tr -d '\r')
   echo "$result full_reads_per_s=$(awk '/Requests\/sec/ {print $2}' "$work/r-$1.txt") reads_served_by=$served_by"
 }
+read_cost() { # read_cost LABEL: CPU per full read with nothing else running (10 reads back to back)
+  local node0 slave0 node1 slave1 hz; hz=$(getconf CLK_TCK)
+  node0=$(cpu_ticks "$node_pid"); slave0=$(cpu_ticks "$slave_pid")
+  for _ in $(seq 10); do curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
+  node1=$(cpu_ticks "$node_pid"); slave1=$(cpu_ticks "$slave_pid")
+  echo "$1 owner_cpu_ms_per_full_read=$(( (node1 - node0) * 1000 / hz / 10 )) slave_cpu_ms_per_full_read=$(( (slave1 - slave0) * 1000 / hz / 10 ))"
+}
 warm_up() {
   wrk -t2 -c"$writers" -d10s -s "$work/put.lua" "$node_url" >/dev/null
   for _ in 1 2 3; do curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
@@ -218,12 +237,14 @@ slave_started=0
 for round in $(seq 1 "$rounds"); do
   if [ "$round" -gt 1 ]; then stop_node; start_node without-slave; fi
   warm_up
+  [ "$round" -gt 1 ] || { r=$(read_cost local); echo "round $round (r) $r" | tee -a "$work/results"; }
   r=$(writes a); echo "round $round (a) $r" | tee -a "$work/results"
   r=$(with_reads b); echo "round $round (b) $r" | tee -a "$work/results"
   stop_node
   [ "$slave_started" = 1 ] || { start_slave; slave_started=1; }
   start_node with-slave
   warm_up
+  [ "$round" -gt 1 ] || { r=$(read_cost forwarded); echo "round $round (r') $r" | tee -a "$work/results"; }
   r=$(writes a2); echo "round $round (a') $r" | tee -a "$work/results"
   r=$(with_reads c); echo "round $round (c) $r" | tee -a "$work/results"
 done
@@ -231,6 +252,11 @@ say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "RESULT rows=$rows json_bytes=$bytes target=$target reads=\"$reads_desc\" seconds=$secs rounds=$rounds"
 sed 's/^/RESULT /' "$work/results"
+for round in $(seq 1 "$rounds"); do
+  p99() { grep -F "round $round $1 " "$work/results" | sed 's/.*write_p99_ms=\([0-9.]*\).*/\1/'; }
+  awk -v r="$round" -v a="$(p99 "(a)")" -v b="$(p99 "(b)")" -v a2="$(p99 "(a')")" -v c="$(p99 "(c)")" \
+    'BEGIN { printf "RESULT round %d ratios (b)/(a)=%.2f (c)/(a\x27)=%.2f\n", r, b / a, c / a2 }'
+done
 for phase in "(a)" "(b)" "(a')" "(c)"; do
   grep -F "$phase" "$work/results" | sed 's/.*write_p99_ms=\([0-9.]*\).*/\1/' | sort -n \
     | awk -v p="$phase" '{ v[NR] = $1 } END { printf "RESULT median %s write_p99_ms=%s\n", p, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'

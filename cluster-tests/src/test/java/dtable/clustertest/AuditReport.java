@@ -10,12 +10,15 @@ import java.util.Map;
  * The checker's findings for one scenario: how many writes were acknowledged and logged, and every
  * invariant violation by kind ({@code lost}, {@code dup}, {@code gaps}, {@code epoch_regressions},
  * {@code shared_epochs}, {@code conflicting_acks}, {@code ack_node_mismatch}, {@code observed_mismatch},
- * {@code stream_gaps}, {@code reader_mismatch}, {@code zombie_commits}) with examples.
+ * {@code stream_gaps}, {@code reader_mismatch}, {@code zombie_commits}, {@code applied_despite_refusal}) with examples.
  *
+ * @param unknownOutcomes writes the client saw fail without a "not applied" promise (timeout, 502/504, closed socket)
+ * @param unknownApplied  how many of those the log holds nonetheless
  * @param counts   kind → number of violations
  * @param examples the first few violation descriptions per kind
  */
-record AuditReport(int acked, int logged, Map<String, Integer> counts, Map<String, List<String>> examples) {
+record AuditReport(int acked, int logged, int unknownOutcomes, int unknownApplied, Map<String, Integer> counts,
+                   Map<String, List<String>> examples) {
 
     static final int EXAMPLES = 5;
 
@@ -44,6 +47,8 @@ record AuditReport(int acked, int logged, Map<String, Integer> counts, Map<Strin
     static final class Builder {
         private int acked;
         private int logged;
+        private int unknown;
+        private int unknownApplied;
         private final Map<String, Integer> counts = new LinkedHashMap<>();
         private final Map<String, List<String>> examples = new LinkedHashMap<>();
 
@@ -53,6 +58,11 @@ record AuditReport(int acked, int logged, Map<String, Integer> counts, Map<Strin
             if (list.size() < EXAMPLES) {
                 list.add(description);
             }
+        }
+
+        void unknownOutcome(boolean applied) {
+            unknown++;
+            unknownApplied += applied ? 1 : 0;
         }
 
         void acked(int n) {
@@ -66,7 +76,7 @@ record AuditReport(int acked, int logged, Map<String, Integer> counts, Map<Strin
         AuditReport build() {
             Map<String, List<String>> frozen = new LinkedHashMap<>();
             examples.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new AuditReport(acked, logged, Collections.unmodifiableMap(new LinkedHashMap<>(counts)),
+            return new AuditReport(acked, logged, unknown, unknownApplied, Collections.unmodifiableMap(new LinkedHashMap<>(counts)),
                     Collections.unmodifiableMap(frozen));
         }
     }

@@ -5,8 +5,6 @@ import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +48,6 @@ public final class DevCluster implements AutoCloseable {
     public static final List<String> COMPONENTS = List.of("etcd-1", "etcd-2", "etcd-3", "mysql", NODE_1, NODE_2,
             "proxy", "monitor", "slave");
 
-    /** Ports of bin/dev-cluster at offset 0, plus {@link #EXTRA_MONITOR_PORT}; all must be free at the chosen offset. */
-    private static final int[] BASE_PORTS = {2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5001, 5550, 5555, 4000};
     /** Port (at offset 0) of the second monitor the monitor-failover scenario starts itself. */
     public static final int EXTRA_MONITOR_PORT = 5556;
     static final List<String> SERVICE_JARS = List.of("dtable-server/target/dtable-server.jar",
@@ -122,7 +118,7 @@ public final class DevCluster implements AutoCloseable {
         try {
             // short path: MariaDB's Unix socket lives in the folder and must stay under 108 bytes
             Path home = Files.createTempDirectory(Path.of("/tmp"), "dtable-faults-");
-            return new DevCluster(root, home, freeOffset(), timings);
+            return new DevCluster(root, home, PortOffsets.free(), timings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -142,39 +138,6 @@ public final class DevCluster implements AutoCloseable {
         throw new IllegalStateException("bin/dev-cluster not found above " + Path.of("").toAbsolutePath());
     }
 
-    /**
-     * An offset in 20000..33100 at which every port of the cluster (and the extra monitor's) is free now.
-     * Starts at a PID-dependent place so two suites started together rarely probe the same offsets.
-     */
-    static int freeOffset() {
-        int slots = 132; // (33155 - 20000) / 100
-        int start = (int) (ProcessHandle.current().pid() % slots);
-        for (int i = 0; i < slots; i++) {
-            int offset = 20000 + ((start + i) % slots) * 100;
-            if (allFree(offset)) {
-                return offset;
-            }
-        }
-        throw new IllegalStateException("no port offset in 20000..33100 has all dev-cluster ports free");
-    }
-
-    private static boolean allFree(int offset) {
-        for (int port : BASE_PORTS) {
-            if (!isFree(port + offset)) {
-                return false;
-            }
-        }
-        return isFree(EXTRA_MONITOR_PORT + offset);
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     // ---- lifecycle ------------------------------------------------------------------------------
 
     /** {@code bin/dev-cluster up}: starts everything and waits until healthy; then reads the copy's settings. */
@@ -189,6 +152,38 @@ public final class DevCluster implements AutoCloseable {
         }
         settings = Map.copyOf(parsed);
         tokens = new TokenService(readString(Path.of(setting("DEV_CLUSTER_PRIVATE_KEY_FILE"))).trim(), Clock.systemUTC());
+        if (applyMysqlGlobals()) {
+            // session defaults are copied from the globals when a connection opens: reconnect the nodes' pools
+            for (String node : NODES) {
+                stop(node);
+                start(node);
+            }
+        }
+    }
+
+    /**
+     * {@code -Dcluster.mysqlGlobals="idle_write_transaction_timeout=3,..."}: server variables set with {@code SET
+     * GLOBAL} after MariaDB (re)starts — for trying a remedy for a finding without changing the services.
+     */
+    private boolean applyMysqlGlobals() {
+        String globals = System.getProperty("cluster.mysqlGlobals", "").trim();
+        if (globals.isEmpty()) {
+            return false;
+        }
+        String sql = "SET GLOBAL " + String.join(", GLOBAL ", globals.split("\\s*,\\s*"));
+        try {
+            Process process = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + setting("MYSQL_SOCKET"), "-uroot",
+                    "-e", sql).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(sql + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     public void stop(String component) {
@@ -199,6 +194,9 @@ public final class DevCluster implements AutoCloseable {
     /** Starts a component and waits until it is healthy (the launcher's {@code start}). */
     public void start(String component) {
         launcher(Duration.ofMinutes(4), "start", component);
+        if (component.equals("mysql")) {
+            applyMysqlGlobals();
+        }
     }
 
     /** SIGKILL through the launcher; returns once the process is gone. */

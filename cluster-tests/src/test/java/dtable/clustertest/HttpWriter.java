@@ -8,6 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,7 +27,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class HttpWriter implements Runnable {
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
+    /** Longer than the proxy's 60 s response timeout: the client should see the proxy's answer, not its own timeout. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(75);
+    /** No designed wait of the system is this long except the 60 s durability timeout: worth thread dumps. */
+    private static final Duration SLOW = Duration.ofSeconds(25);
 
     private final HttpClient http;
     private final History history;
@@ -32,11 +39,13 @@ final class HttpWriter implements Runnable {
     private final String token;
     private final String clientId;
     private final long pauseMillis;
+    private final Diagnostics diagnostics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private long counter;
 
     HttpWriter(HttpClient http, History history, String proxyUrl, BaseUuid base, String token, String clientId,
-            long pauseMillis) {
+            long pauseMillis, Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
         this.http = http;
         this.history = history;
         this.proxyUrl = proxyUrl;
@@ -62,7 +71,7 @@ final class HttpWriter implements Runnable {
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
             long sent = history.now();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = send(request, payload);
                 long at = history.now();
                 String version = response.headers().firstValue("X-Dtable-Version").orElse(null);
                 if (response.statusCode() == 200 && version != null) {
@@ -85,6 +94,27 @@ final class HttpWriter implements Runnable {
                 return;
             }
             pause(pauseMillis);
+        }
+    }
+
+    /** Sends and waits; a request stuck past {@link #SLOW} triggers the thread dumps, then waits on. */
+    private HttpResponse<String> send(HttpRequest request, String payload) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            try {
+                return answer.get(SLOW.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                diagnostics.slowRequest(clientId + " " + payload + " to " + base + " waiting for " + SLOW.toSeconds() + " s");
+                return answer.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
         }
     }
 

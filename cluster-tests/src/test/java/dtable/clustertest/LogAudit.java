@@ -28,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  *   <li><b>S1</b> along each base's log the committing {@code owner_epoch} never decreases and no epoch was
  *       used by two nodes (audited over every base in the database); optionally, a paused node committed
  *       nothing after it was resumed ({@code zombie_commits}).
+ *   <li><b>Retry safety</b> (SPEC §9): a write answered "not applied" (503, 307, a socket error frame) is not
+ *       in the log ({@code applied_despite_refusal}) — otherwise the retry the answer invites applies it twice.
  * </ul>
  *
  * <p>Stateless; call after the load has stopped.
@@ -56,9 +58,16 @@ final class LogAudit {
             for (History.Ack ack : history.acks()) {
                 acksByBase.computeIfAbsent(ack.base(), b -> new ArrayList<>()).add(ack);
             }
+            Map<String, List<History.ClientError>> failedWrites = new HashMap<>();
+            for (History.ClientError error : history.errors()) {
+                if (error.payload() != null) {
+                    failedWrites.computeIfAbsent(error.base(), b -> new ArrayList<>()).add(error);
+                }
+            }
             for (BaseUuid base : bases) {
                 List<Row> log = readLog(c, base.value());
                 checkBase(report, base, log, acksByBase.getOrDefault(base.value(), List.of()), history);
+                checkFailedWrites(report, base, log, failedWrites.getOrDefault(base.value(), List.of()));
                 if (zombie != null) {
                     long mark = zombie.versionsAtResume().getOrDefault(base.value(), Long.MAX_VALUE);
                     log.stream().filter(r -> r.node().equals(zombie.node()) && r.version() > mark).forEach(r ->
@@ -138,6 +147,34 @@ final class LogAudit {
             }
         }
         report.logged(log.size());
+    }
+
+    /**
+     * An answer that says "not applied" — HTTP 503 or 307 (SPEC §7/§9: safe to retry) or a socket
+     * {@code error} frame for the write — must not have been applied: a client retrying it would apply it twice.
+     */
+    static boolean isRefusal(String kind) {
+        return kind.equals("http_503") || kind.equals("http_307") || kind.startsWith("socket_error_");
+    }
+
+    /**
+     * Refusals must not be in the log; the other failed writes (timeouts, 502/504, closed sockets) may or
+     * may not be — the report counts how many of those "unknown outcome" writes were in fact applied.
+     */
+    private static void checkFailedWrites(AuditReport.Builder report, BaseUuid base, List<Row> log,
+            List<History.ClientError> failed) {
+        Map<String, Row> logged = new HashMap<>();
+        log.forEach(r -> logged.putIfAbsent(r.payload(), r));
+        for (History.ClientError refusal : failed) {
+            Row row = logged.get(refusal.payload());
+            if (!isRefusal(refusal.kind())) {
+                report.unknownOutcome(row != null);
+            } else if (row != null) {
+                report.problem("applied_despite_refusal", base + ": " + refusal.payload() + " was answered "
+                        + refusal.kind() + " (\"not applied\") after " + refusal.tookMillis() + " ms, yet the log has it at v"
+                        + row.version() + " (node " + row.node() + ", epoch " + row.epoch() + "): " + refusal.detail());
+            }
+        }
     }
 
     /** The owner (through the proxy) and the slave must each hold exactly the log: same version, same rows. */

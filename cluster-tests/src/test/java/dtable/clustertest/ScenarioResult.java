@@ -8,11 +8,13 @@ import java.util.TreeMap;
 /**
  * One scenario's figures: acknowledged writes, the checker's findings, client-visible errors (HTTP
  * through the proxy and socket separately: a socket closed by a bucket move is the designed behaviour,
- * an HTTP error through the proxy during a move is not), and the recovery time — the longest stretch any
- * base went without an acknowledged write from the moment the fault began.
+ * an HTTP error through the proxy during a move is not), the recovery time — the longest stretch any
+ * base went without an acknowledged write from the moment the fault began — and the HTTP writes held
+ * longer than {@link ScenarioRunner#SLOW_REQUEST} (a stalled node).
  */
 record ScenarioResult(String name, AuditReport audit, int httpErrors, int socketErrors, Map<String, Integer> errorKinds,
-                      long recoveryMillis, long durationMillis, long p50Millis, long p99Millis, List<String> notes,
+                      long recoveryMillis, long durationMillis, long p50Millis, long p99Millis, int slowRequests,
+                      List<String> notes,
                       List<String> failedExpectations) {
 
     int acked() {
@@ -34,10 +36,11 @@ record ScenarioResult(String name, AuditReport audit, int httpErrors, int socket
     /** {@code SCENARIO name acked=.. lost=.. dup=.. errors=.. recovery_ms=..} plus the details. */
     String line() {
         return String.format(Locale.ROOT, "SCENARIO %s acked=%d lost=%d dup=%d errors=%d recovery_ms=%d"
-                        + " (http_errors=%d socket_errors=%d violations=%s ack_latency_p50=%dms p99=%dms"
+                        + " (http_errors=%d socket_errors=%d unknown_outcome=%d of_which_applied=%d violations=%s"
+                        + " ack_latency_p50=%dms p99=%dms slow_requests=%d"
                         + " error_kinds=%s duration_ms=%d)%s",
                 name, acked(), lost(), dup(), errors(), recoveryMillis, httpErrors, socketErrors,
-                audit.clean() ? "none" : audit.counts(), p50Millis, p99Millis, new TreeMap<>(errorKinds), durationMillis,
+                audit.unknownOutcomes(), audit.unknownApplied(), audit.clean() ? "none" : audit.counts(), p50Millis, p99Millis, slowRequests, new TreeMap<>(errorKinds), durationMillis,
                 notes.isEmpty() ? "" : " " + String.join("; ", notes))
                 + (failedExpectations.isEmpty() ? "" : " FAILED: " + String.join("; ", failedExpectations));
     }

@@ -31,6 +31,8 @@ final class ScenarioRunner {
     /** Acknowledged writes every base must gain to count as "being written" (warm-up, steady phases). */
     static final int PROGRESS_ACKS = 10;
     static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(90);
+    /** An HTTP write held this long was stuck: no designed wait is this long except the 60 s durability timeout. */
+    static final Duration SLOW_REQUEST = Duration.ofSeconds(25);
 
     /** The fault of a scenario: steps on the cluster while the load runs; returns once the cluster is restored. */
     @FunctionalInterface
@@ -89,6 +91,16 @@ final class ScenarioRunner {
             long since = history.now();
             await(name + ": " + why).atMost(atMost).pollInterval(Duration.ofMillis(100))
                     .until(() -> basesWrittenSince(since).containsAll(names(bases)));
+        }
+
+        /** Like {@link #awaitEveryBaseWritten} but reports a timeout as false instead of failing. */
+        boolean everyBaseWrittenWithin(String why, Duration atMost) {
+            try {
+                awaitEveryBaseWritten(why, atMost);
+                return true;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                return false;
+            }
         }
 
         /** Waits until every base gained {@link #PROGRESS_ACKS} acknowledged writes. */
@@ -205,7 +217,7 @@ final class ScenarioRunner {
         int socket = 0;
         Map<String, Integer> kinds = new TreeMap<>();
         for (History.ClientError error : context.history.errors()) {
-            if (error.client().matches(".*-h\\d+$")) {
+            if (isHttp(error.client())) {
                 http++;
             } else {
                 socket++;
@@ -213,8 +225,12 @@ final class ScenarioRunner {
             kinds.merge(error.kind(), 1, Integer::sum);
         }
         long[] latencies = context.history.acks().stream().mapToLong(a -> a.ackedAt() - a.sentAt()).sorted().toArray();
+        long slowMillis = SLOW_REQUEST.toMillis();
+        int slow = (int) (context.history.acks().stream()
+                .filter(a -> isHttp(a.client()) && a.ackedAt() - a.sentAt() > slowMillis).count()
+                + context.history.errors().stream().filter(e -> isHttp(e.client()) && e.tookMillis() > slowMillis).count());
         return new ScenarioResult(context.name, report, http, socket, kinds, recoveryMillis(context), durationMillis,
-                percentile(latencies, 0.5), percentile(latencies, 0.99), List.copyOf(context.notes),
+                percentile(latencies, 0.5), percentile(latencies, 0.99), slow, List.copyOf(context.notes),
                 List.copyOf(context.failedExpectations));
     }
 
@@ -243,6 +259,11 @@ final class ScenarioRunner {
             worst = Math.max(worst, end - previous);
         }
         return worst;
+    }
+
+    /** HTTP clients are named {@code …-h<n>}, socket clients {@code …-s<n>}. */
+    static boolean isHttp(String client) {
+        return client.matches(".*-h\\d+$");
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -23,8 +23,16 @@ import tools.jackson.databind.JsonNode;
  */
 final class Scenarios {
 
-    /** -1: any number allowed. */
-    record Scenario(String name, int maxHttpErrors, int maxSocketErrors, ScenarioRunner.Fault fault) {
+    /**
+     * @param maxHttpErrors   client-visible HTTP errors allowed (-1: any)
+     * @param maxSocketErrors socket errors allowed (-1: any)
+     * @param allowsHangs     whether an HTTP write may be held past {@link ScenarioRunner#SLOW_REQUEST} (only while
+     *                        the database itself hangs)
+     */
+    record Scenario(String name, int maxHttpErrors, int maxSocketErrors, boolean allowsHangs, ScenarioRunner.Fault fault) {
+        Scenario(String name, int maxHttpErrors, int maxSocketErrors, ScenarioRunner.Fault fault) {
+            this(name, maxHttpErrors, maxSocketErrors, false, fault);
+        }
     }
 
     private static final int ANY = -1;
@@ -34,7 +42,7 @@ final class Scenarios {
 
     static List<Scenario> all() {
         return List.of(killNode(), pauseNodePastLease(), killMonitorLeader(), stopOneEtcdMember(), stopEtcdQuorum(),
-                restartMysql(), killMysql(), drainUndrainRebalance(), rollingRestart());
+                restartMysql(), killMysql(), pauseMysql(), drainUndrainRebalance(), rollingRestart());
     }
 
     static Scenario named(String name) {
@@ -65,8 +73,13 @@ final class Scenarios {
             await("monitor moved every bucket off the frozen " + NODE_1).atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200)).until(() -> ctx.api().bucketCount(NODE_1) == 0);
             ctx.note("buckets moved " + (ctx.history.now() - pausedAt) + " ms after SIGSTOP");
-            ctx.awaitEveryBaseWritten("every base written by " + NODE_2 + " while " + NODE_1 + " is frozen",
-                    ScenarioRunner.RESTORE_TIMEOUT);
+            long movedAt = ctx.history.now();
+            boolean failedOver = ctx.everyBaseWrittenWithin("every base written by " + NODE_2 + " while " + NODE_1
+                    + " is frozen", Duration.ofSeconds(45));
+            ctx.expect(failedOver, "every base of the frozen " + NODE_1 + " is written through " + NODE_2
+                    + " within 45 s of the move (a frozen owner must not block failover)");
+            ctx.note(failedOver ? "failover complete " + (ctx.history.now() - movedAt) + " ms after the move"
+                    : "failover NOT complete 45 s after the move");
             ctx.zombie = new LogAudit.Zombie(NODE_1, ctx.audit().versions(ctx.bases));
             long resumedAt = ctx.history.now();
             ctx.cluster().resume(NODE_1);
@@ -181,6 +194,55 @@ final class Scenarios {
         ctx.expect(answer.status() == 503 && took < 10_000, "a direct write while MariaDB is down answers 503 within 10 s"
                 + " (got " + answer.status() + " after " + took + " ms)");
         ctx.cluster().start("mysql");
+    }
+
+    /**
+     * SIGSTOP MariaDB for longer than a node waits for durability (60 s), then SIGCONT: a hung database, not a
+     * dead one. A write answered 503 ("not applied, retry") during the stall must not be applied afterwards;
+     * a direct write to the owner (no proxy in between) probes exactly that.
+     */
+    static Scenario pauseMysql() {
+        return new Scenario("pause-mysql", ANY, ANY, true, ctx -> {
+            Duration pause = Duration.ofSeconds(Integer.getInteger("cluster.mysqlPauseSeconds", 65));
+            BaseUuid probe = ctx.basesByNode.get(NODE_1).get(0);
+            ctx.faultBegins();
+            ctx.cluster().pause("mysql");
+            Thread prober = Thread.ofPlatform().name("pause-mysql-probe").start(() -> directWrite(ctx, probe, "probe-h0"));
+            ctx.hold(pause);
+            ctx.cluster().resume("mysql");
+            try {
+                prober.join(Duration.ofSeconds(90));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** One write straight to the owner of {@code base}, recorded in the history like any client's. */
+    private static void directWrite(ScenarioRunner.Context ctx, BaseUuid base, String client) {
+        String node = ctx.basesByNode.entrySet().stream().filter(e -> e.getValue().contains(base)).findFirst()
+                .orElseThrow().getKey();
+        String payload = Payloads.next(ctx.name + "-" + client, 1);
+        String body = "{\"table_name\":\"Table1\",\"row\":{\"Name\":\"" + payload + "\"}}";
+        long sent = ctx.history.now();
+        ClusterApi.Answer answer;
+        try {
+            answer = ctx.api().call("POST", ctx.cluster().nodeUrl(node) + "api/v1/dtables/" + base.value() + "/rows/",
+                    ctx.cluster().baseToken(base), body, Duration.ofSeconds(120));
+        } catch (RuntimeException e) {
+            ctx.history.error(new History.ClientError(base.value(), client, payload, "io", e.getMessage(),
+                    ctx.history.now(), ctx.history.now() - sent));
+            return;
+        }
+        long took = ctx.history.now() - sent;
+        if (answer.status() == 200) {
+            ctx.history.ack(new History.Ack(base.value(), Long.parseLong(answer.header("X-Dtable-Version").orElse("-1")),
+                    payload, answer.header("X-Dtable-Node").orElse("?"), client, sent, ctx.history.now()));
+        } else {
+            ctx.history.error(new History.ClientError(base.value(), client, payload, "http_" + answer.status(),
+                    answer.body(), ctx.history.now(), took));
+        }
+        ctx.note("direct write to " + node + ": " + answer.status() + " after " + took + " ms");
     }
 
     /** Drain node-01 (all its buckets move), undrain it, rebalance: no HTTP client may see an error. */

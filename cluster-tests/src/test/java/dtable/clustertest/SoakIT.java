@@ -1,7 +1,5 @@
 package dtable.clustertest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Soak mode, off unless {@code -Dsoak.minutes=N} (N ≥ 1): loops over every scenario until N minutes have
- * passed, asserting S1–S3 after each, and samples the heap of every service every 30 s (from
+ * passed, asserting after each what the fault suite asserts ({@link ScenarioAssertions}), and samples the heap of every service every 30 s (from
  * {@code /actuator/prometheus}), printing {@code HEAP …} lines and a first/last comparison, so a leak that
  * only shows after many failovers becomes visible. Run it alone:
  * {@code ./mvnw -B -pl cluster-tests verify -Dsoak.minutes=30 -Dtest=SoakIT}.
@@ -51,9 +49,7 @@ class SoakIT {
                     if (Duration.between(start, Instant.now()).compareTo(length) >= 0) {
                         break;
                     }
-                    ScenarioResult result = runner.run(scenario.name() + "#" + round, scenario.fault());
-                    assertThat(result.audit().counts()).as("round %d %s:%n%s", round, scenario.name(),
-                            result.audit().describe()).isEmpty();
+                    ScenarioAssertions.runAndCheck(runner, scenario, scenario.name() + "#" + round);
                 }
             }
         } finally {

@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class SocketWriter implements Runnable {
 
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+    /** A client that hears nothing this long gives up on the connection (browsers use a heartbeat of this order). */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
 
     /** What became of one {@code update-dtable}. */
     private sealed interface Reply {

@@ -38,12 +38,13 @@ final class WriteLoad implements AutoCloseable {
     static WriteLoad start(ClusterApi api, History history, List<BaseUuid> bases, String tag, Shape shape) {
         WriteLoad load = new WriteLoad();
         DevCluster cluster = api.cluster();
+        Diagnostics diagnostics = new Diagnostics(cluster, tag);
         for (int b = 0; b < bases.size(); b++) {
             BaseUuid base = bases.get(b);
             String token = cluster.baseToken(base);
             for (int i = 0; i < shape.httpWriters(); i++) {
                 HttpWriter writer = new HttpWriter(api.http(), history, cluster.proxyUrl(), base, token,
-                        tag + "-b" + b + "-h" + i, shape.pauseMillis());
+                        tag + "-b" + b + "-h" + i, shape.pauseMillis(), diagnostics);
                 load.http.add(writer);
                 load.threads.add(Thread.ofPlatform().name("http-" + tag + "-b" + b + "-" + i).daemon(true).start(writer));
             }
@@ -57,12 +58,12 @@ final class WriteLoad implements AutoCloseable {
         return load;
     }
 
-    /** Stops all writers and waits up to a minute for their last request (the HTTP timeout is 40 s). */
+    /** Stops all writers and waits up to 90 s for their last request (the HTTP timeout is 75 s). */
     @Override
     public void close() {
         http.forEach(HttpWriter::stop);
         sockets.forEach(SocketWriter::stop);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         for (Thread thread : threads) {
             try {
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -73,7 +74,7 @@ final class WriteLoad implements AutoCloseable {
         }
         List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         if (!stuck.isEmpty()) {
-            throw new IllegalStateException("writers did not stop within 60 s: " + stuck);
+            throw new IllegalStateException("writers did not stop within 90 s: " + stuck);
         }
     }
 }

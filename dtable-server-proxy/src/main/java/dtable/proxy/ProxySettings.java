@@ -10,12 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code retry_budget_ms}, ...).
  *
  * @param connectTimeout        TCP connect timeout to a node; a refused or timed-out connect is retried
- * @param responseTimeout       time from the request being sent to the response headers; after it a
+ * @param responseTimeout       time from the request being written to the response head; after it a
  *                              non-GET answers 504 (it may have been applied), a GET is retried
  * @param replayBufferBytes     request bodies up to this size are buffered so they can be re-sent to a
  *                              new owner; larger ones stream once
- * @param maxConnectionsPerNode keep-alive connections to one node (the pool is per node address)
- * @param pendingAcquireTimeout how long a request may wait for a pooled connection
+ * @param maxIdlePerNode        idle keep-alive connections kept per node and event loop (connections
+ *                              in use are not limited: each client connection uses at most one)
  * @param poolMaxIdleTime       idle pooled connections are closed after this, before a node's own
  *                              keep-alive timeout can close them under a request
  * @param firstBackoff          first wait before retrying at an unchanged owner; doubles per retry
@@ -26,16 +26,15 @@ public record ProxySettings(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("60s") Duration responseTimeout,
         @DefaultValue("1048576") long replayBufferBytes,
-        @DefaultValue("1024") int maxConnectionsPerNode,
-        @DefaultValue("30s") Duration pendingAcquireTimeout,
+        @DefaultValue("256") int maxIdlePerNode,
         @DefaultValue("10s") Duration poolMaxIdleTime,
         @DefaultValue("50ms") Duration firstBackoff,
         @DefaultValue("500ms") Duration maxBackoff) {
 
     /** The defaults above, for code that runs without Spring (tests, benchmarks). */
     public static ProxySettings defaults() {
-        return new ProxySettings(Duration.ofSeconds(2), Duration.ofSeconds(60), 1 << 20, 1024,
-                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500));
+        return new ProxySettings(Duration.ofSeconds(2), Duration.ofSeconds(60), 1 << 20, 256,
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500));
     }
 
     /** The wait before retry number {@code retry} (0-based) at an owner that has not changed. */

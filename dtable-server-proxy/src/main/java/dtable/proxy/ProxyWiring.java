@@ -3,27 +3,24 @@ package dtable.proxy;
 import dtable.core.config.ProxyConfig;
 import dtable.core.etcd.ClusterWatcher;
 import dtable.core.etcd.EtcdClients;
-import dtable.proxy.forward.ForwardingHandler;
-import dtable.proxy.forward.NodeClient;
+import dtable.proxy.forward.Forwarder;
 import dtable.proxy.forward.ProxyMetrics;
-import dtable.proxy.routing.ProxyPath;
 import dtable.proxy.routing.RoutingTable;
 import dtable.proxy.routing.WatchedRoutingTable;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Builds the proxy: one etcd client and {@link ClusterWatcher} (the only etcd traffic: a watch),
- * the routing table over it, the pooled {@link NodeClient}, and the raw Reactor Netty route that
- * sends every base path to {@link ForwardingHandler} ahead of Spring's dispatcher, which keeps
- * {@code /ping/}, {@code /api/v1/cluster/map/} and the actuator. Beans close in reverse order:
- * the watcher before the etcd client.
+ * the routing table over it, and the {@link Forwarder}, installed into every connection of the
+ * Reactor Netty server so that base paths are forwarded in plain Netty ahead of Spring's
+ * dispatcher, which keeps {@code /ping/}, {@code /api/v1/cluster/map/} and the actuator. Beans
+ * close in reverse order: the forwarder's pools, the watcher, then the etcd client.
  */
 @Configuration(proxyBeanMethods = false)
 class ProxyWiring {
@@ -46,28 +43,22 @@ class ProxyWiring {
         return new WatchedRoutingTable(clusterWatcher);
     }
 
-    @Bean(destroyMethod = "close")
-    NodeClient nodeClient(ProxySettings settings) {
-        return new NodeClient(settings);
-    }
-
     @Bean
     ProxyMetrics proxyMetrics(MeterRegistry registry) {
         return new ProxyMetrics(registry);
     }
 
-    @Bean
-    ForwardingHandler forwardingHandler(RoutingTable routingTable, NodeClient nodeClient, ProxyMetrics metrics,
-                                        ProxySettings settings, ProxyConfig config) {
+    @Bean(destroyMethod = "close")
+    Forwarder forwarder(RoutingTable routingTable, ProxyMetrics metrics, ProxySettings settings, ProxyConfig config) {
         log.info("retry budget {} ms, stale reads via {}", config.retryBudget().toMillis(),
                 config.dtableServerSlaveUrl().orElse("(no slave configured)"));
-        return new ForwardingHandler(routingTable, nodeClient, metrics, settings, config.retryBudget(),
-                config.dtableServerSlaveUrl(), System::nanoTime, Schedulers.parallel());
+        return new Forwarder(routingTable, metrics, settings, config.retryBudget(), config.dtableServerSlaveUrl(),
+                System::nanoTime);
     }
 
-    /** Base paths bypass Spring's dispatcher: they are streamed by Reactor Netty directly. */
+    /** Base paths are taken off each connection right after the HTTP codec, before Spring's dispatcher. */
     @Bean
-    NettyRouteProvider baseRoutes(ForwardingHandler handler) {
-        return routes -> routes.route(request -> ProxyPath.isBasePath(request.uri()), handler::handle);
+    NettyServerCustomizer forwardingInstaller(Forwarder forwarder) {
+        return server -> server.doOnChannelInit((observer, channel, address) -> forwarder.install(channel));
     }
 }

@@ -3,25 +3,30 @@ package dtable.proxy.forward;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Header rules of a forwarding hop (RFC 9110 §7.6.1): hop-by-hop headers, and those named in
  * {@code Connection}, stay on their hop; {@code X-Forwarded-For/-Proto/-Host} tell the node who
  * asked. {@code Host} and {@code Content-Length} are set per attempt by the client (the latter from
  * the body actually sent). Pure functions; thread-safe.
+ *
+ * <p>Why copy everything and then remove: Netty copies one header map into another of the same kind
+ * (validating {@link DefaultHttpHeaders}, as its decoders produce) without validating each name
+ * again, and a handful of removals by hashed name is cheaper than filtering every header by string.
  */
 public final class ForwardHeaders {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
-    public static final String X_FORWARDED_FOR = "X-Forwarded-For";
-    public static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
-    public static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+    private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+    public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
 
     private ForwardHeaders() {
     }
@@ -34,16 +39,12 @@ public final class ForwardHeaders {
      * @param scheme the scheme the request reached the proxy with ({@code http})
      */
     public static HttpHeaders forRequest(HttpHeaders inbound, SocketAddress client, String scheme) {
-        Set<String> connectionTokens = connectionTokens(inbound);
-        HttpHeaders out = new DefaultHttpHeaders(false); // names and values were validated on the way in
-        for (Map.Entry<String, String> header : inbound) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || connectionTokens.contains(name) || name.equals("host")
-                    || name.equals("content-length") || name.equals("expect")) {
-                continue;
-            }
-            out.add(header.getKey(), header.getValue());
-        }
+        HttpHeaders out = new DefaultHttpHeaders();
+        out.set(inbound);
+        removeHopByHop(out, inbound.get(HttpHeaderNames.CONNECTION));
+        out.remove(HttpHeaderNames.HOST);
+        out.remove(HttpHeaderNames.CONTENT_LENGTH);
+        out.remove(HttpHeaderNames.EXPECT);
         String clientIp = client instanceof InetSocketAddress address && address.getAddress() != null
                 ? address.getAddress().getHostAddress() : null;
         if (clientIp != null) {
@@ -55,35 +56,33 @@ public final class ForwardHeaders {
             out.set(X_FORWARDED_PROTO, scheme);
         }
         String host = inbound.get(HttpHeaderNames.HOST);
-        if (!inbound.contains(X_FORWARDED_HOST) && host != null) {
+        if (host != null && !inbound.contains(X_FORWARDED_HOST)) {
             out.set(X_FORWARDED_HOST, host);
         }
         return out;
     }
 
-    /** Copies a node's response headers to the proxy's response, leaving hop-by-hop headers on their hop. */
+    /**
+     * Replaces the proxy's response headers by a node's, leaving hop-by-hop headers on their hop.
+     * Call before anything else is put into {@code toClient}.
+     */
     public static void copyResponse(HttpHeaders fromNode, HttpHeaders toClient) {
-        Set<String> connectionTokens = connectionTokens(fromNode);
-        for (Map.Entry<String, String> header : fromNode) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
-                toClient.add(header.getKey(), header.getValue());
-            }
-        }
+        toClient.set(fromNode);
+        removeHopByHop(toClient, fromNode.get(HttpHeaderNames.CONNECTION));
     }
 
-    private static Set<String> connectionTokens(HttpHeaders headers) {
-        String connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection == null) {
-            return Set.of();
-        }
-        Set<String> tokens = new java.util.HashSet<>();
-        for (String token : connection.split(",")) {
-            String trimmed = token.trim().toLowerCase(Locale.ROOT);
-            if (!trimmed.isEmpty()) {
-                tokens.add(trimmed);
+    private static void removeHopByHop(HttpHeaders headers, String connection) {
+        if (connection != null) {
+            // e.g. "close", "keep-alive" or names of extra hop-by-hop headers
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
             }
         }
-        return tokens;
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
     }
 }

@@ -1,49 +1,64 @@
 package dtable.proxy.forward;
 
-import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.proxy.forward.Outcome.Failure;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * One client request on its way through the proxy, across all its attempts: what to send (method,
  * target, prepared headers, body) and the retry bookkeeping (deadline, count, last failure).
  *
- * <p>Threads: attempts run one after another, but possibly on different event-loop threads; the
- * mutable fields are volatile so each attempt sees what the previous one wrote.
+ * <p>Threads: confined to the client connection's event loop, like everything of one exchange.
  */
 public final class ForwardedRequest {
 
     private final HttpMethod method;
     private final String uri;
-    private final BaseUuid base;
+    private final String base;
+    private final Bucket bucket;
     private final HttpHeaders headers;
     private final RequestBody body;
     private final long startNanos;
     private final long deadlineNanos;
 
-    private volatile int retries;
-    private volatile Failure lastFailure;
-    private volatile boolean staleTried;
+    private int retries;
+    private Failure lastFailure;
+    private boolean staleTried;
 
     /**
      * @param uri     path and query exactly as received (not decoded), starting with {@code /}
-     * @param headers the headers to forward ({@link ForwardHeaders#forRequest}); not modified later
+     * @param base    the base UUID as written in the path (already checked)
+     * @param bucket  its bucket
+     * @param headers the headers to forward ({@link ForwardHeaders#forRequest}); framing headers for
+     *                {@code body} are added here, {@code Host} per attempt
      */
-    public ForwardedRequest(HttpMethod method, String uri, BaseUuid base, HttpHeaders headers, RequestBody body,
-                            long startNanos, long budgetNanos) {
+    public ForwardedRequest(HttpMethod method, String uri, String base, Bucket bucket, HttpHeaders headers,
+                            RequestBody body, long startNanos, long budgetNanos) {
         this.method = method;
         this.uri = uri;
         this.base = base;
+        this.bucket = bucket;
         this.headers = headers;
         this.body = body;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + budgetNanos;
         if (body.length() >= 0) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
+        } else if (body instanceof RequestBody.Streamed) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
+    }
+
+    /** The head of an attempt at {@code target}: same headers, the target's {@code Host} and path prefix. */
+    HttpRequest headFor(Target target) {
+        headers.set(HttpHeaderNames.HOST, target.address().hostHeader());
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target.requestUri(), headers);
     }
 
     public HttpMethod method() {
@@ -54,12 +69,13 @@ public final class ForwardedRequest {
         return uri;
     }
 
-    public BaseUuid base() {
+    /** The base UUID as the client wrote it. */
+    public String base() {
         return base;
     }
 
     public Bucket bucket() {
-        return base.bucket();
+        return bucket;
     }
 
     public HttpHeaders headers() {

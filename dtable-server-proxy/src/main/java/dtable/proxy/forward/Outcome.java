@@ -1,13 +1,10 @@
 package dtable.proxy.forward;
 
 /**
- * How one attempt at one node ended. Only {@link Delivered} has touched the client's response.
+ * How an attempt at a node ended when it did not deliver an answer: it may be repeated
+ * ({@link Retry}) or it must not ({@link Fail}); neither has touched the client's response.
  */
 public sealed interface Outcome {
-
-    /** The node's answer was streamed to the client (whatever its status). */
-    record Delivered(int status) implements Outcome {
-    }
 
     /** The node did not apply the request; the attempt may be repeated (at the owner the map names then). */
     record Retry(Failure failure) implements Outcome {

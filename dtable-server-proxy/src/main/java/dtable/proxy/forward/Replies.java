@@ -1,14 +1,18 @@
 package dtable.proxy.forward;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON answers the proxy writes itself on the raw Netty route, in SPEC §7's error shape. Thread-safe. */
-public final class Replies {
+/** JSON answers the proxy gives itself on the forwarding path, in SPEC §7's error shape. Thread-safe. */
+final class Replies {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -16,22 +20,24 @@ public final class Replies {
     }
 
     /** {@code {"error_type","error_msg"}} with {@code status}; 503 carries {@code Retry-After: 1}. */
-    public static Mono<Void> error(HttpServerResponse response, int status, String errorType, String message) {
+    static FullHttpResponse error(int status, String errorType, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_type", errorType);
         body.put("error_msg", message);
-        return json(response, status, body);
+        return json(status, body);
     }
 
     /** Any JSON body. */
-    public static Mono<Void> json(HttpServerResponse response, int status, Object body) {
+    static FullHttpResponse json(int status, Object body) {
         byte[] bytes = JSON.writeValueAsBytes(body);
-        response.status(status)
-                .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         if (status == 503) {
-            response.header(HttpHeaderNames.RETRY_AFTER, "1");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
-        return response.sendByteArray(Mono.just(bytes)).then();
+        return response;
     }
 }

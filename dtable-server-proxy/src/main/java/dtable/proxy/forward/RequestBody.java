@@ -1,59 +1,47 @@
 package dtable.proxy.forward;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
 
 /**
- * The body of one proxied request, as far as retries are concerned.
+ * The body of one proxied request, as far as retries are concerned. It receives the client's
+ * {@link HttpContent} pieces ({@link #add}, taking ownership) and writes itself to a node
+ * ({@link #writeTo}) once per attempt.
  *
  * <ul>
  *   <li>{@link Empty}: no body; replayable.</li>
  *   <li>{@link Buffered}: a declared length up to the replay limit, read completely before the first
  *       attempt so that a retry at a new owner can send it again.</li>
- *   <li>{@link Streamed}: larger or of unknown length (chunked); piped to the node as it arrives, so it
- *       can be sent only once: replayable until an attempt has started reading it.</li>
+ *   <li>{@link Streamed}: larger, or of unknown length (chunked): piped to the node as it arrives,
+ *       so it can be sent once; replayable until an attempt has started sending it.</li>
  * </ul>
  *
- * Threads: a body belongs to one request; {@link #open()} is called by one attempt at a time.
+ * Threads: confined to the client connection's event loop (which is also the node connection's).
  */
-public sealed interface RequestBody {
+public abstract sealed class RequestBody {
 
-    /** The declared or buffered length, or -1 when unknown (chunked). */
-    long length();
+    private boolean complete;
 
-    /** True when a (further) attempt can still send the whole body. */
-    boolean replayable();
-
-    /** The body for one attempt. Callers check {@link #replayable()} first. */
-    Publisher<ByteBuf> open();
-
-    /** Frees a buffered body; idempotent. */
-    void release();
-
-    /**
-     * Reads the body of {@code request} as far as needed to decide its kind: a declared length up to
-     * {@code replayLimit} is aggregated, anything else is left streaming.
-     */
-    static Mono<RequestBody> read(HttpServerRequest request, long replayLimit) {
-        HttpHeaders headers = request.requestHeaders();
+    /** Decides the kind from the request headers. */
+    static RequestBody of(HttpHeaders headers, long replayLimit, ByteBufAllocator alloc) {
         boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
         long length = chunked ? -1 : contentLength(headers);
         if (!chunked && length <= 0) {
             // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body
-            return Mono.just(new Empty(length == 0));
+            return new Empty(length == 0);
         }
         if (!chunked && length <= replayLimit) {
-            return request.receive().aggregate().retain()
-                    .<RequestBody>map(Buffered::new)
-                    .switchIfEmpty(Mono.fromSupplier(() -> new Empty(true)));
+            return new Buffered(alloc.compositeBuffer(Integer.MAX_VALUE), length);
         }
-        return Mono.just(new Streamed(request.receive().retain(), length));
+        return new Streamed(length);
     }
 
     private static long contentLength(HttpHeaders headers) {
@@ -64,93 +52,199 @@ public sealed interface RequestBody {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            return -1; // Netty's decoder has already refused malformed lengths; be defensive anyway
+            return -1; // the decoder refuses malformed lengths already
         }
     }
 
+    /** The length to declare to the node, or -1 for none (no body, or chunked). */
+    abstract long length();
+
+    /** True when a (further) attempt can still send the whole body. */
+    abstract boolean replayable();
+
+    /** True once the client's last piece arrived. */
+    final boolean complete() {
+        return complete;
+    }
+
+    /** True when the body must be complete before an attempt may start (it is buffered for replays). */
+    boolean neededBeforeSending() {
+        return false;
+    }
+
+    /** Takes one piece from the client. */
+    final void add(HttpContent piece) {
+        if (piece instanceof LastHttpContent) {
+            complete = true;
+        }
+        accept(piece);
+    }
+
+    abstract void accept(HttpContent piece);
+
+    /**
+     * Writes the body after a request head already written to {@code node}; {@code sent} is called
+     * when the last piece has been written (which may be later, for a streamed body).
+     */
+    abstract void writeTo(Channel node, ChannelFutureListener sent);
+
+    /** True while the node can take more pieces (false for kinds that are not piped). */
+    boolean wantsMore() {
+        return true;
+    }
+
+    /** Frees what it holds; idempotent. */
+    abstract void release();
+
     /** No body. {@code declaredZero}: the client sent {@code Content-Length: 0}, which is forwarded. */
-    record Empty(boolean declaredZero) implements RequestBody {
+    static final class Empty extends RequestBody {
+        private final boolean declaredZero;
+
+        Empty(boolean declaredZero) {
+            this.declaredZero = declaredZero;
+        }
+
         @Override
-        public long length() {
+        long length() {
             return declaredZero ? 0 : -1;
         }
 
         @Override
-        public boolean replayable() {
+        boolean replayable() {
             return true;
         }
 
         @Override
-        public Publisher<ByteBuf> open() {
-            return Flux.empty();
+        void accept(HttpContent piece) {
+            piece.release();
         }
 
         @Override
-        public void release() {
+        void writeTo(Channel node, ChannelFutureListener sent) {
+            node.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(sent);
+        }
+
+        @Override
+        void release() {
         }
     }
 
     /** A complete body held in (pooled) memory until the request ends. */
-    final class Buffered implements RequestBody {
-        private final ByteBuf content;
-        private final AtomicBoolean released = new AtomicBoolean();
+    static final class Buffered extends RequestBody {
+        private final CompositeByteBuf content;
+        private final long length;
+        private boolean released;
 
-        Buffered(ByteBuf content) {
+        Buffered(CompositeByteBuf content, long length) {
             this.content = content;
+            this.length = length;
+        }
+
+        /** The declared length (the decoder delivers exactly that many bytes). */
+        @Override
+        long length() {
+            return length;
         }
 
         @Override
-        public long length() {
-            return content.readableBytes();
+        boolean replayable() {
+            return !released;
         }
 
         @Override
-        public boolean replayable() {
-            return !released.get();
+        boolean neededBeforeSending() {
+            return true;
         }
 
         @Override
-        public Publisher<ByteBuf> open() {
+        void accept(HttpContent piece) {
+            if (released) {
+                piece.release();
+            } else {
+                content.addComponent(true, piece.content()); // takes the piece's reference
+            }
+        }
+
+        @Override
+        void writeTo(Channel node, ChannelFutureListener sent) {
             // each attempt writes (and so releases) its own reference
-            return Mono.fromSupplier(content::retainedDuplicate);
+            node.writeAndFlush(new DefaultLastHttpContent(content.retainedDuplicate())).addListener(sent);
         }
 
         @Override
-        public void release() {
-            if (released.compareAndSet(false, true)) {
+        void release() {
+            if (!released) {
+                released = true;
                 content.release();
             }
         }
     }
 
-    /** A body piped from the client as it arrives; it can be read once. */
-    final class Streamed implements RequestBody {
-        private final Flux<ByteBuf> source;
+    /** A body piped from the client to one node as it arrives. */
+    static final class Streamed extends RequestBody {
         private final long length;
-        private final AtomicBoolean opened = new AtomicBoolean();
+        private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+        private Channel node;
+        private ChannelFutureListener sent;
+        private boolean opened;
 
-        Streamed(Flux<ByteBuf> source, long length) {
-            this.source = source;
+        Streamed(long length) {
             this.length = length;
         }
 
         @Override
-        public long length() {
+        long length() {
             return length;
         }
 
         @Override
-        public boolean replayable() {
-            return !opened.get();
+        boolean replayable() {
+            return !opened;
         }
 
         @Override
-        public Publisher<ByteBuf> open() {
-            return source.doOnSubscribe(subscription -> opened.set(true));
+        void accept(HttpContent piece) {
+            if (node == null) {
+                pending.add(piece);
+            } else {
+                write(piece);
+            }
         }
 
         @Override
-        public void release() {
+        void writeTo(Channel node, ChannelFutureListener sent) {
+            this.opened = true;
+            this.node = node;
+            this.sent = sent;
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                write(piece);
+            }
+            node.flush();
+        }
+
+        private void write(HttpContent piece) {
+            if (!node.isActive()) {
+                piece.release(); // the attempt has failed; the node channel's closing reports it
+            } else if (piece instanceof LastHttpContent) {
+                node.writeAndFlush(piece).addListener(sent);
+            } else {
+                node.writeAndFlush(piece);
+            }
+        }
+
+        /** Before an attempt: read on while nothing piles up; during one: while the node keeps up. */
+        @Override
+        boolean wantsMore() {
+            return node == null ? pending.isEmpty() : node.isWritable();
+        }
+
+        @Override
+        void release() {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                piece.release();
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package dtable.proxy.routing;
 
 import dtable.core.bucket.BaseUuid;
-import dtable.core.bucket.InvalidBaseUuidException;
+import dtable.core.bucket.Bucket;
 
 /**
  * What the proxy does with a request, decided from its path alone (SPEC §9).
@@ -12,10 +12,14 @@ import dtable.core.bucket.InvalidBaseUuidException;
  * {@code /api/v1/dtables/{uuid}/server-info/}. Under these prefixes the proxy answers bad UUIDs (400)
  * and unknown shapes (404) itself, so no node is bothered with them. Pure string work; thread-safe.
  *
- * @param kind what to do
- * @param uuid the base, normalised; null for {@link Kind#NOT_FOUND} and {@link Kind#INVALID_UUID}
+ * <p>This runs for every request, so the UUID is checked by hand rather than by {@link BaseUuid#parse}'s
+ * regular expressions (same accepted forms); the normalised {@link #uuid()} is built only on demand.
+ *
+ * @param kind    what to do
+ * @param segment the UUID as written in the path; null for {@link Kind#NOT_FOUND} and {@link Kind#INVALID_UUID}
+ * @param bucket  its bucket; null likewise
  */
-public record ProxyPath(Kind kind, BaseUuid uuid) {
+public record ProxyPath(Kind kind, String segment, Bucket bucket) {
 
     /** The proxy's decision for one path. */
     public enum Kind {
@@ -32,8 +36,13 @@ public record ProxyPath(Kind kind, BaseUuid uuid) {
     private static final String API = "/api/v1/dtables/";
     private static final String INTERNAL = "/api/v1/internal/dtables/";
     private static final String PLAIN = "/dtables/";
-    private static final ProxyPath NOT_FOUND = new ProxyPath(Kind.NOT_FOUND, null);
-    private static final ProxyPath INVALID = new ProxyPath(Kind.INVALID_UUID, null);
+    private static final ProxyPath NOT_FOUND = new ProxyPath(Kind.NOT_FOUND, null, null);
+    private static final ProxyPath INVALID = new ProxyPath(Kind.INVALID_UUID, null, null);
+
+    /** The base in normal form; null when the path names none. */
+    public BaseUuid uuid() {
+        return segment == null ? null : BaseUuid.parse(segment);
+    }
 
     /** True when {@code uri} (path and query as received) is under one of the base prefixes. */
     public static boolean isBasePath(String uri) {
@@ -87,10 +96,37 @@ public record ProxyPath(Kind kind, BaseUuid uuid) {
         if (segment.isEmpty()) {
             return NOT_FOUND;
         }
-        try {
-            return new ProxyPath(kind, BaseUuid.parse(segment));
-        } catch (InvalidBaseUuidException e) {
-            return INVALID;
+        return isBaseUuid(segment) ? new ProxyPath(kind, segment, bucketOf(segment)) : INVALID;
+    }
+
+    /** {@link BaseUuid#isValid} without regular expressions: 32 hex digits, or 36 with dashes at 8, 13, 18, 23. */
+    static boolean isBaseUuid(String text) {
+        int length = text.length();
+        if (length != 32 && length != 36) {
+            return false;
         }
+        boolean dashed = length == 36;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            boolean dashPlace = dashed && (i == 8 || i == 13 || i == 18 || i == 23);
+            if (dashPlace ? c != '-' : hex(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Bucket bucketOf(String uuid) {
+        return Bucket.of(hex(uuid.charAt(0)) * 16 + hex(uuid.charAt(1)));
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 }

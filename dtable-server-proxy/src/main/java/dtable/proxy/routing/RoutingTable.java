@@ -1,7 +1,7 @@
 package dtable.proxy.routing;
 
 import dtable.core.cluster.BucketMap;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The proxy's view of who owns which bucket: an immutable {@link BucketMap} snapshot read per
@@ -16,10 +16,8 @@ public interface RoutingTable {
     boolean isReady();
 
     /**
-     * A future completed with the next snapshot whose content differs from the one current at the
-     * time of the call. Shared between callers: never complete or cancel it yourself (wrap it with
-     * {@code Mono.fromFuture(future, true)}). Take the future <em>before</em> reading
-     * {@link #current()} so that a change in between is not missed.
+     * Calls {@code listener} with every later snapshot whose content changed, on a thread of the
+     * table's own, one snapshot at a time; {@link #current()} already returns it by then.
      */
-    CompletableFuture<BucketMap> nextChange();
+    void onChange(Consumer<BucketMap> listener);
 }

@@ -83,9 +83,18 @@ public final class SlaveClient {
             fallbacks.incrementAndGet();
             return false;
         }
+        HttpRequest outgoing;
+        try {
+            outgoing = outgoing(request);
+        } catch (IllegalArgumentException e) {
+            // a path, query or header the JDK client will not send as is: not the slave's fault
+            log.debug("not forwarding {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            fallbacks.incrementAndGet();
+            return false;
+        }
         HttpResponse<InputStream> answer;
         try {
-            answer = http.send(outgoing(request), HttpResponse.BodyHandlers.ofInputStream());
+            answer = http.send(outgoing, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             return unavailable(request, e.toString());
         } catch (InterruptedException e) {

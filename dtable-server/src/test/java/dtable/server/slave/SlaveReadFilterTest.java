@@ -129,6 +129,18 @@ class SlaveReadFilterTest {
     }
 
     @Test
+    void aRequestTheClientCannotSendIsServedLocallyWithoutBlamingTheSlave() throws Exception {
+        SlaveReadFilter filter = filter(fake.url(), 11);
+        MockHttpServletRequest odd = get("/dtables/" + U, "q=a|b c");
+        filter.doFilter(odd, new MockHttpServletResponse(), chain);
+        assertThat(local).hasValue(1);
+
+        MockHttpServletResponse next = new MockHttpServletResponse();
+        filter.doFilter(get("/dtables/" + U, null), next, chain);
+        assertThat(next.getHeader("X-Dtable-Node")).as("the slave is not skipped").isEqualTo(FakeSlave.NODE);
+    }
+
+    @Test
     void slaveErrorsBelow500AreTheAnswer() throws Exception {
         fake.status = 404;
         fake.body = "{\"error_type\":\"dtable_not_found\",\"error_msg\":\"gone\"}";

@@ -1,0 +1,370 @@
+package dtable.proxy.forward;
+
+import dtable.core.cluster.NodeInfo;
+import dtable.proxy.forward.Outcome.Failure;
+import dtable.proxy.forward.Outcome.Reason;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One forwarded request from its head to the end of its answer, across attempts (SPEC §9): route by
+ * bucket to the owner the current snapshot names, and repeat attempts the node did not apply until
+ * one is delivered or the retry budget is spent.
+ *
+ * <p>After a retryable failure the next attempt goes at once when the map already names another
+ * owner; otherwise it waits for the next map change or a backoff ({@link dtable.proxy.ProxySettings#backoff}),
+ * whichever comes first, never past the budget. When the budget is spent the client gets 503 with
+ * {@code Retry-After} (504 when the last attempt timed out): clients see no 307 and no 5xx while
+ * buckets move. A GET whose owner is unreachable (connect failed, no live owner, no answer in time)
+ * is served once by the slave with {@code level=stale} when {@code dtable_server_slave_url} is set
+ * (SPEC §11); a connection that merely broke is retried at the owner, as it is usually a one-off.
+ *
+ * <p>Threads: confined to the client connection's event loop; node connections are taken from that
+ * loop's {@link NodeChannels}, and map changes are handed to the loop by {@link Forwarder}.
+ */
+final class Exchange {
+
+    private final Forwarder forwarder;
+    private final Forwarder.LoopState loop;
+    private final ForwardingChannelHandler frontend;
+    private final ChannelHandlerContext client;
+    private final ForwardedRequest request;
+    private final RequestBody body;
+    private final boolean http10;
+    private final boolean head;
+    /** Whether the client connection stays open after this answer; cleared when the answer can only end by closing. */
+    private boolean clientKeepAlive;
+
+    private NodeInfo tried;
+    private NodeAttempt attempt;
+    private boolean connecting;
+    private boolean waiting;
+    private ScheduledFuture<?> backoff;
+    private boolean answered;
+    private boolean finished;
+    private int status;
+
+    Exchange(Forwarder forwarder, Forwarder.LoopState loop, ForwardingChannelHandler frontend,
+             ChannelHandlerContext client, ForwardedRequest request, RequestBody body, boolean clientKeepAlive,
+             boolean http10) {
+        this.forwarder = forwarder;
+        this.loop = loop;
+        this.frontend = frontend;
+        this.client = client;
+        this.request = request;
+        this.body = body;
+        this.clientKeepAlive = clientKeepAlive;
+        this.http10 = http10;
+        this.head = request.method().equals(HttpMethod.HEAD);
+    }
+
+    /** Starts the first attempt, or reads a body that must be complete first. */
+    void start() {
+        if (body.neededBeforeSending() && !body.complete()) {
+            client.read();
+        } else {
+            attemptNow();
+            readMoreBody();
+        }
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    boolean isSafe() {
+        return request.isSafe();
+    }
+
+    boolean bodyReplayable() {
+        return body.replayable();
+    }
+
+    boolean requestComplete() {
+        return body.complete();
+    }
+
+    /** The response may be kept alive after this exchange. */
+    boolean keepAlive() {
+        return clientKeepAlive;
+    }
+
+    // ---- the client's request body ------------------------------------------------------------
+
+    /** A piece of the request body (takes ownership). */
+    void onRequestContent(HttpContent content) {
+        if (finished) {
+            content.release();
+            return;
+        }
+        body.add(content);
+        if (body.neededBeforeSending() && body.complete() && attempt == null && !connecting && !waiting) {
+            attemptNow();
+        }
+        readMoreBody();
+    }
+
+    private void readMoreBody() {
+        if (!finished && !body.complete() && body.wantsMore()) {
+            client.read();
+        }
+    }
+
+    /** A node connection can take more of a streamed body. */
+    void nodeWritable() {
+        readMoreBody();
+    }
+
+    // ---- attempts -----------------------------------------------------------------------------
+
+    private void attemptNow() {
+        waiting = false;
+        cancelBackoff();
+        NodeInfo owner = forwarder.table().current().ownerInfo(request.bucket());
+        tried = owner;
+        if (owner == null || owner.localNodeUrl() == null) {
+            failed(new Failure(Reason.NO_OWNER, "bucket " + request.bucket() + " has no live owner"));
+            return;
+        }
+        connect(new Target(owner.nodeId(), forwarder.address(owner.localNodeUrl()), request.uri(), false));
+    }
+
+    private void connect(Target target) {
+        connecting = true;
+        loop.channels().acquire(target.address()).addListener((Future<Channel> acquired) -> {
+            connecting = false;
+            if (finished) {
+                if (acquired.isSuccess()) {
+                    loop.channels().release(target.address(), acquired.getNow(), true);
+                }
+                return;
+            }
+            if (!acquired.isSuccess()) {
+                Failure failure = new Failure(Reason.UNREACHABLE, "cannot reach " + target.label() + ": "
+                        + NodeAttempt.describe(acquired.cause()));
+                if (target.stale()) {
+                    retryLater(); // the slave could not help: keep at the owner
+                } else {
+                    failed(failure);
+                }
+                return;
+            }
+            attempt = new NodeAttempt(this, loop.channels(), acquired.getNow(), target,
+                    forwarder.settings().responseTimeout());
+            attempt.send(request, body);
+            readMoreBody();
+        });
+    }
+
+    /** The attempt ended without touching the client's response and may be repeated. */
+    void attemptFailed(NodeAttempt failed, Failure failure) {
+        attempt = null;
+        if (finished) {
+            return;
+        }
+        if (failed.target().stale()) {
+            retryLater(); // the slave could not help: keep at the owner
+        } else {
+            failed(failure);
+        }
+    }
+
+    /** The attempt ended in a way that must not be repeated. */
+    void attemptFatal(NodeAttempt failed, Outcome.Fail fail) {
+        attempt = null;
+        reply(Replies.error(fail.status(), fail.errorType(), fail.message()));
+    }
+
+    private void failed(Failure failure) {
+        request.failed(failure);
+        if (mayReadStale(failure)) {
+            request.markStaleTried();
+            connect(new Target("slave", forwarder.slave().orElseThrow(), request.staleUri(), true));
+            return;
+        }
+        retryLater();
+    }
+
+    private boolean mayReadStale(Failure failure) {
+        Reason reason = failure.reason();
+        return forwarder.slave().isPresent() && request.method().equals(HttpMethod.GET) && !request.staleTried()
+                && !request.asksForReadLevel()
+                && (reason == Reason.UNREACHABLE || reason == Reason.NO_OWNER || reason == Reason.TIMEOUT);
+    }
+
+    private void retryLater() {
+        Failure failure = request.lastFailure();
+        if (!body.replayable()) {
+            reply(Replies.error(502, "bad_gateway", failure.detail()
+                    + "; the request body was already streamed and is too large to send again"));
+            return;
+        }
+        long remaining = request.remainingNanos(forwarder.nanoTime());
+        if (remaining <= 0) {
+            budgetSpent();
+            return;
+        }
+        forwarder.metrics().retried(failure.reason());
+        NodeInfo owner = forwarder.table().current().ownerInfo(request.bucket());
+        if (owner != null && !owner.equals(tried)) {
+            attemptNow(); // the map already moved the bucket
+            return;
+        }
+        long wait = Math.min(forwarder.settings().backoff(request.retries() - 1).toNanos(), remaining);
+        waiting = true;
+        loop.waitForChange(this);
+        backoff = client.executor().schedule(this::wake, wait, TimeUnit.NANOSECONDS);
+    }
+
+    /** The backoff ended or the map changed: try again. */
+    void wake() {
+        if (waiting && !finished) {
+            loop.stopWaiting(this);
+            attemptNow();
+        }
+    }
+
+    private void budgetSpent() {
+        Failure last = request.lastFailure();
+        String within = " within the retry budget of " + Duration.ofNanos(forwarder.budgetNanos()).toMillis()
+                + " ms (" + request.retries() + " attempts); last: " + last.detail();
+        if (last.reason() == Reason.TIMEOUT) {
+            reply(Replies.error(504, "gateway_timeout", "no node answered for base " + request.base() + within));
+        } else {
+            reply(Replies.error(503, "base_unavailable", "no node could serve base " + request.base() + within));
+        }
+    }
+
+    // ---- the answer ---------------------------------------------------------------------------
+
+    /** Writes the node's response head to the client. */
+    void deliverHead(NodeAttempt from, HttpResponse nodeHead) {
+        answered = true;
+        status = nodeHead.status().code();
+        HttpHeaders headers = new DefaultHttpHeaders();
+        ForwardHeaders.copyResponse(nodeHead.headers(), headers);
+        if (from.target().stale()) {
+            headers.set(Forwarder.READ_LEVEL_HEADER, "stale");
+        }
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(nodeHead.status())) {
+            // the node's framing stayed on its hop; frame the body for this one (HTTP/1.0: by closing)
+            if (http10) {
+                clientKeepAlive = false;
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!clientKeepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, nodeHead.status(), headers));
+    }
+
+    private boolean mayHaveBody(HttpResponseStatus status) {
+        int code = status.code();
+        return !head && code >= 200 && code != 204 && code != 304;
+    }
+
+    /** Writes a piece of the node's response body to the client (takes ownership). */
+    void deliverContent(NodeAttempt from, HttpContent content, boolean last) {
+        if (finished) {
+            content.release();
+            return;
+        }
+        if (last) {
+            attempt = null;
+            complete(client.writeAndFlush(content), from.target().label());
+            return;
+        }
+        client.writeAndFlush(content);
+        if (!client.channel().isWritable()) {
+            from.pauseReading(); // resumed by clientWritable()
+        }
+    }
+
+    /** The node connection broke while its answer was being streamed: the client's status line is out. */
+    void deliveryBroken(NodeAttempt from) {
+        attempt = null;
+        finish(from.target().label());
+        client.close();
+    }
+
+    void clientWritable() {
+        if (attempt != null && client.channel().isWritable()) {
+            attempt.resumeReading();
+        }
+    }
+
+    /** The client connection closed. */
+    void clientGone() {
+        if (!finished) {
+            if (attempt != null) {
+                attempt.abort();
+                attempt = null;
+            }
+            finish(ProxyMetrics.PROXY);
+        }
+    }
+
+    private void reply(FullHttpResponse response) {
+        if (finished) {
+            response.release();
+            return;
+        }
+        if (answered) {
+            response.release();
+            finish(ProxyMetrics.PROXY);
+            client.close();
+            return;
+        }
+        answered = true;
+        status = response.status().code();
+        if (!clientKeepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        complete(client.writeAndFlush(response), ProxyMetrics.PROXY);
+    }
+
+    private void complete(io.netty.channel.ChannelFuture lastWrite, String servedBy) {
+        finish(servedBy);
+        if (!clientKeepAlive) {
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void finish(String servedBy) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        waiting = false;
+        cancelBackoff();
+        loop.stopWaiting(this);
+        body.release();
+        forwarder.metrics().answered(servedBy, status, forwarder.nanoTime() - request.startNanos());
+        frontend.exchangeDone(this);
+    }
+
+    private void cancelBackoff() {
+        if (backoff != null) {
+            backoff.cancel(false);
+            backoff = null;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dtable.proxy.forward;
+
+import dtable.proxy.ProxySettings;
+import dtable.proxy.routing.RoutingTable;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AsciiString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpResources;
+
+/**
+ * The forwarding path, shared by all client connections: what every {@link Exchange} needs (the
+ * routing table, settings, metrics, the clock) and the per-event-loop state (node connection pools,
+ * exchanges waiting for a map change).
+ *
+ * <p>How it is wired: {@link #install} puts a {@link ForwardingChannelHandler} into each client
+ * connection of the Reactor Netty server right after its HTTP codec. Requests under a base prefix are
+ * handled there in plain Netty, on the connection's event loop, with node connections pooled per
+ * loop; everything else (ping, cluster map, actuator) passes on to Spring WebFlux. Plain Netty on the
+ * hot path is a measured choice: with Reactor Netty's pooled {@code HttpClient} a forwarded GET cost
+ * about 26 µs of CPU on the benchmark machine, this way about a third of it (docs/benchmarks.md).
+ *
+ * <p>Threads: the maps are concurrent; each {@link LoopState} is used only on its loop; map changes
+ * arrive on the routing table's listener thread and are handed to every loop.
+ */
+public final class Forwarder implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+    static final AsciiString READ_LEVEL_HEADER = AsciiString.cached("x-dtable-read-level");
+    static final String HANDLER_NAME = "dtable.forwarding";
+
+    private final RoutingTable table;
+    private final ProxyMetrics metrics;
+    private final ProxySettings settings;
+    private final long budgetNanos;
+    private final Optional<NodeAddress> slave;
+    private final LongSupplier nanoClock;
+    private final SslContext tls;
+    private final Map<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
+    private final Map<String, NodeAddress> addresses = new ConcurrentHashMap<>();
+
+    /**
+     * @param retryBudget how long one request may be retried ({@code retry_budget_ms})
+     * @param slaveUrl    {@code dtable_server_slave_url}, for stale reads while an owner is unreachable
+     * @param nanoClock   monotonic time in nanoseconds ({@code System::nanoTime})
+     */
+    public Forwarder(RoutingTable table, ProxyMetrics metrics, ProxySettings settings, Duration retryBudget,
+                     Optional<String> slaveUrl, LongSupplier nanoClock) {
+        this.table = table;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.budgetNanos = retryBudget.toNanos();
+        this.slave = slaveUrl.map(NodeAddress::parse);
+        this.nanoClock = nanoClock;
+        this.tls = clientTls();
+        table.onChange(map -> loops.values().forEach(state -> state.loop.execute(state::wakeWaiters)));
+    }
+
+    /** Adds the forwarding handler to a new client connection of the Reactor Netty server. */
+    public void install(Channel channel) {
+        if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
+            log.warn("no HTTP/1.1 codec on {}; base requests on it go to Spring and get 404", channel);
+            return;
+        }
+        channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER_NAME, new ForwardingChannelHandler(this));
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    long budgetNanos() {
+        return budgetNanos;
+    }
+
+    Optional<NodeAddress> slave() {
+        return slave;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    /** The parsed form of a node URL (parsed once per distinct URL). */
+    NodeAddress address(String url) {
+        return addresses.computeIfAbsent(url, NodeAddress::parse);
+    }
+
+    /** The state of the loop running {@code channel}. */
+    LoopState loopOf(Channel channel) {
+        EventLoop loop = channel.eventLoop();
+        LoopState state = loops.get(loop);
+        if (state == null) {
+            @SuppressWarnings("unchecked")
+            Class<? extends SocketChannel> channelClass =
+                    HttpResources.get().onChannelClass(SocketChannel.class, loop);
+            state = loops.computeIfAbsent(loop, key -> new LoopState(key, new NodeChannels(key, channelClass,
+                    settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), tls)));
+        }
+        return state;
+    }
+
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for https node URLs", e);
+        }
+    }
+
+    /** Closes idle node connections. */
+    @Override
+    public void close() {
+        loops.values().forEach(state -> state.loop.execute(state.channels::closeAll));
+    }
+
+    /** What one event loop holds: its node connections and its exchanges waiting for a map change. */
+    static final class LoopState {
+        private final EventLoop loop;
+        private final NodeChannels channels;
+        private final Set<Exchange> waiting = new LinkedHashSet<>();
+
+        LoopState(EventLoop loop, NodeChannels channels) {
+            this.loop = loop;
+            this.channels = channels;
+        }
+
+        NodeChannels channels() {
+            return channels;
+        }
+
+        void waitForChange(Exchange exchange) {
+            waiting.add(exchange);
+        }
+
+        void stopWaiting(Exchange exchange) {
+            waiting.remove(exchange);
+        }
+
+        private void wakeWaiters() {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            List<Exchange> woken = new ArrayList<>(waiting);
+            waiting.clear();
+            woken.forEach(Exchange::wake);
+        }
+    }
+}

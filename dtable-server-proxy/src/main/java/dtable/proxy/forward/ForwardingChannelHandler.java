@@ -1,0 +1,274 @@
+package dtable.proxy.forward;
+
+import dtable.core.cluster.NodeInfo;
+import dtable.proxy.routing.ProxyPath;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sits after the HTTP codec of one client connection of the Reactor Netty server and takes the
+ * requests under a base prefix ({@link ProxyPath#isBasePath}) for itself: bad UUIDs (400), unknown
+ * paths (404) and {@code server-info} are answered here, everything else becomes an
+ * {@link Exchange}. Other requests pass on to Reactor Netty and Spring untouched.
+ *
+ * <p>Order on a connection: HTTP/1.1 answers go out in request order. A request that arrives while
+ * an answer of the other side is still pending (a pipelining client) is held until that answer
+ * ended; this handler sees the other side's answers end because they pass through it outbound.
+ * Reading: Reactor Netty reads on demand; while an exchange runs, this handler decides when to read
+ * (for the body, with back-pressure) and holds back Reactor's read requests.
+ *
+ * <p>Threads: one instance per connection, used only on its event loop.
+ */
+final class ForwardingChannelHandler extends ChannelDuplexHandler {
+
+    /** Whom the request pieces arriving now belong to. */
+    private enum Inbound { IDLE, PASS, EXCHANGE, DISCARD }
+
+    private final Forwarder forwarder;
+    private ChannelHandlerContext ctx;
+    private Inbound inbound = Inbound.IDLE;
+    private Exchange exchange;
+    /** Requests passed to Reactor Netty whose answer has not ended yet. */
+    private int passedInFlight;
+    /** Pieces of requests that must wait for their turn. */
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+    ForwardingChannelHandler(Forwarder forwarder) {
+        this.forwarder = forwarder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    // ---- inbound ------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!held.isEmpty() || mustWait(msg)) {
+            held.add(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    /** A new request waits while an answer before it is pending on the other side. */
+    private boolean mustWait(Object msg) {
+        if (!(msg instanceof HttpRequest request)) {
+            return false;
+        }
+        return exchange != null || inbound == Inbound.DISCARD
+                || (passedInFlight > 0 && ProxyPath.isBasePath(request.uri()));
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isSuccess() && ProxyPath.isBasePath(request.uri())) {
+                takeRequest(request);
+            } else {
+                inbound = Inbound.PASS;
+                passedInFlight++;
+                ctx.fireChannelRead(msg);
+                if (msg instanceof LastHttpContent) {
+                    inbound = Inbound.IDLE;
+                }
+                return;
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            boolean last = content instanceof LastHttpContent;
+            switch (inbound) {
+                case PASS -> ctx.fireChannelRead(content);
+                case EXCHANGE -> exchange.onRequestContent(content);
+                default -> content.release();
+            }
+            if (last) {
+                requestEnded();
+            } else if (inbound == Inbound.DISCARD) {
+                ctx.read();
+            }
+        } else if (!(msg instanceof HttpRequest)) {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void requestEnded() {
+        Inbound was = inbound;
+        inbound = Inbound.IDLE;
+        if (was == Inbound.DISCARD && exchange == null) {
+            resume();
+        }
+    }
+
+    private void takeRequest(HttpRequest request) {
+        long start = forwarder.nanoTime();
+        String uri = ProxyPath.originForm(request.uri());
+        String path = ProxyPath.pathOf(uri);
+        ProxyPath route = ProxyPath.classify(path);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        switch (route.kind()) {
+            case NOT_FOUND -> answer(Replies.error(404, "not_found", "no such endpoint: " + path), keepAlive, start);
+            case INVALID_UUID -> answer(Replies.error(400, "invalid_dtable_uuid", "invalid dtable_uuid"),
+                    keepAlive, start);
+            case SERVER_INFO -> answer(serverInfo(request, route), keepAlive, start);
+            case FORWARD -> forward(request, uri, route, keepAlive, start);
+        }
+    }
+
+    private void forward(HttpRequest request, String uri, ProxyPath route, boolean keepAlive, long start) {
+        RequestBody body = RequestBody.of(request.headers(), forwarder.settings().replayBufferBytes(), ctx.alloc());
+        ForwardedRequest forwarded = new ForwardedRequest(request.method(), uri, route.segment(), route.bucket(),
+                ForwardHeaders.forRequest(request.headers(), ctx.channel().remoteAddress(), scheme()), body, start,
+                forwarder.budgetNanos());
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        inbound = Inbound.EXCHANGE;
+        exchange = new Exchange(forwarder, forwarder.loopOf(ctx.channel()), this, ctx, forwarded, body, keepAlive,
+                request.protocolVersion().equals(HttpVersion.HTTP_1_0));
+        exchange.start();
+    }
+
+    private FullHttpResponse serverInfo(HttpRequest request, ProxyPath route) {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            return Replies.error(405, "method_not_allowed", "server-info answers GET only");
+        }
+        NodeInfo owner = forwarder.table().current().ownerInfo(route.bucket());
+        if (owner == null) {
+            return Replies.error(503, "no_owner", "bucket " + route.bucket() + " has no live owner");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dtable_uuid", route.uuid().value());
+        body.put("bucket", route.bucket().hex());
+        body.put("node_id", owner.nodeId());
+        body.put("node_url", owner.nodeUrl());
+        body.put("local_node_url", owner.localNodeUrl());
+        return Replies.json(200, body);
+    }
+
+    /** An answer of the proxy's own to a request whose body (if any) is discarded. */
+    private void answer(FullHttpResponse response, boolean keepAlive, long start) {
+        forwarder.metrics().answered(ProxyMetrics.PROXY, response.status().code(), forwarder.nanoTime() - start);
+        inbound = Inbound.DISCARD;
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response);
+            ctx.read(); // for the rest of this request, then the next one
+        }
+    }
+
+    private String scheme() {
+        return ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+    }
+
+    /** Called by the exchange once its answer is complete (or the client is gone). */
+    void exchangeDone(Exchange done) {
+        if (exchange != done) {
+            return;
+        }
+        exchange = null;
+        if (!done.keepAlive() || !ctx.channel().isActive()) {
+            releaseHeld();
+            return;
+        }
+        if (inbound == Inbound.EXCHANGE) {
+            inbound = Inbound.DISCARD; // the rest of a body nobody needs any more
+            ctx.read();
+            return;
+        }
+        resume();
+    }
+
+    /** Continues with held requests, or reads the next one. */
+    private void resume() {
+        while (!held.isEmpty() && !mustWait(held.peek())) {
+            dispatch(held.poll());
+        }
+        if (held.isEmpty() && exchange == null && inbound == Inbound.IDLE && passedInFlight == 0) {
+            ctx.read();
+        }
+    }
+
+    // ---- outbound: the other side's answers and reads -----------------------------------------
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        // only Reactor's writes pass here; the exchange writes from this handler's context onward
+        boolean ends = msg instanceof LastHttpContent
+                && !(msg instanceof HttpResponse response && response.status().codeClass()
+                == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL);
+        ctx.write(msg, promise);
+        if (ends && passedInFlight > 0) {
+            passedInFlight--;
+            if (passedInFlight == 0 && !held.isEmpty()) {
+                resume();
+            }
+        }
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (exchange != null || !held.isEmpty() || inbound == Inbound.DISCARD) {
+            return; // this handler reads when it is ready for more
+        }
+        ctx.read();
+    }
+
+    // ---- connection events --------------------------------------------------------------------
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientGone();
+        }
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (exchange != null) {
+            exchange.clientGone();
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    private void releaseHeld() {
+        Object msg;
+        while ((msg = held.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dtable.proxy.forward;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections from one event loop to the nodes: one small LIFO stack of idle channels
+ * per node address, used only by that loop, so a forwarded request and its node connection run on
+ * the same thread with no lock and no hand-over (as nginx's per-worker upstream keep-alive).
+ *
+ * <p>New connections are made on the loop itself; an idle connection is closed after
+ * {@code maxIdle}, and at most {@code maxIdlePerNode} stay open per node. Threads: every method
+ * runs on {@link #loop}.
+ */
+final class NodeChannels {
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final SslContext tls;
+    private final int maxIdlePerNode;
+    private final long idleMillis;
+    private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+
+    NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
+                 Duration maxIdle, int maxIdlePerNode, SslContext tls) {
+        this.loop = loop;
+        this.tls = tls;
+        this.maxIdlePerNode = maxIdlePerNode;
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new ChannelInboundHandlerAdapter()); // replaced per connection
+        this.idleMillis = maxIdle.toMillis();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** A connection to {@code address}: an idle one if any is still open, else a new one. */
+    Future<Channel> acquire(NodeAddress address) {
+        ArrayDeque<Channel> stack = idle.get(address.socket());
+        if (stack != null) {
+            Channel channel;
+            while ((channel = stack.pollLast()) != null) {
+                if (channel.isActive()) {
+                    return loop.newSucceededFuture(channel);
+                }
+            }
+        }
+        Promise<Channel> promise = loop.newPromise();
+        ChannelFuture connect = bootstrap.clone()
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (address.secure()) {
+                            InetSocketAddress socket = address.socket();
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), socket.getHostString(),
+                                    socket.getPort()));
+                        }
+                        channel.pipeline().addLast(new HttpClientCodec(), new IdleStateHandler(0, 0, idleMillis,
+                                TimeUnit.MILLISECONDS), new NodeChannelHandler());
+                    }
+                })
+                .connect(address.socket());
+        connect.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel channel = connect.channel();
+                channel.closeFuture().addListener(closed -> forget(address, channel));
+                promise.setSuccess(channel);
+            } else {
+                promise.setFailure(done.cause());
+            }
+        });
+        return promise;
+    }
+
+    /** Returns a channel after a complete exchange; it is closed when not reusable or when enough are idle. */
+    void release(NodeAddress address, Channel channel, boolean reusable) {
+        NodeChannelHandler.of(channel).attempt = null;
+        channel.config().setAutoRead(true);
+        ArrayDeque<Channel> stack = idle.computeIfAbsent(address.socket(), key -> new ArrayDeque<>());
+        if (!reusable || !channel.isActive() || stack.size() >= maxIdlePerNode) {
+            channel.close();
+        } else {
+            stack.addLast(channel);
+        }
+    }
+
+    private void forget(NodeAddress address, Channel channel) {
+        ArrayDeque<Channel> stack = idle.get(address.socket());
+        if (stack != null) {
+            stack.remove(channel);
+        }
+    }
+
+    /** Closes every idle connection (shutdown). */
+    void closeAll() {
+        idle.values().forEach(stack -> stack.forEach(Channel::close));
+        idle.clear();
+    }
+
+    /**
+     * The last handler of a node connection: hands what the node sends to the attempt using the
+     * connection, and closes the connection when it idles in the pool for too long.
+     */
+    static final class NodeChannelHandler extends ChannelInboundHandlerAdapter {
+        /** The attempt using this connection; null while pooled. Event loop only. */
+        NodeAttempt attempt;
+
+        static NodeChannelHandler of(Channel channel) {
+            return channel.pipeline().get(NodeChannelHandler.class);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            NodeAttempt current = attempt;
+            if (current == null) {
+                io.netty.util.ReferenceCountUtil.release(msg); // nothing asked: a node must not talk unasked
+                ctx.close();
+                return;
+            }
+            if (msg instanceof HttpResponse head) {
+                current.onResponse(head);
+            }
+            if (msg instanceof HttpContent content) {
+                current.onContent(content);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (attempt != null && ctx.channel().isWritable()) {
+                attempt.nodeWritable();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (attempt != null) {
+                attempt.onBroken(null);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (attempt != null) {
+                attempt.onBroken(cause);
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent && attempt == null) {
+                ctx.close(); // idle in the pool past poolMaxIdleTime
+            } else {
+                ctx.fireUserEventTriggered(event);
+            }
+        }
+    }
+}
