@@ -173,8 +173,10 @@ CONF
 DTABLE_CONF_DIR="$WORK/conf" "$JAVA" $PROXY_JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
 PROXY_PID=$!
-wait_for 90 sh -c "curl -fsS http://127.0.0.1:$PROXY/actuator/health | grep -q UP" \
-  || die "proxy not healthy: $(tail -20 "$WORK/proxy.log")"
+# the map endpoint names our nodes: a check that this port is really our proxy (ports are picked racily)
+wait_for 90 sh -c "curl -fsS http://127.0.0.1:$PROXY/api/v1/cluster/map/ | grep -q '127.0.0.1:$NODE2'" \
+  || die "proxy not serving the map: $(tail -20 "$WORK/proxy.log")"
+kill -0 "$PROXY_PID" 2>/dev/null || die "proxy exited: $(tail -20 "$WORK/proxy.log")"
 
 PATH_Q="/api/v1/dtables/$BASE/rows/?table_name=Table1&limit=2"
 declare -A URL=(
@@ -183,7 +185,7 @@ declare -A URL=(
   [nginx]="http://127.0.0.1:$ROUTER$PATH_Q"
 )
 for name in proxy direct nginx; do
-  got=$(curl -fsS -D - -o /dev/null "${URL[$name]}" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-dtable-node" {print $2}')
+  got=$(curl -sS -D - -o /dev/null "${URL[$name]}" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-dtable-node" {print $2}')
   [ "$got" = node-2 ] || die "$name answered from '$got', not node-2"
 done
 

@@ -70,7 +70,8 @@ class ClusterWatcherTest {
             assertThat(map.draining()).containsExactly("node-1");
             assertThat(map.assignment()).containsExactly(Map.entry(Bucket.of("3f"), "node-1"));
             assertThat(map.token(Bucket.of("3f"))).isEqualTo(assigned);
-            assertThat(watcher.isFresh()).isTrue();
+            // the watch is established asynchronously after the first read (etcd's created notification)
+            org.awaitility.Awaitility.await().atMost(WAIT).until(watcher::isFresh);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -131,10 +132,16 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Closes idle node connections. */
+    /** Closes idle node connections (unless their event loops are already shut down, which closed them). */
     @Override
     public void close() {
-        loops.values().forEach(state -> state.loop.execute(state.channels::closeAll));
+        for (LoopState state : loops.values()) {
+            try {
+                state.loop.execute(state.channels::closeAll);
+            } catch (RejectedExecutionException e) {
+                // the loop is gone and its channels with it
+            }
+        }
     }
 
     /** What one event loop holds: its node connections and its exchanges waiting for a map change. */
