@@ -146,30 +146,33 @@ final class Exchange {
     }
 
     private void connect(Target target) {
+        Channel pooled = loop.channels().pooled(target.address());
+        if (pooled != null) {
+            send(target, pooled);
+            return;
+        }
         connecting = true;
-        loop.channels().acquire(target.address()).addListener((Future<Channel> acquired) -> {
+        loop.channels().connect(target.address()).addListener((Future<Channel> connected) -> {
             connecting = false;
             if (finished) {
-                if (acquired.isSuccess()) {
-                    loop.channels().release(target.address(), acquired.getNow(), true);
+                if (connected.isSuccess()) {
+                    loop.channels().release(target.address(), connected.getNow(), true);
                 }
-                return;
+            } else if (connected.isSuccess()) {
+                send(target, connected.getNow());
+            } else if (target.stale()) {
+                retryLater(); // the slave could not help: keep at the owner
+            } else {
+                failed(new Failure(Reason.UNREACHABLE, "cannot reach " + target.label() + ": "
+                        + NodeAttempt.describe(connected.cause())));
             }
-            if (!acquired.isSuccess()) {
-                Failure failure = new Failure(Reason.UNREACHABLE, "cannot reach " + target.label() + ": "
-                        + NodeAttempt.describe(acquired.cause()));
-                if (target.stale()) {
-                    retryLater(); // the slave could not help: keep at the owner
-                } else {
-                    failed(failure);
-                }
-                return;
-            }
-            attempt = new NodeAttempt(this, loop.channels(), acquired.getNow(), target,
-                    forwarder.settings().responseTimeout());
-            attempt.send(request, body);
-            readMoreBody();
         });
+    }
+
+    private void send(Target target, Channel node) {
+        attempt = new NodeAttempt(this, loop.channels(), node, target, forwarder.settings().responseTimeout());
+        attempt.send(request, body);
+        readMoreBody();
     }
 
     /** The attempt ended without touching the client's response and may be repeated. */
@@ -273,7 +276,7 @@ final class Exchange {
         if (!clientKeepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, nodeHead.status(), headers));
+        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, nodeHead.status(), headers), client.voidPromise());
     }
 
     private boolean mayHaveBody(HttpResponseStatus status) {
@@ -289,10 +292,10 @@ final class Exchange {
         }
         if (last) {
             attempt = null;
-            complete(client.writeAndFlush(content), from.target().label());
+            complete(content, from.target().label());
             return;
         }
-        client.writeAndFlush(content);
+        client.writeAndFlush(content, client.voidPromise());
         if (!client.channel().isWritable()) {
             from.pauseReading(); // resumed by clientWritable()
         }
@@ -338,14 +341,17 @@ final class Exchange {
         if (!clientKeepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        complete(client.writeAndFlush(response), ProxyMetrics.PROXY);
+        complete(response, ProxyMetrics.PROXY);
     }
 
-    private void complete(io.netty.channel.ChannelFuture lastWrite, String servedBy) {
-        finish(servedBy);
-        if (!clientKeepAlive) {
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
+    /** Writes the answer's last piece and ends the exchange; the connection closes after it unless kept alive. */
+    private void complete(Object last, String servedBy) {
+        if (clientKeepAlive) {
+            client.writeAndFlush(last, client.voidPromise());
+        } else {
+            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
+        finish(servedBy);
     }
 
     private void finish(String servedBy) {

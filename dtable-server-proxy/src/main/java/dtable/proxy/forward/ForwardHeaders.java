@@ -6,7 +6,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Header rules of a forwarding hop (RFC 9110 §7.6.1): hop-by-hop headers, and those named in
@@ -15,8 +18,9 @@ import java.util.List;
  * the body actually sent). Pure functions; thread-safe.
  *
  * <p>Why copy everything and then remove: Netty copies one header map into another of the same kind
- * (validating {@link DefaultHttpHeaders}, as its decoders produce) without validating each name
- * again, and a handful of removals by hashed name is cheaper than filtering every header by string.
+ * (validating {@link DefaultHttpHeaders}, as its decoders produce) without validating or hashing
+ * each name again; one pass then finds the few hop-by-hop names actually present (usually just
+ * {@code Connection}) by length and case-insensitive comparison, and only those are removed.
  */
 public final class ForwardHeaders {
 
@@ -41,10 +45,7 @@ public final class ForwardHeaders {
     public static HttpHeaders forRequest(HttpHeaders inbound, SocketAddress client, String scheme) {
         HttpHeaders out = new DefaultHttpHeaders();
         out.set(inbound);
-        removeHopByHop(out, inbound.get(HttpHeaderNames.CONNECTION));
-        out.remove(HttpHeaderNames.HOST);
-        out.remove(HttpHeaderNames.CONTENT_LENGTH);
-        out.remove(HttpHeaderNames.EXPECT);
+        removeHopByHop(out, inbound.get(HttpHeaderNames.CONNECTION), true);
         String clientIp = client instanceof InetSocketAddress address && address.getAddress() != null
                 ? address.getAddress().getHostAddress() : null;
         if (clientIp != null) {
@@ -68,21 +69,58 @@ public final class ForwardHeaders {
      */
     public static void copyResponse(HttpHeaders fromNode, HttpHeaders toClient) {
         toClient.set(fromNode);
-        removeHopByHop(toClient, fromNode.get(HttpHeaderNames.CONNECTION));
+        removeHopByHop(toClient, fromNode.get(HttpHeaderNames.CONNECTION), false);
     }
 
-    private static void removeHopByHop(HttpHeaders headers, String connection) {
+    /**
+     * Removes hop-by-hop fields, those named in {@code connection}, and for a request also the fields
+     * each attempt sets itself ({@code Host}, {@code Content-Length}) or the proxy handled ({@code Expect}).
+     */
+    private static void removeHopByHop(HttpHeaders headers, String connection, boolean request) {
+        List<CharSequence> found = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            if (isHopByHop(name) || request && isSetPerAttempt(name)) {
+                found = found == null ? new ArrayList<>(2) : found;
+                found.add(name);
+            }
+        }
+        if (found != null) {
+            found.forEach(headers::remove);
+        }
         if (connection != null) {
-            // e.g. "close", "keep-alive" or names of extra hop-by-hop headers
+            // e.g. "close", "keep-alive", or names of extra hop-by-hop headers
             for (String token : connection.split(",")) {
                 String name = token.trim();
-                if (!name.isEmpty()) {
+                if (!name.isEmpty() && !isHopByHop(name)) {
                     headers.remove(name);
                 }
             }
         }
-        for (AsciiString name : HOP_BY_HOP) {
-            headers.remove(name);
-        }
+    }
+
+    private static boolean isSetPerAttempt(CharSequence name) {
+        return switch (name.length()) {
+            case 4 -> HttpHeaderNames.HOST.contentEqualsIgnoreCase(name);
+            case 6 -> HttpHeaderNames.EXPECT.contentEqualsIgnoreCase(name);
+            case 14 -> HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name);
+            default -> false;
+        };
+    }
+
+    /** One of RFC 9110's hop-by-hop fields (and the non-standard {@code Proxy-Connection}). */
+    static boolean isHopByHop(CharSequence name) {
+        return switch (name.length()) {
+            case 2, 7, 10, 16, 17, 18, 19 -> {
+                for (AsciiString hop : HOP_BY_HOP) {
+                    if (hop.length() == name.length() && hop.contentEqualsIgnoreCase(name)) {
+                        yield true;
+                    }
+                }
+                yield false;
+            }
+            default -> false;
+        };
     }
 }

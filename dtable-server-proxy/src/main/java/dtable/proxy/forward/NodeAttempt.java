@@ -53,11 +53,20 @@ final class NodeAttempt {
         return target;
     }
 
-    /** Writes the request head and body. */
+    /**
+     * Writes the request head and body. For a safe request (which may be repeated anyway) the
+     * response timer starts now; otherwise once the last byte is written, so that "sent" is exact.
+     */
     void send(ForwardedRequest request, RequestBody body) {
         NodeChannels.NodeChannelHandler.of(node).attempt = this;
-        node.write(request.headFor(target));
-        body.writeTo(node, this::written);
+        node.write(request.headFor(target), node.voidPromise());
+        if (exchange.isSafe()) {
+            sent = true;
+            startTimer();
+            body.writeTo(node, null);
+        } else {
+            body.writeTo(node, this::written);
+        }
     }
 
     private void written(io.netty.util.concurrent.Future<? super Void> write) {
@@ -65,7 +74,11 @@ final class NodeAttempt {
             return; // the connection's closing reports the failure
         }
         sent = true;
-        if (!responded) {
+        startTimer();
+    }
+
+    private void startTimer() {
+        if (!responded && responseTimer == null) {
             responseTimer = node.eventLoop().schedule(this::timeOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
     }

@@ -61,17 +61,22 @@ final class NodeChannels {
         return loop;
     }
 
-    /** A connection to {@code address}: an idle one if any is still open, else a new one. */
-    Future<Channel> acquire(NodeAddress address) {
+    /** An idle open connection to {@code address} (most recently used first), or null. */
+    Channel pooled(NodeAddress address) {
         ArrayDeque<Channel> stack = idle.get(address.socket());
         if (stack != null) {
             Channel channel;
             while ((channel = stack.pollLast()) != null) {
                 if (channel.isActive()) {
-                    return loop.newSucceededFuture(channel);
+                    return channel;
                 }
             }
         }
+        return null;
+    }
+
+    /** A new connection to {@code address}. */
+    Future<Channel> connect(NodeAddress address) {
         Promise<Channel> promise = loop.newPromise();
         ChannelFuture connect = bootstrap.clone()
                 .handler(new ChannelInitializer<Channel>() {

@@ -83,10 +83,19 @@ public abstract sealed class RequestBody {
     abstract void accept(HttpContent piece);
 
     /**
-     * Writes the body after a request head already written to {@code node}; {@code sent} is called
-     * when the last piece has been written (which may be later, for a streamed body).
+     * Writes the body after a request head already written to {@code node}; {@code sent} (unless
+     * null) is called when the last piece has been written, which may be later for a streamed body.
      */
     abstract void writeTo(Channel node, ChannelFutureListener sent);
+
+    /** Writes and flushes the last piece, telling {@code sent} (unless null) when it is out. */
+    static void writeLast(Channel node, Object last, ChannelFutureListener sent) {
+        if (sent == null) {
+            node.writeAndFlush(last, node.voidPromise());
+        } else {
+            node.writeAndFlush(last).addListener(sent);
+        }
+    }
 
     /** True while the node can take more pieces (false for kinds that are not piped). */
     boolean wantsMore() {
@@ -121,7 +130,7 @@ public abstract sealed class RequestBody {
 
         @Override
         void writeTo(Channel node, ChannelFutureListener sent) {
-            node.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(sent);
+            writeLast(node, LastHttpContent.EMPTY_LAST_CONTENT, sent);
         }
 
         @Override
@@ -168,7 +177,7 @@ public abstract sealed class RequestBody {
         @Override
         void writeTo(Channel node, ChannelFutureListener sent) {
             // each attempt writes (and so releases) its own reference
-            node.writeAndFlush(new DefaultLastHttpContent(content.retainedDuplicate())).addListener(sent);
+            writeLast(node, new DefaultLastHttpContent(content.retainedDuplicate()), sent);
         }
 
         @Override
@@ -227,9 +236,9 @@ public abstract sealed class RequestBody {
             if (!node.isActive()) {
                 piece.release(); // the attempt has failed; the node channel's closing reports it
             } else if (piece instanceof LastHttpContent) {
-                node.writeAndFlush(piece).addListener(sent);
+                writeLast(node, piece, sent);
             } else {
-                node.writeAndFlush(piece);
+                node.writeAndFlush(piece, node.voidPromise());
             }
         }
 

@@ -8,6 +8,7 @@ import dtable.server.base.BaseNotFoundException;
 import dtable.server.base.BaseUnavailableException;
 import dtable.server.base.NotServedHereException;
 import dtable.server.cluster.Route;
+import dtable.server.storage.OutcomeUnknownException;
 import dtable.server.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,11 @@ public class ErrorBodies {
     @ExceptionHandler(BaseExistsException.class)
     ResponseEntity<String> exists(BaseExistsException e) {
         return error(409, "dtable_exists", e.getMessage());
+    }
+
+    @ExceptionHandler(OutcomeUnknownException.class)
+    ResponseEntity<String> outcomeUnknown(OutcomeUnknownException e) {
+        return error(504, "outcome_unknown", "the operation may or may not have been applied: " + e.getMessage());
     }
 
     @ExceptionHandler({BaseUnavailableException.class, StorageException.class})

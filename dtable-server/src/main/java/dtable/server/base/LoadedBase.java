@@ -6,6 +6,7 @@ import dtable.model.Operation;
 import dtable.model.OperationContext;
 import dtable.server.storage.FencedException;
 import dtable.server.storage.OperationLog;
+import dtable.server.storage.OutcomeUnknownException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,8 @@ public final class LoadedBase {
     private final Base model;
     private CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
     private int opsSinceSnapshot;
-    private volatile BaseState state = BaseState.INITIAL;
+    private final java.util.concurrent.atomic.AtomicReference<BaseState> state =
+            new java.util.concurrent.atomic.AtomicReference<>(BaseState.INITIAL);
     private volatile long durableVersion;
     private volatile long lastAccessMillis;
     private volatile int rowCount;
@@ -88,7 +90,7 @@ public final class LoadedBase {
     }
 
     public BaseState state() {
-        return state;
+        return state.get();
     }
 
     public long durableVersion() {
@@ -119,21 +121,20 @@ public final class LoadedBase {
         room.remove(listener);
     }
 
-    /** Moves the lifecycle on; throws on an illegal transition. */
+    /**
+     * Moves the lifecycle on; throws on an illegal transition. Lock-free (compare-and-set), so the
+     * log writer can fail a base while another thread holds its lane.
+     */
     public void transitionTo(BaseState target) {
-        lane.lock();
-        try {
-            transitionLocked(target);
-        } finally {
-            lane.unlock();
+        while (true) {
+            BaseState current = state.get();
+            if (!current.canMoveTo(target)) {
+                throw new IllegalStateException("base " + uuid + ": illegal transition " + current + " -> " + target);
+            }
+            if (state.compareAndSet(current, target)) {
+                return;
+            }
         }
-    }
-
-    private void transitionLocked(BaseState target) {
-        if (!state.canMoveTo(target)) {
-            throw new IllegalStateException("base " + uuid + ": illegal transition " + state + " -> " + target);
-        }
-        state = target;
     }
 
     /**
@@ -209,10 +210,14 @@ public final class LoadedBase {
             throw new BaseUnavailableException("interrupted while waiting for durability", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof OutcomeUnknownException unknown) {
+                throw unknown;
+            }
             String reason = cause instanceof FencedException ? "base moved to another node" : "storage unavailable";
             throw new BaseUnavailableException(reason + ": " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
-            throw new BaseUnavailableException("timed out waiting for durability", e);
+            // still queued: it may commit later, so this is not a refusal
+            throw new OutcomeUnknownException("timed out waiting for durability; the operation may still be applied", e);
         }
     }
 
@@ -222,12 +227,30 @@ public final class LoadedBase {
      * the snapshot never contains an operation that is not in the log.
      */
     public Snapshot snapshot() {
+        // wait for the appends in flight without holding the lane, so writes go on meanwhile
+        CompletableFuture<Void> inFlight;
         lane.lock();
         try {
-            if (state != BaseState.ACTIVE && state != BaseState.UNLOADING) {
+            inFlight = lastAppend;
+        } finally {
+            lane.unlock();
+        }
+        try {
+            inFlight.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+        lane.lock();
+        try {
+            BaseState now = state.get();
+            if (now != BaseState.ACTIVE && now != BaseState.UNLOADING) {
                 return null;
             }
             try {
+                // only what was appended since the wait above: one group commit at most
                 lastAppend.get(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -275,35 +298,34 @@ public final class LoadedBase {
     public record Snapshot(long version, int rowCount, byte[] gzipJson, int opsCovered) {
     }
 
+    /** Called on the log writer thread; must not take the lane (a snapshot may hold it while waiting for this very append). */
     private void fail(Throwable error) {
-        boolean first;
-        lane.lock();
-        try {
-            first = state != BaseState.FAILED && state != BaseState.CLOSED;
-            if (first) {
-                state = BaseState.FAILED;
+        while (true) {
+            BaseState current = state.get();
+            if (current == BaseState.FAILED || current == BaseState.CLOSED) {
+                return;
             }
-        } finally {
-            lane.unlock();
-        }
-        if (first) {
-            onFailure.accept(this);
+            if (state.compareAndSet(current, BaseState.FAILED)) {
+                onFailure.accept(this);
+                return;
+            }
         }
     }
 
     private void requireActive() {
-        if (state != BaseState.ACTIVE) {
-            throw new BaseUnavailableException("base " + uuid + " is " + state.name().toLowerCase());
+        BaseState now = state.get();
+        if (now != BaseState.ACTIVE) {
+            throw new BaseUnavailableException("base " + uuid + " is " + now.name().toLowerCase());
         }
     }
 
     /** Whether the last append failed (fenced or storage), i.e. memory may be ahead of the log. */
     public boolean failed() {
-        return state == BaseState.FAILED;
+        return state.get() == BaseState.FAILED;
     }
 
     @Override
     public String toString() {
-        return "LoadedBase{" + uuid + ", epoch=" + epoch + ", state=" + state + ", version=" + durableVersion + "}";
+        return "LoadedBase{" + uuid + ", epoch=" + epoch + ", state=" + state.get() + ", version=" + durableVersion + "}";
     }
 }

