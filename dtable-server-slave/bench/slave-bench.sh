@@ -108,7 +108,7 @@ start_node() { # start_node with-slave|without-slave
 EOF
   DTABLE_CONF_DIR=$work/node "$JAVA_HOME/bin/java" -Xms256m -Xmx1g -jar "$NODE_JAR" >>"$work/node.log" 2>&1 &
   node_pid=$!; pids+=("$node_pid")
-  await 120 bash -c "curl -sf -H '$auth' $node_url/api/v1/admin/node/ | grep -q '\"bucket\":\"ff\"'"
+  await 300 bash -c "curl -sf -H '$auth' $node_url/api/v1/admin/node/ | grep -q '\"bucket\":\"ff\"'"
   say "dtable-server up ($1) at $node_url"
 }
 stop_node() { kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; }
@@ -225,7 +225,7 @@ read_cost() { # read_cost LABEL: CPU per full read with nothing else running (10
   echo "$1 owner_cpu_ms_per_full_read=$(( (node1 - node0) * 1000 / hz / 10 )) slave_cpu_ms_per_full_read=$(( (slave1 - slave0) * 1000 / hz / 10 ))"
 }
 warm_up() {
-  wrk -t2 -c"$writers" -d10s -s "$work/put.lua" "$node_url" >/dev/null
+  wrk -t2 -c"$writers" -d20s -s "$work/put.lua" "$node_url" >/dev/null
   for _ in 1 2 3; do curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
 }
 

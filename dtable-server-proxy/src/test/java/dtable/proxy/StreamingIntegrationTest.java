@@ -107,6 +107,34 @@ class StreamingIntegrationTest {
         }
     }
 
+    @Test
+    void aClientLeavingMidAnswerReleasesTheNodeConnection() throws Exception {
+        java.util.concurrent.CountDownLatch nodeWriteFailed = new java.util.concurrent.CountDownLatch(1);
+        node.respond((self, exchange, request, call) -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int offset = 0; offset < SIZE; offset += 64 * 1024) {
+                    out.write(PAYLOAD, offset, 64 * 1024);
+                    out.flush();
+                    FakeNode.pause(5);
+                }
+            } catch (java.io.IOException e) {
+                nodeWriteFailed.countDown(); // the proxy dropped the node connection
+                throw e;
+            }
+        });
+        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+            client.send("GET /api/v1/dtables/5a000000-0000-4000-8000-000000000000/download/ HTTP/1.1\r\n"
+                    + "Host: proxy\r\n\r\n");
+            assertThat(client.statusLine()).contains("200"); // then leave, mid-answer
+        }
+        assertThat(nodeWriteFailed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        node.respond(FakeNode::echo);
+        HttpResponse<String> after = proxy.get("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/after/");
+        assertThat(after.statusCode()).isEqualTo(200);
+    }
+
     private static byte[] payload() {
         byte[] bytes = new byte[SIZE];
         new Random(7).nextBytes(bytes);

@@ -31,12 +31,13 @@ import java.util.Map;
  * paths (404) and {@code server-info} are answered here, everything else becomes an
  * {@link Exchange}. Other requests pass on to Reactor Netty and Spring untouched.
  *
- * <p>Order on a connection: HTTP/1.1 answers go out in request order. A request that arrives while
- * an earlier one is still being answered, here or by Reactor, is held until that answer is out;
- * this handler sees Reactor's answers end because they pass through it outbound. Holding also keeps
- * Reactor Netty's own pipelining path out of use: in Reactor Netty 1.3.6 behind Spring WebFlux, a
- * keep-alive request read before the previous one's operations terminated could leave its answer
- * unflushed (about 1 in 40 on a health, health, ping sequence, with or without this handler).
+ * <p>Order on a connection: HTTP/1.1 answers go out in request order, so a request that arrives
+ * while an earlier one is still being answered is held until then. Answers of Reactor (ping, map,
+ * actuator) close the connection ({@code Connection: close}): in Reactor Netty 1.3.6 behind Spring
+ * WebFlux a keep-alive connection could leave the answer to its next request unflushed (about 1 in
+ * 40 on a health, health, ping sequence, with or without this handler), and those endpoints are not
+ * the hot path. Reactor thus sees at most one request per connection, and requests after it are
+ * dropped with the connection, which HTTP allows after {@code Connection: close}.
  * Reading: Reactor Netty reads on demand; while an exchange runs, this handler decides when to read
  * (for the body, with back-pressure) and holds back Reactor's read requests.
  *
@@ -214,29 +215,24 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
     // ---- outbound: the other side's answers and reads -----------------------------------------
 
     /**
-     * Only Reactor's writes pass here (the exchange writes from this handler's context onward). When
-     * the last piece of one of its answers is written, the next held request may go: in a task of its
-     * own, so that it runs after Reactor's listeners on that write have terminated the request.
+     * Only Reactor's writes pass here (the exchange writes from this handler's context onward): its
+     * answers get {@code Connection: close}, and the connection closes once the last piece is out.
      */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        boolean ends = passedInFlight > 0 && msg instanceof LastHttpContent
-                && !(msg instanceof HttpResponse response
-                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
-        if (!ends) {
-            ctx.write(msg, promise);
+        boolean informational = msg instanceof HttpResponse response
+                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (msg instanceof HttpResponse response && !informational) {
+            HttpUtil.setKeepAlive(response, false);
+        }
+        if (passedInFlight > 0 && msg instanceof LastHttpContent && !informational) {
+            passedInFlight--;
+            ChannelPromise written = promise.unvoid();
+            ctx.write(msg, written);
+            written.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ChannelPromise written = promise.unvoid();
-        ctx.write(msg, written);
-        written.addListener(done -> ctx.executor().execute(this::passedAnswerWritten));
-    }
-
-    private void passedAnswerWritten() {
-        passedInFlight--;
-        if (passedInFlight == 0 && !held.isEmpty()) {
-            resume();
-        }
+        ctx.write(msg, promise);
     }
 
     /** Holds back Reactor's reads while this handler runs an exchange or holds requests: it reads when ready. */

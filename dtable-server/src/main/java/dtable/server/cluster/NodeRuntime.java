@@ -128,6 +128,7 @@ public final class NodeRuntime implements SmartLifecycle {
         if (registration != null) {
             registration.close();
         }
+        awaitBucketsMovedAway();
         if (watcher != null) {
             watcher.close();
         }
@@ -136,6 +137,38 @@ public final class NodeRuntime implements SmartLifecycle {
         }
         log.info("node {} stopped", config.cluster().nodeId());
     }
+
+    /**
+     * After the lease is revoked the monitor moves this node's buckets at once; the proxy learns it from
+     * the same etcd watch. Waiting here (bounded) until the map names this node for no bucket, plus a
+     * short grace for the other watchers, lets the proxy stop sending here before the web server closes
+     * its keep-alive connections — otherwise a request written on a connection the server is closing
+     * gets a reset that the proxy cannot safely retry.
+     */
+    private void awaitBucketsMovedAway() {
+        if (watcher == null) {
+            return;
+        }
+        String nodeId = config.cluster().nodeId();
+        long deadline = System.nanoTime() + SHUTDOWN_DRAIN.toNanos();
+        try {
+            while (!watcher.current().bucketsOf(nodeId).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (watcher.current().bucketsOf(nodeId).isEmpty()) {
+                Thread.sleep(PROXY_GRACE.toMillis());
+                log.info("node {}: every bucket has moved away; shutting the web server down", nodeId);
+            } else {
+                log.warn("node {}: buckets still assigned here after {} s (no monitor?); shutting down anyway", nodeId,
+                        SHUTDOWN_DRAIN.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(10);
+    private static final java.time.Duration PROXY_GRACE = java.time.Duration.ofMillis(500);
 
     @Override
     public boolean isRunning() {
