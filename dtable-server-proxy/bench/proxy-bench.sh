@@ -113,6 +113,7 @@ $(node_server "$NODE2" node-2)
 CONF
 "$NGINX" -p "$WORK/nodes" -c "$WORK/nodes/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
+NODES_PID=$!
 
 # ---- the map: buckets alternate between node-1 and node-2 --------------------------------------
 "${ETCDCTL[@]}" put "${PREFIX}nodes/node-1" "{\"node_id\":\"node-1\",\"node_url\":\"http://127.0.0.1:$NODE1/\",\"local_node_url\":\"http://127.0.0.1:$NODE1/\",\"started_at\":\"2026-01-01T00:00:00Z\"}" >/dev/null
@@ -159,6 +160,7 @@ $NGINX_MAP    default node1;
 CONF
 "$NGINX" -p "$WORK/router" -c "$WORK/router/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
+ROUTER_PID=$!
 
 # ---- (a) the proxy ------------------------------------------------------------------------------
 mkdir -p "$WORK/conf"
@@ -194,12 +196,21 @@ if [ "${HOLD_S:-0}" -gt 0 ]; then
   sleep "$HOLD_S"
 fi
 
-# wrk output -> "req/s p50 p99"
+# CPU time (user + system, all threads) of the processes doing the routing work, so that figures are
+# comparable on a machine shared with other work: the proxy JVM, the nginx router's workers, or for
+# "direct" the node nginx's worker (the backend cost, also contained in the other two).
+children() { ps -o pid= --ppid "$1" | tr '\n' ' '; }
+declare -A CPU_PIDS=([proxy]="$PROXY_PID" [nginx]="$(children "$ROUTER_PID")" [direct]="$(children "$NODES_PID")")
+cpu_ticks() { local t=0 p f; for p in $1; do read -r -a f < <(sed 's/^.*) //' "/proc/$p/stat"); t=$((t + f[11] + f[12])); done; echo "$t"; }
+HZ=$(getconf CLK_TCK)
+
+# wrk output -> "req/s p50 p99 non2xx requests"
 summarise() {
   awk '/Requests\/sec/ {rps=$2}
        /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
        /Non-2xx/ {bad=$NF}
-       END {printf "%s %s %s %s\n", rps, p50, p99, (bad == "" ? 0 : bad)}'
+       / requests in / {n=$1}
+       END {printf "%s %s %s %s %s\n", rps, p50, p99, (bad == "" ? 0 : bad), n}'
 }
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -208,11 +219,14 @@ echo "# warm-up ${WARMUP}s each, then wrk -t1 -c$CONNECTIONS -d${DURATION}s --la
 for name in proxy direct nginx; do
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${URL[$name]}" >/dev/null
 done
-printf '| target | connections | req/s | p50 | p99 | non-2xx |\n|---|---:|---:|---:|---:|---:|\n'
+printf '| target | connections | req/s | p50 | p99 | non-2xx | CPU µs/request |\n|---|---:|---:|---:|---:|---:|---:|\n'
 for connections in "$CONNECTIONS" 1; do
   for name in proxy direct nginx; do
-    read -r rps p50 p99 bad < <(wrk -t1 -c"$connections" -d"${DURATION}s" --latency "${URL[$name]}" | summarise)
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" "$bad"
+    before=$(cpu_ticks "${CPU_PIDS[$name]}")
+    read -r rps p50 p99 bad n < <(wrk -t1 -c"$connections" -d"${DURATION}s" --latency "${URL[$name]}" | summarise)
+    after=$(cpu_ticks "${CPU_PIDS[$name]}")
+    cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" "$bad" "$cpu"
   done
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
