@@ -69,7 +69,7 @@ class FaultScenariosIT {
     @Test
     @Order(6)
     @org.junit.jupiter.api.Disabled("open bug F4 (docs/reliability.md): a graceful MariaDB restart can still log"
-            + " 3 payloads twice; quarantined until it is explained — run with -Dtest=FaultScenariosIT#restartMysql")
+            + " 3 payloads twice; quarantined until it is explained; remove this line to run it")
     void restartMysql() {
         check(Scenarios.restartMysql());
     }
