@@ -141,7 +141,12 @@ public final class OperationLog implements AutoCloseable {
                 insert(c, live, fenced);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
-                throw e;
+                // statements reached the server: when the connection broke we cannot be sure what it kept,
+                // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
+                log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
+                        e.toString());
+                fail(live, new OutcomeUnknownException("operation log write outcome unknown: " + e.getMessage(), e));
+                return;
             }
             try {
                 c.commit();
