@@ -8,10 +8,14 @@ import dtable.proxy.forward.ProxyMetrics;
 import dtable.proxy.routing.RoutingTable;
 import dtable.proxy.routing.WatchedRoutingTable;
 import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 class ProxyWiring {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyWiring.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     @Bean(destroyMethod = "close")
     Client etcdClient(ProxyConfig config) {
@@ -54,6 +59,48 @@ class ProxyWiring {
                 config.dtableServerSlaveUrl().orElse("(no slave configured)"));
         return new Forwarder(routingTable, metrics, settings, config.retryBudget(), config.dtableServerSlaveUrl(),
                 System::nanoTime);
+    }
+
+    /**
+     * At shutdown, before Reactor Netty's graceful shutdown (which knows only Spring's requests), lets
+     * forwarded requests finish and refuses new ones.
+     */
+    @Bean
+    SmartLifecycle forwardingDrain(Forwarder forwarder) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                try {
+                    forwarder.drain(DRAIN_TIMEOUT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 512; // graceful web server shutdown: DEFAULT_PHASE - 1024
+            }
+        };
+    }
+
+    @Bean
+    MeterBinder forwardingGauges(Forwarder forwarder) {
+        return registry -> Gauge.builder("dtable.proxy.active", forwarder, Forwarder::activeExchanges)
+                .description("forwarded requests in progress").register(registry);
     }
 
     /** Base paths are taken off each connection right after the HTTP codec, before Spring's dispatcher. */

@@ -164,9 +164,12 @@ final class ProxyHarness implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** Stops the proxy (idempotent). */
     @Override
     public void close() {
-        context.close();
-        etcd.close();
+        if (context.isActive()) {
+            context.close();
+            etcd.close();
+        }
     }
 }

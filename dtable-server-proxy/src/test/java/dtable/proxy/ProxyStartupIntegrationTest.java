@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,31 @@ class ProxyStartupIntegrationTest {
             if (!etcd.cluster().isRunning(0)) {
                 etcd.cluster().startMember(0);
             }
+        }
+    }
+
+    @Test
+    void shutdownLetsForwardedRequestsFinish() throws Exception {
+        FakeNode slow = FakeNode.start("slow-stop").respond((node, exchange, request, call) -> {
+            FakeNode.pause(1500);
+            FakeNode.echo(node, exchange, request, call);
+        });
+        ProxyHarness proxy = ProxyHarness.start(etcd.endpoints(), "/shutdown-test/", Duration.ofSeconds(5),
+                Optional.empty());
+        try {
+            proxy.register(slow.info());
+            proxy.awaitSeen(proxy.assign(Bucket.of("d0"), slow.nodeId()));
+            CompletableFuture<Integer> pending = CompletableFuture.supplyAsync(() -> proxy.send(
+                    java.net.http.HttpRequest.newBuilder(proxy.uri("/api/v1/dtables/d0000000-0000-4000-8000-000000000000/"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))).statusCode());
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.calls() == 1);
+
+            proxy.close(); // blocks in the drain until the request is answered
+
+            assertThat(pending.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            proxy.close();
+            slow.close();
         }
     }
 

@@ -209,6 +209,22 @@ class RetryIntegrationTest {
                 .isEqualTo("/api/v1/dtables/70000000-0000-4000-8000-000000000007/rows/?table_name=T&limit=5&level=stale");
     }
 
+    @Test
+    void aBodyOverTheReplayLimitIsSentOnceAndTheNodesAnswerPassedOn() {
+        FakeNode busy = node("big-a").respond((node, exchange, request, call) -> FakeNode.unavailable(exchange));
+        own(busy.info(), "80");
+        byte[] big = new byte[2 * 1024 * 1024]; // over the 1 MiB replay buffer: streamed, not replayable
+        java.util.Arrays.fill(big, (byte) 'x');
+
+        HttpResponse<String> response = proxy.send(HttpRequest.newBuilder(
+                proxy.uri("/api/v1/dtables/80000000-0000-4000-8000-000000000008/upload/"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("X-Dtable-Node")).contains("big-a");
+        assertThat(busy.received()).singleElement().satisfies(seen -> assertThat(seen.body()).hasSize(big.length));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private FakeNode node(String nodeId) {

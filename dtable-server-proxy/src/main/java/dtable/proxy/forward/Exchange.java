@@ -72,6 +72,7 @@ final class Exchange {
         this.clientKeepAlive = clientKeepAlive;
         this.http10 = http10;
         this.head = request.method().equals(HttpMethod.HEAD);
+        forwarder.exchangeStarted();
     }
 
     /** Starts the first attempt, or reads a body that must be complete first. */
@@ -84,20 +85,12 @@ final class Exchange {
         }
     }
 
-    boolean isFinished() {
-        return finished;
-    }
-
     boolean isSafe() {
         return request.isSafe();
     }
 
     boolean bodyReplayable() {
         return body.replayable();
-    }
-
-    boolean requestComplete() {
-        return body.complete();
     }
 
     /** The response may be kept alive after this exchange. */
@@ -364,6 +357,7 @@ final class Exchange {
         loop.stopWaiting(this);
         body.release();
         forwarder.metrics().answered(servedBy, status, forwarder.nanoTime() - request.startNanos());
+        forwarder.exchangeEnded();
         frontend.exchangeDone(this);
     }
 

@@ -127,6 +127,10 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
         String path = ProxyPath.pathOf(uri);
         ProxyPath route = ProxyPath.classify(path);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (forwarder.isDraining()) {
+            answer(Replies.error(503, "shutting_down", "the proxy is shutting down; retry"), false, start);
+            return;
+        }
         switch (route.kind()) {
             case NOT_FOUND -> answer(Replies.error(404, "not_found", "no such endpoint: " + path), keepAlive, start);
             case INVALID_UUID -> answer(Replies.error(400, "invalid_dtable_uuid", "invalid dtable_uuid"),
@@ -190,16 +194,17 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
             return;
         }
         exchange = null;
-        if (!done.keepAlive() || !ctx.channel().isActive()) {
-            releaseHeld();
-            return;
-        }
-        if (inbound == Inbound.EXCHANGE) {
+        boolean bodyStillComing = inbound == Inbound.EXCHANGE;
+        if (bodyStillComing) {
             inbound = Inbound.DISCARD; // the rest of a body nobody needs any more
-            ctx.read();
-            return;
         }
-        resume();
+        if (!done.keepAlive() || !ctx.channel().isActive()) {
+            releaseHeld(); // the connection closes after the answer
+        } else if (bodyStillComing) {
+            ctx.read();
+        } else {
+            resume();
+        }
     }
 
     /** Continues with held requests, or reads the next one. */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code dtable_proxy_requests_total{node,status}}: answered requests by the node that served
  *       them ({@code proxy} for answers of the proxy itself, {@code slave} for stale reads);</li>
  *   <li>{@code dtable_proxy_retries_total{reason}}: repeated attempts (moved, unavailable, unreachable,
- *       timeout, no_owner);</li>
+ *       connection_lost, timeout, no_owner);</li>
  *   <li>{@code dtable_proxy_latency_seconds{node}}: time from receiving a request to the end of its
  *       answer, retries included.</li>
  * </ul>
