@@ -6,7 +6,6 @@ import dtable.server.api.Authorizer;
 import dtable.server.api.BaseAccess;
 import dtable.server.api.NodeHeaderFilter;
 import dtable.server.api.RowsController;
-import dtable.server.base.BaseMaintenance;
 import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
@@ -115,9 +114,4 @@ public class ServerWiring {
                 .setAllowedOrigins("*");
     }
 
-    @Bean
-    BaseMaintenance.Settings maintenanceSettings(ServerConfig config) {
-        return new BaseMaintenance.Settings(config.saveInterval(), config.snapshotEveryOps(), config.idleUnload(),
-                config.operationLogRetention());
-    }
 }

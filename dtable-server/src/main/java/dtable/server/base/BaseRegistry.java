@@ -132,8 +132,7 @@ public final class BaseRegistry {
 
     private Base readSnapshot(BaseRecord record) {
         if (record.snapshot() == null) {
-            Base empty = Base.empty();
-            return empty;
+            return Base.empty();
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(record.snapshot()), 64 * 1024)) {
             return Base.read(in);
