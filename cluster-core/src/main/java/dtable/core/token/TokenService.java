@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mints and verifies dtable tokens: HS256 JWTs signed with the cluster's shared {@code private_key}.
@@ -41,15 +42,23 @@ import java.util.Objects;
  * {@code exp} is not after the injected clock's now (no leeway). A base token needs a valid
  * {@code dtable_uuid} and a {@code permission} of {@code rw} or {@code r}.
  *
- * <p>Thread-safe and immutable: one instance per process, shared by all request threads.
+ * <p><b>Cache.</b> A client sends the same token with every request, and parsing plus HMAC was the
+ * largest single cost of a small write. Successful verifications are therefore remembered by token
+ * text (at most {@value #CACHE_LIMIT} tokens; the cache is emptied when full): a hit re-checks
+ * {@code exp} against the clock and skips the rest. Only tokens that verified are cached, and the
+ * cache key is the whole signed text, so a changed byte is a miss that is verified in full.
+ *
+ * <p>Thread-safe: one instance per process, shared by all request threads.
  */
 public final class TokenService {
 
     private static final int MIN_KEY_BYTES = 32;
+    static final int CACHE_LIMIT = 10_000;
 
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Clock clock;
+    private final ConcurrentHashMap<String, TokenClaims> verified = new ConcurrentHashMap<>();
 
     /**
      * @param privateKey the shared {@code private_key}; any non-empty string
@@ -110,7 +119,30 @@ public final class TokenService {
         if (token == null || token.isBlank()) {
             throw new TokenException(Kind.MISSING, "token is missing");
         }
-        SignedJWT jwt = parseSigned(token.trim());
+        String text = token.trim();
+        TokenClaims known = verified.get(text);
+        if (known != null) {
+            if (!known.expiresAt().isAfter(clock.instant())) {
+                verified.remove(text);
+                throw new TokenException(Kind.EXPIRED, "token expired");
+            }
+            return known;
+        }
+        TokenClaims claims = verifyInFull(text);
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(text, claims);
+        return claims;
+    }
+
+    /** How many verified tokens are remembered (for tests). */
+    int cachedTokens() {
+        return verified.size();
+    }
+
+    private TokenClaims verifyInFull(String token) {
+        SignedJWT jwt = parseSigned(token);
         if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
             throw new TokenException(Kind.BAD_SIGNATURE,
                     "token algorithm " + jwt.getHeader().getAlgorithm() + " is not accepted (HS256 only)");

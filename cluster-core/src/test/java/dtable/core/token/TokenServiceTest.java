@@ -84,6 +84,66 @@ class TokenServiceTest {
     }
 
     @Test
+    void aRememberedTokenStillExpiresOnTime() {
+        MutableClock clock = new MutableClock(NOW);
+        TokenService service = new TokenService(KEY, clock);
+        String jwt = service.mintBase(BASE, "a", Permission.READ, Duration.ofSeconds(60));
+
+        assertThat(service.verify(jwt).dtableUuid()).isEqualTo(BASE.value());
+        clock.now = NOW.plusSeconds(59);
+        assertThat(service.verify(jwt).dtableUuid()).isEqualTo(BASE.value());
+        clock.now = NOW.plusSeconds(60);
+        assertThatThrownBy(() -> service.verify(jwt))
+                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.kind()).isEqualTo(Kind.EXPIRED));
+        assertThatThrownBy(() -> service.verify(jwt))
+                .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.kind()).isEqualTo(Kind.EXPIRED));
+    }
+
+    @Test
+    void aRememberedTokenDoesNotVouchForATamperedCopy() {
+        String jwt = tokens.mintBase(BASE, "a", Permission.READ, Duration.ofHours(1));
+        assertThat(tokens.verify(jwt).permission()).isEqualTo(Permission.READ);
+        String[] parts = jwt.split("\\.");
+        String forged = b64(decodePart(jwt, 1).replace("\"permission\":\"r\"", "\"permission\":\"rw\""));
+
+        assertKind(parts[0] + "." + forged + "." + parts[2], Kind.BAD_SIGNATURE);
+        assertKind(jwt + "x", Kind.BAD_SIGNATURE);
+        assertThat(tokens.verify(" " + jwt + " ").permission()).isEqualTo(Permission.READ);
+    }
+
+    @Test
+    void theCacheStaysBounded() {
+        for (int i = 0; i < TokenService.CACHE_LIMIT + 10; i++) {
+            String jwt = tokens.mintBase(BASE, "user-" + i, Permission.READ, Duration.ofHours(1));
+            assertThat(tokens.verify(jwt).username()).isEqualTo("user-" + i);
+        }
+        assertThat(tokens.cachedTokens()).isLessThanOrEqualTo(TokenService.CACHE_LIMIT);
+    }
+
+    private static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void tokenSignedWithAnotherKeyIsRefused() {
         TokenService other = new TokenService(KEY + "-other", Clock.fixed(NOW, ZoneOffset.UTC));
         String jwt = other.mintInternal(Duration.ofHours(1));
