@@ -68,16 +68,12 @@ class FaultScenariosIT {
 
     @Test
     @Order(6)
-    @org.junit.jupiter.api.Disabled("open bug F4 (docs/reliability.md): a graceful MariaDB restart can still log"
-            + " 3 payloads twice; quarantined until it is explained; remove this line to run it")
     void restartMysql() {
         check(Scenarios.restartMysql());
     }
 
     @Test
     @Order(7)
-    @org.junit.jupiter.api.Disabled("open bug F8 (docs/reliability.md): after kill -9 of MariaDB a socket write answered"
-            + " 'operation log write failed' was found in the log; quarantined until explained; remove this line to run it")
     void killMysql() {
         check(Scenarios.killMysql());
     }

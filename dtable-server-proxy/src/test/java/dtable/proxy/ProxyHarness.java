@@ -3,6 +3,7 @@ package dtable.proxy;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.EtcdKeys;
 import dtable.core.cluster.NodeInfo;
+import dtable.core.cluster.SlaveInfo;
 import dtable.core.config.EtcdSettings;
 import dtable.core.config.ProxyConfig;
 import dtable.core.etcd.ClusterJson;
@@ -76,6 +77,14 @@ final class ProxyHarness implements AutoCloseable {
 
     long register(NodeInfo node) {
         return put(keys.node(node.nodeId()), ClusterJson.toJson(node));
+    }
+
+    long registerSlave(SlaveInfo slave) {
+        return put(keys.slave(slave.nodeId()), ClusterJson.toJson(slave));
+    }
+
+    long unregisterSlave(String nodeId) {
+        return delete(keys.slave(nodeId));
     }
 
     long unregister(String nodeId) {

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * whichever comes first, never past the budget. When the budget is spent the client gets 503 with
  * {@code Retry-After} (504 when the last attempt timed out): clients see no 307 and no 5xx while
  * buckets move. A GET whose owner is unreachable (connect failed, no live owner, no answer in time)
- * is served once by the slave with {@code level=stale} when {@code dtable_server_slave_url} is set
- * (SPEC §11); a connection that merely broke is retried at the owner, as it is usually a one-off.
+ * is served once by the slave with {@code level=stale} (SPEC §11): the one of
+ * {@code dtable_server_slave_url}, or else one registered under {@code slaves/}; a connection that merely broke is retried at the owner, as it is usually a one-off.
  *
  * <p>Threads: confined to the client connection's event loop; node connections are taken from that
  * loop's {@link NodeChannels}, and map changes are handed to the loop by {@link Forwarder}.
@@ -189,9 +190,10 @@ final class Exchange {
 
     private void failed(Failure failure) {
         request.failed(failure);
-        if (mayReadStale(failure)) {
+        Optional<NodeAddress> slave = mayReadStale(failure) ? forwarder.slave() : Optional.empty();
+        if (slave.isPresent()) {
             request.markStaleTried();
-            connect(new Target("slave", forwarder.slave().orElseThrow(), request.staleUri(), true));
+            connect(new Target("slave", slave.get(), request.staleUri(), true));
             return;
         }
         retryLater();
@@ -199,7 +201,7 @@ final class Exchange {
 
     private boolean mayReadStale(Failure failure) {
         Reason reason = failure.reason();
-        return forwarder.slave().isPresent() && request.method().equals(HttpMethod.GET) && !request.staleTried()
+        return request.method().equals(HttpMethod.GET) && !request.staleTried()
                 && !request.asksForReadLevel()
                 && (reason == Reason.UNREACHABLE || reason == Reason.NO_OWNER || reason == Reason.TIMEOUT);
     }

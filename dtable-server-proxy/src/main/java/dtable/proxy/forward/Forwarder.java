@@ -1,5 +1,6 @@
 package dtable.proxy.forward;
 
+import dtable.core.cluster.SlaveInfo;
 import dtable.proxy.ProxySettings;
 import dtable.proxy.routing.RoutingTable;
 import io.netty.channel.Channel;
@@ -101,8 +102,30 @@ public final class Forwarder implements AutoCloseable {
         return budgetNanos;
     }
 
+    /**
+     * Where stale reads go: {@code dtable_server_slave_url} when it is set, otherwise a slave registered
+     * under {@code slaves/} in the current routing snapshot (the lowest node id, so every request of a
+     * base goes to the same slave and finds it warm), or none.
+     */
     Optional<NodeAddress> slave() {
-        return slave;
+        if (slave.isPresent()) {
+            return slave;
+        }
+        SlaveInfo chosen = null;
+        for (SlaveInfo registered : table.current().slaves().values()) {
+            if (registered.localNodeUrl() != null && !registered.localNodeUrl().isBlank()
+                    && (chosen == null || registered.nodeId().compareTo(chosen.nodeId()) < 0)) {
+                chosen = registered;
+            }
+        }
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(address(chosen.localNodeUrl()));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a registration with a URL we cannot use: no stale read
+        }
     }
 
     long nanoTime() {
