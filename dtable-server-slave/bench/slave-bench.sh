@@ -14,6 +14,8 @@
 #           large base itself (target=large)
 #   reads:  GET /dtables/{uuid} of the large base during the whole write run: `readers` connections
 #           reading back to back (wrk), or, with READ_RATE=n, one reader paced at n reads/s (curl)
+#   GZIP=1 (default) makes the reader ask for gzip as browsers and HTTP libraries do (curl --compressed,
+#   wrk with Accept-Encoding: gzip); GZIP=0 asks for plain JSON.
 #   Each round measures (a) idle and (b) reads on the owner with the slave off, then restarts the node
 #   with dtable_server_slave_url and measures (a') idle and (c) reads through the slave; the RESULT
 #   lines give every round and the median p99 of each phase.
@@ -22,6 +24,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 secs=${1:-20}; rows=${2:-100000}; readers=${3:-1}; target=${4:-small}
 rounds=${ROUNDS:-3}; read_rate=${READ_RATE:-}
+gzip=${GZIP:-1}
+if [ "$gzip" = 1 ]; then read_opts=(--compressed); wrk_enc=(-H "Accept-Encoding: gzip"); else read_opts=(); wrk_enc=(); fi
 writers=16
 # shellcheck source=/dev/null
 source "$ROOT/bin/lib/java-home.sh"
@@ -198,7 +202,7 @@ paced_reads() { # paced_reads SECONDS OUT: one reader at $read_rate reads/s; wri
   started=$(date +%s%3N)
   while [ "$(date +%s)" -lt "$end" ]; do
     t0=$(date +%s%3N)
-    curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large" && n=$(( n + 1 ))
+    curl -sf "${read_opts[@]}" -o /dev/null -H "$auth" "$node_url/dtables/$large" && n=$(( n + 1 ))
     left=$(( interval - ($(date +%s%3N) - t0) ))
     [ "$left" -le 0 ] || sleep "$(awk -v l="$left" 'BEGIN { printf "%.3f", l / 1000 }')"
   done
@@ -208,7 +212,7 @@ with_reads() { # with_reads LABEL: the same writes while the large base is read 
   if [ -n "$read_rate" ]; then
     paced_reads $(( secs + 6 )) "$work/r-$1.txt" &
   else
-    wrk -t1 -c"$readers" -d"$(( secs + 6 ))s" --timeout 30s -H "$auth" "$node_url/dtables/$large" >"$work/r-$1.txt" &
+    wrk -t1 -c"$readers" -d"$(( secs + 6 ))s" --timeout 30s -H "$auth" "${wrk_enc[@]}" "$node_url/dtables/$large" >"$work/r-$1.txt" &
   fi
   local reader=$!; pids+=("$reader")
   sleep 3
@@ -220,17 +224,17 @@ with_reads() { # with_reads LABEL: the same writes while the large base is read 
 read_cost() { # read_cost LABEL: CPU per full read with nothing else running (10 reads back to back)
   local node0 slave0 node1 slave1 hz; hz=$(getconf CLK_TCK)
   node0=$(cpu_ticks "$node_pid"); slave0=$(cpu_ticks "$slave_pid")
-  for _ in $(seq 10); do curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
+  for _ in $(seq 10); do curl -sf "${read_opts[@]}" -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
   node1=$(cpu_ticks "$node_pid"); slave1=$(cpu_ticks "$slave_pid")
   echo "$1 owner_cpu_ms_per_full_read=$(( (node1 - node0) * 1000 / hz / 10 )) slave_cpu_ms_per_full_read=$(( (slave1 - slave0) * 1000 / hz / 10 ))"
 }
 warm_up() {
   wrk -t2 -c"$writers" -d20s -s "$work/put.lua" "$node_url" >/dev/null
-  for _ in 1 2 3; do curl -sf -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
+  for _ in 1 2 3; do curl -sf "${read_opts[@]}" -o /dev/null -H "$auth" "$node_url/dtables/$large"; done
 }
 
 reads_desc=$([ -n "$read_rate" ] && echo "1 reader paced at $read_rate/s" || echo "$readers reader(s) back to back")
-say "$rounds round(s), $secs s per run, $writers writers on the $target base, full reads: $reads_desc"
+say "$rounds round(s), $secs s per run, $writers writers on the $target base, full reads: $reads_desc (gzip=$gzip)"
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/results"
 slave_started=0

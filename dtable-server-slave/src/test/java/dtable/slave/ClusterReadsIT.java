@@ -106,6 +106,11 @@ class ClusterReadsIT {
         assertThat(node(viaOwner)).isEqualTo(SLAVE);
         assertThat(viaOwner.body()).isEqualTo(fixture.get(slave.url() + "/dtables/" + large, largeToken).body());
         assertThat(JSON.readTree(viaOwner.body()).path("tables").path(0).path("rows")).hasSize(25);
+        // a client asking for gzip gets the slave's gzip encoding relayed unchanged by the owner
+        HttpResponse<byte[]> zipped = fixture.getGzip(owner.url() + "/dtables/" + large, largeToken);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("X-Dtable-Node")).hasValue(SLAVE);
+        assertThat(SlaveFixture.gunzip(zipped.body())).isEqualTo(viaOwner.body());
         String rowId = JSON.readTree(viaOwner.body()).path("tables").path(0).path("rows").path(7).path("_id").asString();
         for (String path : new String[] {"/api/v1/dtables/" + large + "/", "/api/v1/dtables/" + large + "/metadata/",
             "/api/v1/dtables/" + large + "/rows/?table_name=Table1&start=5&limit=10",

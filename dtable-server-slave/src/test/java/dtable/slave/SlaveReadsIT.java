@@ -117,6 +117,29 @@ class SlaveReadsIT {
     }
 
     @Test
+    void theWholeBaseIsGzippedForClientsThatAskAndStaysFresh() throws Exception {
+        BaseUuid uuid = owner.create(40);
+        String token = fixture.readToken(uuid);
+
+        HttpResponse<byte[]> zipped = fixture.getGzip(url("/dtables/" + uuid), token);
+        assertThat(zipped.statusCode()).isEqualTo(200);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(zipped.headers().firstValue("X-Dtable-Version")).hasValue("0");
+        assertThat(SlaveFixture.gunzip(zipped.body())).isEqualTo(owner.model(uuid).toJson());
+        assertThat(zipped.body().length).isLessThan(owner.model(uuid).toJson().length() / 3);
+
+        owner.appendRow(uuid, "after-the-gzip");
+        HttpResponse<byte[]> again = fixture.getGzip(url("/dtables/" + uuid), token);
+        assertThat(again.headers().firstValue("X-Dtable-Version")).hasValue("1");
+        assertThat(SlaveFixture.gunzip(again.body())).isEqualTo(owner.model(uuid).toJson()).contains("after-the-gzip");
+
+        HttpResponse<String> plain = fixture.get(url("/dtables/" + uuid), token);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body()).isEqualTo(owner.model(uuid).toJson());
+    }
+
+    @Test
     void aWriteAcknowledgedByTheOwnerIsVisibleToTheVeryNextDefaultRead() throws Exception {
         BaseUuid uuid = owner.create(3);
         String token = fixture.readToken(uuid);

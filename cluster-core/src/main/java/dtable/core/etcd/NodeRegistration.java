@@ -142,7 +142,14 @@ public final class NodeRegistration implements AutoCloseable {
             client.getKVClient().put(key, value, PutOption.builder().withLeaseId(granted).build())
                     .get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
             long lease = granted;
-            deadline = new KeepAliveDeadline(fenceAfter, grantedAt);
+            KeepAliveDeadline fresh = new KeepAliveDeadline(fenceAfter, grantedAt);
+            Instant now = clock.instant();
+            if (fresh.expired(now)) {
+                // announcing would only be followed by a fence on the next check: start over with a new lease
+                throw new IllegalStateException("grant and put took " + fresh.silence(now).toMillis()
+                        + " ms, not less than the fence time of " + fenceAfter.toMillis() + " ms");
+            }
+            deadline = fresh;
             keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
             leaseId = lease;
             nextRetry = FIRST_RETRY;

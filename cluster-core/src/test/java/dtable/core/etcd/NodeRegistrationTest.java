@@ -107,4 +107,41 @@ class NodeRegistrationTest {
                     assertThat(get(observer, key).orElseThrow().getLease()).isEqualTo(second));
         }
     }
+
+    @Test
+    void aRegistrationThatTookLongerThanTheFenceTimeIsNotAnnouncedButRetried() throws Exception {
+        // the clock jumps 10 s between the first grant and the check after its put: that lease is stale at birth
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock monotonic = MonotonicClock.get();
+        java.time.Clock jumping = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                java.time.Instant now = monotonic.instant();
+                return calls.getAndIncrement() == 0 ? now : now.plusSeconds(10);
+            }
+        };
+        try (NodeRegistration registration = NodeRegistration.start(observer, key, json, TTL,
+                TTL.multipliedBy(4).dividedBy(5), jumping, listener)) {
+            assertThat(registration.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(listener.registrations()).singleElement()
+                    .satisfies(event -> assertThat(event.leaseId()).isEqualTo(registration.leaseId()));
+            assertThat(listener.losses()).isEmpty();
+            KeyValue kv = get(observer, key).orElseThrow();
+            assertThat(kv.getLease()).isEqualTo(registration.leaseId());
+            // still registered a while later: the announced lease is a healthy one
+            await().pollDelay(Duration.ofMillis(TTL.toMillis())).atMost(Duration.ofSeconds(10))
+                    .until(() -> registration.isRegistered() && listener.losses().isEmpty());
+        }
+    }
 }

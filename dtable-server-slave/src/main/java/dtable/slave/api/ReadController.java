@@ -6,6 +6,8 @@ import dtable.slave.cache.BaseCache;
 import dtable.slave.cache.ReadLevel;
 import dtable.slave.cache.Reading;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,7 +40,48 @@ public class ReadController {
     public ResponseEntity<byte[]> base(@PathVariable String uuid, @RequestParam(name = "level", required = false) String level,
             HttpServletRequest request) {
         BaseUuid id = authorize(uuid, request);
-        return answer(cache.document(id, level(level)));
+        boolean gzip = acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+        Reading<byte[]> reading = gzip ? cache.documentGzip(id, level(level)) : cache.document(id, level(level));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .header(VERSION_HEADER, Long.toString(reading.version()))
+                .header(LEVEL_HEADER, reading.level().wireName())
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (gzip) {
+            answer.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+        }
+        return answer.body(reading.value());
+    }
+
+    /**
+     * True when an {@code Accept-Encoding} value accepts gzip ({@code gzip}, {@code x-gzip} or {@code *}
+     * without {@code q=0}). The whole base is the one large answer; it is compressed once per version.
+     */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] pieces = part.split(";");
+            String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
+            if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("*")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < pieces.length; i++) {
+                String parameter = pieces[i].trim().toLowerCase(Locale.ROOT).replace(" ", "");
+                if (parameter.startsWith("q=")) {
+                    try {
+                        refused = Double.parseDouble(parameter.substring(2)) <= 0;
+                    } catch (NumberFormatException e) {
+                        refused = true;
+                    }
+                }
+            }
+            if (!refused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @GetMapping(path = {"/api/v1/dtables/{uuid}/metadata/", "/api/v1/dtables/{uuid}/metadata"})

@@ -3,12 +3,15 @@ package dtable.slave.cache;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,16 +94,38 @@ public final class BaseCache {
 
     /** The whole base as JSON (as {@code Base.write}), from the kept rendering when the version has not moved. */
     public Reading<byte[]> document(BaseUuid uuid, ReadLevel level) {
+        return read(uuid, level, base -> rendering(uuid, base));
+    }
+
+    /** {@link #document} gzip-encoded (for {@code Accept-Encoding: gzip}), kept beside the rendering. */
+    public Reading<byte[]> documentGzip(BaseUuid uuid, ReadLevel level) {
         return read(uuid, level, base -> {
-            byte[] json = documents.get(uuid.value(), base.version());
-            if (json == null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 128));
-                base.write(out);
-                json = out.toByteArray();
-                documents.put(uuid.value(), base.version(), json);
+            byte[] gzip = documents.getGzip(uuid.value(), base.version());
+            if (gzip == null) {
+                byte[] json = rendering(uuid, base);
+                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, json.length / 8));
+                try (GZIPOutputStream zip = new GZIPOutputStream(out, 64 * 1024)) {
+                    zip.write(json);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                gzip = out.toByteArray();
+                documents.putGzip(uuid.value(), base.version(), gzip);
             }
-            return json;
+            return gzip;
         });
+    }
+
+    /** Runs in the base's lane. */
+    private byte[] rendering(BaseUuid uuid, Base base) {
+        byte[] json = documents.get(uuid.value(), base.version());
+        if (json == null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 128));
+            base.write(out);
+            json = out.toByteArray();
+            documents.put(uuid.value(), base.version(), json);
+        }
+        return json;
     }
 
     private synchronized CachedBase entry(BaseUuid uuid) {
