@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded request from its head to the end of its answer, across attempts (SPEC §9): route by
@@ -40,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * loop's {@link NodeChannels}, and map changes are handed to the loop by {@link Forwarder}.
  */
 final class Exchange {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     private final Forwarder forwarder;
     private final Forwarder.LoopState loop;
@@ -60,6 +64,8 @@ final class Exchange {
     private boolean answered;
     private boolean finished;
     private int status;
+    /** Body bytes of the node's answer passed to the client so far (for the log when it breaks off). */
+    private long deliveredBytes;
 
     Exchange(Forwarder forwarder, Forwarder.LoopState loop, ForwardingChannelHandler frontend,
              ChannelHandlerContext client, ForwardedRequest request, RequestBody body, boolean clientKeepAlive,
@@ -290,6 +296,7 @@ final class Exchange {
             complete(content, from.target().label());
             return;
         }
+        deliveredBytes += content.content().readableBytes();
         client.writeAndFlush(content, client.voidPromise());
         if (!client.channel().isWritable()) {
             from.pauseReading(); // resumed by clientWritable()
@@ -297,7 +304,10 @@ final class Exchange {
     }
 
     /** The node connection broke while its answer was being streamed: the client's status line is out. */
-    void deliveryBroken(NodeAttempt from) {
+    void deliveryBroken(NodeAttempt from, String why) {
+        log.warn("the answer of {} to {} {} broke off after its status line ({}) and {} body bytes: {};"
+                + " closing the client connection", from.target().label(), request.method(), request.uri(), status,
+                deliveredBytes, why);
         attempt = null;
         finish(from.target().label());
         client.close();

@@ -144,7 +144,7 @@ final class NodeAttempt {
         NodeChannels.NodeChannelHandler.of(node).attempt = null;
         node.close();
         if (delivering) {
-            exchange.deliveryBroken(this);
+            exchange.deliveryBroken(this, cause == null ? "closed by the node" : describe(cause));
             return;
         }
         Outcome outcome = classify(cause);
