@@ -47,10 +47,7 @@ class RegisteredSlaveTest {
 
     @Test
     void readsOfAnUnreachableOwnerGoToTheRegisteredSlaveOnlyOnceOneIsRegistered() {
-        NodeInfo dead = new NodeInfo("gone", "http://gone.example/", "http://127.0.0.1:" + Ports.free() + "/",
-                "2025-01-01T00:00:00Z");
-        proxy.register(dead);
-        proxy.awaitSeen(proxy.assign(Bucket.of("71"), "gone"));
+        ownedByADeadNode("gone", "71");
         String path = "/api/v1/dtables/71000000-0000-4000-8000-000000000007/rows/?table_name=T";
 
         HttpResponse<String> withoutSlave = proxy.get(path);
@@ -74,10 +71,7 @@ class RegisteredSlaveTest {
 
     @Test
     void writesAreNeverSentToTheSlave() {
-        NodeInfo dead = new NodeInfo("gone-w", "http://gone-w.example/", "http://127.0.0.1:" + Ports.free() + "/",
-                "2025-01-01T00:00:00Z");
-        proxy.register(dead);
-        proxy.awaitSeen(proxy.assign(Bucket.of("72"), "gone-w"));
+        ownedByADeadNode("gone-w", "72");
         proxy.awaitSeen(proxy.registerSlave(new SlaveInfo("slave-b", SLAVE_B.url())));
         int before = SLAVE_B.calls();
 
@@ -87,5 +81,12 @@ class RegisteredSlaveTest {
 
         assertThat(post.statusCode()).as(post.body()).isEqualTo(503);
         assertThat(SLAVE_B.calls()).isEqualTo(before);
+    }
+
+    /** Registers {@code nodeId} at a local URL nobody listens on and gives it {@code bucket}. */
+    private static void ownedByADeadNode(String nodeId, String bucket) {
+        proxy.register(new NodeInfo(nodeId, "http://" + nodeId + ".example/", "http://127.0.0.1:" + Ports.free() + "/",
+                "2025-01-01T00:00:00Z"));
+        proxy.awaitSeen(proxy.assign(Bucket.of(bucket), nodeId));
     }
 }

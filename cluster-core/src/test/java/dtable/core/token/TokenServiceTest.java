@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.TokenException.Kind;
+import dtable.testsupport.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,14 +86,14 @@ class TokenServiceTest {
 
     @Test
     void aRememberedTokenStillExpiresOnTime() {
-        MutableClock clock = new MutableClock(NOW);
+        SettableClock clock = new SettableClock(NOW);
         TokenService service = new TokenService(KEY, clock);
         String jwt = service.mintBase(BASE, "a", Permission.READ, Duration.ofSeconds(60));
 
         assertThat(service.verify(jwt).dtableUuid()).isEqualTo(BASE.value());
-        clock.now = NOW.plusSeconds(59);
+        clock.set(NOW.plusSeconds(59));
         assertThat(service.verify(jwt).dtableUuid()).isEqualTo(BASE.value());
-        clock.now = NOW.plusSeconds(60);
+        clock.set(NOW.plusSeconds(60));
         assertThatThrownBy(() -> service.verify(jwt))
                 .isInstanceOfSatisfying(TokenException.class, e -> assertThat(e.kind()).isEqualTo(Kind.EXPIRED));
         assertThatThrownBy(() -> service.verify(jwt))
@@ -118,29 +119,6 @@ class TokenServiceTest {
             assertThat(tokens.verify(jwt).username()).isEqualTo("user-" + i);
         }
         assertThat(tokens.cachedTokens()).isLessThanOrEqualTo(TokenService.CACHE_LIMIT);
-    }
-
-    private static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @Test

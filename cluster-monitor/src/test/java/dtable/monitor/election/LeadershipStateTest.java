@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.core.etcd.LeaderGuard;
+import dtable.testsupport.SettableClock;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -68,32 +69,16 @@ class LeadershipStateTest {
 
     @Test
     void theLeaseDeadlineIsMeasuredOnTheInjectedClock() {
-        Instant[] now = {t0};
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        };
+        SettableClock clock = new SettableClock(t0);
         LeadershipState state = state(clock);
         state.campaigning(t0.plusSeconds(10), "start");
         state.elected(guard);
-        now[0] = t0.plusSeconds(9);
+        clock.set(t0.plusSeconds(9));
         assertThat(state.leaseExpired()).isFalse();
-        state.leaseRenewed(now[0].plus(Duration.ofSeconds(10)));
-        now[0] = t0.plusSeconds(18);
+        state.leaseRenewed(clock.instant().plus(Duration.ofSeconds(10)));
+        clock.set(t0.plusSeconds(18));
         assertThat(state.leaseExpired()).isFalse();
-        now[0] = t0.plusSeconds(19);
+        clock.set(t0.plusSeconds(19));
         assertThat(state.leaseExpired()).isTrue();
     }
 }

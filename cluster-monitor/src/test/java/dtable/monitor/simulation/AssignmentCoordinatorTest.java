@@ -10,6 +10,7 @@ import dtable.monitor.assignment.Decision;
 import dtable.monitor.assignment.NotLeaderException;
 import dtable.monitor.assignment.UnknownNodeException;
 import dtable.monitor.election.MonitorRole;
+import dtable.testsupport.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Exact cases of the leader's decision logic against the fake etcd. */
 class AssignmentCoordinatorTest {
 
-    private final FakeClock clock = new FakeClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final EtcdKeys keys = EtcdKeys.defaults();
     private final FakeEtcd etcd = new FakeEtcd(clock, keys);
     private final List<SimMonitor.Write> writes = new ArrayList<>();

@@ -4,6 +4,7 @@ import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
 import dtable.core.cluster.NodeInfo;
+import dtable.testsupport.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 /**
  * An in-memory etcd with just what the monitor relies on: a global revision bumped once per write or
  * transaction, keys with create/mod revisions and an optional lease, leases with a TTL on a
- * {@link FakeClock} (expiry deletes their keys in one revision), and transactions guarded by
+ * {@link SettableClock} (expiry deletes their keys in one revision), and transactions guarded by
  * "create revision of key K == R" (how the election key fences the leader). Watches are modelled by
  * readers taking a {@link #snapshot} when their watch is delivered.
  *
@@ -32,14 +33,14 @@ final class FakeEtcd {
     record Op(String key, String value) {
     }
 
-    private final FakeClock clock;
+    private final SettableClock clock;
     private final EtcdKeys keys;
     private final TreeMap<String, Entry> data = new TreeMap<>();
     private final Map<Long, Instant> leases = new HashMap<>();
     private long revision = 1;
     private long nextLease = 0x1000;
 
-    FakeEtcd(FakeClock clock, EtcdKeys keys) {
+    FakeEtcd(SettableClock clock, EtcdKeys keys) {
         this.clock = clock;
         this.keys = keys;
     }

@@ -7,6 +7,7 @@ import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
 import dtable.monitor.assignment.NotLeaderException;
 import dtable.monitor.assignment.UnknownNodeException;
+import dtable.testsupport.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ class MonitorSimulationTest {
         private static final Duration MONITOR_TTL = Duration.ofSeconds(10);
 
         final Random rnd;
-        final FakeClock clock = new FakeClock(Instant.parse("2025-01-01T00:00:00Z"));
+        final SettableClock clock = new SettableClock(Instant.parse("2025-01-01T00:00:00Z"));
         final EtcdKeys keys = EtcdKeys.defaults();
         final FakeEtcd etcd = new FakeEtcd(clock, keys);
         final Duration nodeTtl;

@@ -11,6 +11,7 @@ import dtable.monitor.assignment.MoveHistory;
 import dtable.monitor.election.LeadershipState;
 import dtable.monitor.election.MonitorIdentity;
 import dtable.monitor.election.MonitorRole;
+import dtable.testsupport.SettableClock;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class SimMonitor implements ClusterSnapshots, MapStore {
     final AssignmentCoordinator coordinator;
     private final FakeEtcd etcd;
     private final EtcdKeys keys;
-    private final FakeClock clock;
+    private final SettableClock clock;
     private final Duration ttl;
     private final Consumer<Write> writeLog;
 
@@ -50,7 +51,7 @@ final class SimMonitor implements ClusterSnapshots, MapStore {
     private long lease;
     private String electionKey;
 
-    SimMonitor(String id, int incarnation, FakeEtcd etcd, EtcdKeys keys, FakeClock clock, Duration ttl,
+    SimMonitor(String id, int incarnation, FakeEtcd etcd, EtcdKeys keys, SettableClock clock, Duration ttl,
                Consumer<Write> writeLog) {
         this.id = id;
         this.incarnation = incarnation;

@@ -3,14 +3,12 @@ package dtable.server.slave;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.testsupport.Ports;
+import dtable.testsupport.SettableClock;
 import jakarta.servlet.FilterChain;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -22,23 +20,7 @@ class SlaveReadFilterTest {
     private static final String U = "0a1b2c3d-0000-4000-8000-00000000abcd";
 
     private final FakeSlave fake = new FakeSlave();
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_000_000));
     private final AtomicInteger local = new AtomicInteger();
     private final FilterChain chain = (request, response) -> {
         local.incrementAndGet();
@@ -122,7 +104,7 @@ class SlaveReadFilterTest {
         assertThat(local).as("skipped while in the retry period").hasValue(3);
         assertThat(fake.seen).hasSize(1);
 
-        now.addAndGet(2_001);
+        clock.advance(Duration.ofMillis(2_001));
         MockHttpServletResponse again = new MockHttpServletResponse();
         alive.doFilter(get("/dtables/" + U, null), again, chain);
         assertThat(local).hasValue(3);

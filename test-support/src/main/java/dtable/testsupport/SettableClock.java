@@ -1,4 +1,4 @@
-package dtable.monitor.simulation;
+package dtable.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the simulation moves by hand. Single-threaded use. */
-final class FakeClock extends Clock {
+/** A UTC clock that stands still until a test sets or advances it. Thread-safe. */
+public final class SettableClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    FakeClock(Instant start) {
+    public SettableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void set(Instant instant) {
+        now = instant;
+    }
+
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
