@@ -152,9 +152,12 @@ final class LogAudit {
     /**
      * An answer that says "not applied" — HTTP 503 or 307 (SPEC §7/§9: safe to retry) or a socket
      * {@code error} frame for the write — must not have been applied: a client retrying it would apply it twice.
+     * A socket {@code error} of type {@code outcome_unknown} is the socket's 504: it says the write may have
+     * been applied, so it is not a refusal.
      */
     static boolean isRefusal(String kind) {
-        return kind.equals("http_503") || kind.equals("http_307") || kind.startsWith("socket_error_");
+        return kind.equals("http_503") || kind.equals("http_307")
+                || (kind.startsWith("socket_error_") && !kind.equals("socket_error_outcome_unknown"));
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,12 +181,14 @@ public final class BaseRegistry {
     public void delete(BaseUuid uuid) {
         LoadedBase base = acquire(uuid);
         base.transitionTo(BaseState.UNLOADING);
+        boolean deleted = false;
         try {
             if (!store.markDeleted(uuid.value(), nodeId, base.epoch())) {
                 throw new BaseUnavailableException("base " + uuid + " moved to another node");
             }
+            deleted = true;
         } finally {
-            closeAndDrop(base, null);
+            closeAndDrop(base, deleted ? RoomListener::onBaseDeleted : listener -> listener.onBaseMoved(null));
         }
     }
 
@@ -224,7 +227,7 @@ public final class BaseRegistry {
         } finally {
             var owner = ownership.route(base.uuid().bucket());
             String ownerUrl = owner instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
-            closeAndDrop(base, ownerUrl);
+            closeAndDrop(base, listener -> listener.onBaseMoved(ownerUrl));
             log.info("unloaded base {} at version {}: {}", base.uuid(), base.durableVersion(), reason);
         }
     }
@@ -251,13 +254,13 @@ public final class BaseRegistry {
         }
     }
 
-    private void closeAndDrop(LoadedBase base, String ownerUrl) {
+    private void closeAndDrop(LoadedBase base, Consumer<RoomListener> tell) {
         loaded.remove(base.uuid().value(), base);
         if (base.state() != BaseState.FAILED && base.state() != BaseState.CLOSED) {
             base.transitionTo(BaseState.CLOSED);
         }
         for (RoomListener listener : base.room()) {
-            listener.onBaseMoved(ownerUrl);
+            tell.accept(listener);
         }
     }
 

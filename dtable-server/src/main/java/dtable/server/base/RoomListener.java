@@ -20,4 +20,7 @@ public interface RoomListener {
 
     /** The base leaves this node; {@code ownerUrl} is the new owner's node_url when known, else null. */
     void onBaseMoved(String ownerUrl);
+
+    /** The base was deleted: there is nothing to reconnect to. */
+    void onBaseDeleted();
 }

@@ -106,6 +106,13 @@ public final class SocketClient implements RoomListener {
         closeAfter("base-moved", data, CloseCodes.MOVED, "base moved");
     }
 
+    @Override
+    public void onBaseDeleted() {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("dtable_uuid", dtableUuid);
+        closeAfter("base-deleted", data, CloseCodes.NOT_FOUND, "base deleted");
+    }
+
     /** Sends everything after {@code fromVersion} up to at least {@code toVersion}, then continues live. */
     public void sync(long fromVersion, long toVersion) {
         enqueue(new CatchUp(fromVersion, toVersion));

@@ -346,6 +346,24 @@ class SocketIT {
     }
 
     @Test
+    void deletingTheBaseTellsItsSocketsAndCloses4404() throws Exception {
+        BaseUuid uuid = node.createBase(null);
+        try (SocketProbe socket = connect(uuid, node.readOnly(uuid))) {
+            socket.joined();
+            Answer deleted = node.send("DELETE", "/api/v1/dtables/" + uuid + "/", node.internalToken(), null);
+            assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
+
+            Frame gone = socket.awaitEvent("base-deleted");
+            assertThat(gone.data().path("dtable_uuid").asString()).isEqualTo(uuid.value());
+            assertThat(socket.closeCode(WAIT)).isEqualTo(CloseCodes.NOT_FOUND);
+            assertThat(socket.frames("base-moved")).isEmpty();
+        }
+        try (SocketProbe again = connect(uuid, node.readOnly(uuid))) {
+            assertThat(again.closeCode(WAIT)).isEqualTo(CloseCodes.NOT_FOUND);
+        }
+    }
+
+    @Test
     void restWritesReachSocketsWithTheirAuthor() {
         BaseUuid uuid = node.createBase(null);
         try (SocketProbe socket = connect(uuid, node.readOnly(uuid))) {
