@@ -134,33 +134,45 @@ public final class OperationLog implements AutoCloseable {
             byInstance.computeIfAbsent(a.instance(), k -> new ArrayList<>()).add(a);
         }
         Set<Object> fenced = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
             c.setAutoCommit(false);
-            try {
-                checkEpochs(c, byInstance, fenced);
-                insert(c, live, fenced);
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                // statements reached the server: when the connection broke we cannot be sure what it kept,
-                // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
-                log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
-                        e.toString());
-                fail(live, new OutcomeUnknownException("operation log write outcome unknown: " + e.getMessage(), e));
-                return;
-            }
-            try {
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                // the server may have made the commit durable before the failure reached us
-                log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
-                fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
-                return;
-            }
         } catch (SQLException | RuntimeException e) {
-            log.warn("operation log: batch of {} failed: {}", live.size(), e.toString());
+            if (c != null) {
+                closeQuietly(c);
+            }
+            // nothing of this batch was sent: a refusal the caller may retry
+            log.warn("operation log: batch of {} failed before reaching MySQL: {}", live.size(), e.toString());
             fail(live, new StorageException("operation log write failed: " + e.getMessage(), e));
             return;
         }
+        try {
+            checkEpochs(c, byInstance, fenced);
+            insert(c, live, fenced);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            closeQuietly(c);
+            // statements reached the server: when the connection broke we cannot be sure what it kept,
+            // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
+            log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
+                    e.toString());
+            fail(live, new OutcomeUnknownException("operation log write outcome unknown: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            // the server may have made the commit durable before the failure reached us
+            log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
+            fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
+            return;
+        }
+        // Committed: the outcome is decided. Returning the connection to the pool resets it (autocommit)
+        // and can fail when MySQL dies right now; that must not turn a durable batch into a refusal the
+        // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md).
+        closeQuietly(c);
         for (Append a : live) {
             if (fenced.contains(a.instance())) {
                 failed.add(a.instance());
@@ -219,6 +231,14 @@ public final class OperationLog implements AutoCloseable {
         for (Append a : appends) {
             failed.add(a.instance());
             a.done().completeExceptionally(cause);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("operation log: returning a connection failed: {}", e.toString());
         }
     }
 

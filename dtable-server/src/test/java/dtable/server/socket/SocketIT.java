@@ -353,7 +353,13 @@ class SocketIT {
             Answer deleted = node.send("DELETE", "/api/v1/dtables/" + uuid + "/", node.internalToken(), null);
             assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
 
-            Frame gone = socket.awaitEvent("base-deleted");
+            Frame gone;
+            try {
+                gone = socket.awaitFrame(f -> f.event().equals("base-deleted"), WAIT);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no base-deleted frame; frames " + socket.frames().stream().map(Frame::event)
+                        .toList() + ", closed " + socket.isClosed(), e);
+            }
             assertThat(gone.data().path("dtable_uuid").asString()).isEqualTo(uuid.value());
             assertThat(socket.closeCode(WAIT)).isEqualTo(CloseCodes.NOT_FOUND);
             assertThat(socket.frames("base-moved")).isEmpty();
