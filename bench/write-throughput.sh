@@ -45,11 +45,12 @@ echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s,
 wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
 
 echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
-mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable -e "CREATE DATABASE IF NOT EXISTS bench_slap; CREATE TABLE IF NOT EXISTS bench_slap.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
+mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable dtable_db \
+  -e "CREATE TABLE IF NOT EXISTS bench_slap (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
 per_client=$(( 20000 / conc + 1 ))
-mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=bench_slap --concurrency="$conc" \
+mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=dtable_db --no-drop --concurrency="$conc" \
   --number-of-queries=$(( per_client * conc )) --iterations=1 \
-  --query="INSERT INTO t (b, v) VALUES ('bench', '{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"x\"}}')" | tee "$work/slap.txt"
-secs_slap=$(awk '/Average number of seconds/ {print $NF}' "$work/slap.txt")
+  --query="INSERT INTO bench_slap (b, v) VALUES ('bench', '{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"x\"}}')" | tee "$work/slap.txt"
+secs_slap=$(awk '/Average number of seconds/ {print $(NF-1)}' "$work/slap.txt")
 rps_http=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
