@@ -69,6 +69,8 @@ final class Scenarios {
                 ctx.expect(stale.status() == 200 && stale.header("X-Dtable-Read-Level").orElse("").equals("stale"),
                         "while its owner is dead, a GET of " + orphan + " through the proxy is answered stale by the slave"
                                 + " (got " + stale.status() + " " + stale.headers() + ")");
+            } else {
+                ctx.note("stale-read check skipped: the map had already moved " + orphan.bucket().hex());
             }
             ctx.awaitEveryBaseWritten("every base written again after " + NODE_1 + " died", ScenarioRunner.RESTORE_TIMEOUT);
             ctx.expect(ctx.api().servedBuckets(NODE_2) == 256, NODE_2 + " serves all 256 buckets after " + NODE_1 + " died");

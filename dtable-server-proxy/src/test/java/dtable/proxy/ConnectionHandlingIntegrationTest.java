@@ -33,8 +33,7 @@ class ConnectionHandlingIntegrationTest {
     static void start() {
         node = FakeNode.start("conn-a");
         proxy = ProxyHarness.start(etcd.endpoints(), "/connection-test/", Duration.ofSeconds(5), Optional.empty());
-        proxy.register(node.info());
-        proxy.awaitSeen(proxy.assign(Bucket.of("c4"), node.nodeId()));
+        proxy.own(node.info(), Bucket.of("c4"));
     }
 
     @AfterAll

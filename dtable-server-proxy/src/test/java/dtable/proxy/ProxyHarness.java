@@ -95,6 +95,12 @@ final class ProxyHarness implements AutoCloseable {
         return put(keys.assign(bucket), nodeId);
     }
 
+    /** Registers {@code node}, gives it {@code bucket} and returns once the proxy has seen both. */
+    void own(NodeInfo node, Bucket bucket) {
+        register(node);
+        awaitSeen(assign(bucket, node.nodeId()));
+    }
+
     long unassign(Bucket bucket) {
         return delete(keys.assign(bucket));
     }

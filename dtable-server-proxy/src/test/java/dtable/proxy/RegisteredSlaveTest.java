@@ -85,8 +85,7 @@ class RegisteredSlaveTest {
 
     /** Registers {@code nodeId} at a local URL nobody listens on and gives it {@code bucket}. */
     private static void ownedByADeadNode(String nodeId, String bucket) {
-        proxy.register(new NodeInfo(nodeId, "http://" + nodeId + ".example/", "http://127.0.0.1:" + Ports.free() + "/",
-                "2025-01-01T00:00:00Z"));
-        proxy.awaitSeen(proxy.assign(Bucket.of(bucket), nodeId));
+        proxy.own(new NodeInfo(nodeId, "http://" + nodeId + ".example/", "http://127.0.0.1:" + Ports.free() + "/",
+                "2025-01-01T00:00:00Z"), Bucket.of(bucket));
     }
 }

@@ -241,7 +241,6 @@ class RetryIntegrationTest {
 
     /** Registers {@code node} and gives it {@code bucket}; returns once the proxy has seen both. */
     private static void own(NodeInfo node, String bucket) {
-        proxy.register(node);
-        proxy.awaitSeen(proxy.assign(Bucket.of(bucket), node.nodeId()));
+        proxy.own(node, Bucket.of(bucket));
     }
 }

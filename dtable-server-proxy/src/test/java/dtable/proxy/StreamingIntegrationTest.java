@@ -43,8 +43,7 @@ class StreamingIntegrationTest {
     static void start() {
         node = FakeNode.start("stream-a");
         proxy = ProxyHarness.start(etcd.endpoints(), "/streaming-test/", Duration.ofSeconds(5), Optional.empty());
-        proxy.register(node.info());
-        proxy.awaitSeen(proxy.assign(Bucket.of("5a"), node.nodeId()));
+        proxy.own(node.info(), Bucket.of("5a"));
     }
 
     @AfterAll

@@ -42,10 +42,7 @@ public class ReadController {
         BaseUuid id = authorize(uuid, request);
         boolean gzip = acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
         Reading<byte[]> reading = gzip ? cache.documentGzip(id, level(level)) : cache.document(id, level(level));
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .header(VERSION_HEADER, Long.toString(reading.version()))
-                .header(LEVEL_HEADER, reading.level().wireName())
-                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        ResponseEntity.BodyBuilder answer = ok(reading).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
         if (gzip) {
             answer.header(HttpHeaders.CONTENT_ENCODING, "gzip");
         }
@@ -137,10 +134,14 @@ public class ReadController {
     }
 
     private static <T> ResponseEntity<T> answer(Reading<T> reading) {
+        return ok(reading).body(reading.value());
+    }
+
+    /** 200, JSON, with the version the reading reflects and the level it was served at. */
+    private static ResponseEntity.BodyBuilder ok(Reading<?> reading) {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .header(VERSION_HEADER, Long.toString(reading.version()))
-                .header(LEVEL_HEADER, reading.level().wireName())
-                .body(reading.value());
+                .header(LEVEL_HEADER, reading.level().wireName());
     }
 
     private static String table(String tableName, String tableId) {

@@ -225,8 +225,7 @@ public final class BaseRegistry {
                 saveSnapshot(base);
             }
         } finally {
-            var owner = ownership.route(base.uuid().bucket());
-            String ownerUrl = owner instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
+            String ownerUrl = ownerUrl(base);
             closeAndDrop(base, listener -> listener.onBaseMoved(ownerUrl));
             log.info("unloaded base {} at version {}: {}", base.uuid(), base.durableVersion(), reason);
         }
@@ -268,11 +267,15 @@ public final class BaseRegistry {
     private void onFailed(LoadedBase base) {
         loaded.remove(base.uuid().value(), base);
         log.warn("dropped base {} after a failed append (epoch {})", base.uuid(), base.epoch());
-        var route = ownership.route(base.uuid().bucket());
-        String ownerUrl = route instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
+        String ownerUrl = ownerUrl(base);
         for (RoomListener listener : base.room()) {
             listener.onBaseMoved(ownerUrl);
         }
+    }
+
+    /** The node_url of the node the map names for the base's bucket, or null when it is this node or nobody. */
+    private String ownerUrl(LoadedBase base) {
+        return ownership.route(base.uuid().bucket()) instanceof Route.Remote remote ? remote.owner().nodeUrl() : null;
     }
 
     public Optional<LoadedBase> get(BaseUuid uuid) {

@@ -235,12 +235,7 @@ public final class LoadedBase {
         } finally {
             lane.unlock();
         }
-        try {
-            inFlight.get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
+        if (!settled(inFlight)) {
             return null;
         }
         lane.lock();
@@ -249,13 +244,8 @@ public final class LoadedBase {
             if (now != BaseState.ACTIVE && now != BaseState.UNLOADING) {
                 return null;
             }
-            try {
-                // only what was appended since the wait above: one group commit at most
-                lastAppend.get(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (ExecutionException | TimeoutException e) {
+            // only what was appended since the wait above: one group commit at most
+            if (!settled(lastAppend)) {
                 return null;
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
@@ -270,6 +260,19 @@ public final class LoadedBase {
             return snapshot;
         } finally {
             lane.unlock();
+        }
+    }
+
+    /** Waits (at most 60 s) for appends in flight; false when they failed, timed out or the wait was interrupted. */
+    private static boolean settled(CompletableFuture<Void> appends) {
+        try {
+            appends.get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
         }
     }
 

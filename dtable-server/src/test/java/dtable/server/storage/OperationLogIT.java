@@ -3,19 +3,18 @@ package dtable.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dtable.core.bucket.BaseUuid;
 import dtable.server.StorageFixture;
 import dtable.testsupport.MariaDbExtension;
-import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,27 +48,23 @@ class OperationLogIT {
     @Test
     void aBatchThatCommittedIsAcknowledgedEvenWhenReturningItsConnectionFails() throws Exception {
         String uuid = newBase();
-        AtomicBoolean failClose = new AtomicBoolean(true);
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, failClose, new AtomicBoolean()), 16, 0,
-                size -> { })) {
+        try (OperationLog log = new OperationLog(faulty(storage.dataSource, true, false), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             done.get(30, TimeUnit.SECONDS); // completes normally: the commit went through
-            assertThat(storage.log(dtable.core.bucket.BaseUuid.parse(uuid))).hasSize(1);
+            assertThat(storage.log(BaseUuid.parse(uuid))).hasSize(1);
         }
     }
 
     @Test
     void aBatchThatCouldNotStartIsARefusalAndNothingIsLogged() throws Exception {
         String uuid = newBase();
-        AtomicBoolean failBegin = new AtomicBoolean(true);
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, new AtomicBoolean(), failBegin), 16, 0,
-                size -> { })) {
+        try (OperationLog log = new OperationLog(faulty(storage.dataSource, false, true), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isExactlyInstanceOf(StorageException.class);
-            assertThat(storage.log(dtable.core.bucket.BaseUuid.parse(uuid))).isEmpty();
+            assertThat(storage.log(BaseUuid.parse(uuid))).isEmpty();
         }
     }
 
@@ -87,71 +82,35 @@ class OperationLogIT {
     }
 
     /**
-     * Connections of {@code real} whose {@code close()} fails after returning them (as Hikari's does when
-     * resetting autocommit on a connection MySQL just dropped) and whose {@code setAutoCommit(false)} fails
-     * before anything is sent, when the flags say so.
+     * {@code real} with connections whose {@code close()} fails after returning them (as Hikari's does when
+     * resetting autocommit on a connection MySQL just dropped) or whose {@code setAutoCommit(false)} fails
+     * before anything is sent.
      */
-    private static DataSource faulty(DataSource real, AtomicBoolean failClose, AtomicBoolean failBegin) {
-        return new DataSource() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                Connection connection = real.getConnection();
-                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                            if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])
-                                    && failBegin.get()) {
-                                throw new SQLException("injected: connection broke before the batch");
-                            }
-                            Object result;
-                            try {
-                                result = method.invoke(connection, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                            if (method.getName().equals("close") && failClose.get()) {
-                                throw new SQLException("injected: resetting the connection failed");
-                            }
-                            return result;
-                        });
-            }
+    private static DataSource faulty(DataSource real, boolean failClose, boolean failBegin) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> method.getName().equals("getConnection")
+                        ? faulty(real.getConnection(), failClose, failBegin) : invoke(real, method, args));
+    }
 
-            @Override
-            public Connection getConnection(String username, String password) throws SQLException {
-                return getConnection();
-            }
+    private static Connection faulty(Connection connection, boolean failClose, boolean failBegin) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (failBegin && method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+                        throw new SQLException("injected: connection broke before the batch");
+                    }
+                    Object result = invoke(connection, method, args);
+                    if (failClose && method.getName().equals("close")) {
+                        throw new SQLException("injected: resetting the connection failed");
+                    }
+                    return result;
+                });
+    }
 
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return 0;
-            }
-
-            @Override
-            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-                throw new SQLFeatureNotSupportedException();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) throws SQLException {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type) {
-                return false;
-            }
-        };
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }
