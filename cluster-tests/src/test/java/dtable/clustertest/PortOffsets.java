@@ -12,25 +12,37 @@ import java.net.ServerSocket;
 final class PortOffsets {
 
     /** Ports of bin/dev-cluster at offset 0. */
-    private static final int[] BASE_PORTS = {2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5001, 5550, 5555, 4000};
+    static final int[] BASE_PORTS = {2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5001, 5550, 5555, 4000};
 
     private PortOffsets() {
     }
 
+    /** Lowest offset handed out: keeps clear of a developer's cluster and of the usual service ports. */
+    static final int FIRST = 20000;
+
     /**
-     * An offset in 20000..33100 at which every port of the cluster (and the extra monitor's) is free now.
-     * Starts at a PID-dependent place so two suites started together rarely probe the same offsets.
+     * Highest offset handed out. Linux gives outgoing connections source ports from 32768 up
+     * ({@code net.ipv4.ip_local_port_range}); a service restarted in a scenario on a port in that range can
+     * find it taken by some client's connection ("Port ... was already in use", seen once in CI for the
+     * second monitor at 35856). Up to this offset every HTTP port (the extra monitor's 5556 is the highest),
+     * MariaDB and etcd-1 stay below 32768; etcd-2 and etcd-3 (22379, 32379 at offset 0) cannot.
+     */
+    static final int LAST = 27200;
+
+    /**
+     * An offset in {@link #FIRST}..{@link #LAST} at which every port of the cluster (and the extra monitor's)
+     * is free now. Starts at a PID-dependent place so two suites started together rarely probe the same offsets.
      */
     static int free() {
-        int slots = 132; // (33155 - 20000) / 100
+        int slots = (LAST - FIRST) / 100 + 1;
         int start = (int) (ProcessHandle.current().pid() % slots);
         for (int i = 0; i < slots; i++) {
-            int offset = 20000 + ((start + i) % slots) * 100;
+            int offset = FIRST + ((start + i) % slots) * 100;
             if (allFree(offset)) {
                 return offset;
             }
         }
-        throw new IllegalStateException("no port offset in 20000..33100 has all dev-cluster ports free");
+        throw new IllegalStateException("no port offset in " + FIRST + ".." + LAST + " has all dev-cluster ports free");
     }
 
     private static boolean allFree(int offset) {
