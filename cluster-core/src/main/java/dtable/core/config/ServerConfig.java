@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param batchDeleteMaxRows     {@code batch_delete_max_rows} (10000): rows per batch delete
  * @param baseWritableLimit      {@code base_writable_limit} (1,000,000): a base with more rows is read-only
  * @param maxRequestBytes        {@code max_request_bytes} (16 MiB): larger bodies get 413
- * @param groupCommitLinger      {@code group_commit_linger_ms} (2): how long a commit batch waits for more operations
+ * @param groupCommitLinger      {@code group_commit_linger_ms} (0): how long a commit batch waits for more operations
  * @param groupCommitMaxOps      {@code group_commit_max_ops} (256): operations that close a commit batch early
  * @param cluster                the {@code cluster_config} object
  */
@@ -102,7 +102,7 @@ public record ServerConfig(
         int batchDeleteMaxRows = file.integer("batch_delete_max_rows", 10_000, 1, Integer.MAX_VALUE);
         int baseWritableLimit = file.integer("base_writable_limit", 1_000_000, 1, Integer.MAX_VALUE);
         long maxRequestBytes = file.longValue("max_request_bytes", 16L * 1024 * 1024, 1024, Long.MAX_VALUE);
-        Duration linger = Duration.ofMillis(file.integer("group_commit_linger_ms", 2, 0, 10_000));
+        Duration linger = Duration.ofMillis(file.integer("group_commit_linger_ms", 0, 0, 10_000));
         int groupCommitMaxOps = file.integer("group_commit_max_ops", 256, 1, 1_000_000);
         if (listenHost.isEmpty()) {
             throw file.invalid("listen_host", "must not be empty");

@@ -52,7 +52,7 @@ class ServerConfigTest {
         assertThat(config.batchDeleteMaxRows()).isEqualTo(10_000);
         assertThat(config.baseWritableLimit()).isEqualTo(1_000_000);
         assertThat(config.maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
-        assertThat(config.groupCommitLinger()).isEqualTo(Duration.ofMillis(2));
+        assertThat(config.groupCommitLinger()).isZero();
         assertThat(config.groupCommitMaxOps()).isEqualTo(256);
 
         ServerConfig.Cluster cluster = config.cluster();
@@ -74,7 +74,7 @@ class ServerConfigTest {
                  "save_interval_seconds": 30, "snapshot_every_ops": 50, "operation_log_retention_days": 2,
                  "idle_unload_seconds": 60, "max_loaded_rows": 100, "rows_api_max_limit": 20, "batch_max_rows": 30,
                  "batch_delete_max_rows": 40, "base_writable_limit": 500, "max_request_bytes": 2048,
-                 "group_commit_linger_ms": 0, "group_commit_max_ops": 8,
+                 "group_commit_linger_ms": 3, "group_commit_max_ops": 8,
                  "cluster_config": {"etcd_host_list": ["e:1"], "etcd_prefix": "/other", "node_id": "n2",
                    "node_url": "http://public/", "local_node_url": "http://10.0.0.2:5001/", "lease_ttl_seconds": 3}}
                 """, Map.of());
@@ -94,7 +94,7 @@ class ServerConfigTest {
         assertThat(config.batchDeleteMaxRows()).isEqualTo(40);
         assertThat(config.baseWritableLimit()).isEqualTo(500);
         assertThat(config.maxRequestBytes()).isEqualTo(2048);
-        assertThat(config.groupCommitLinger()).isZero();
+        assertThat(config.groupCommitLinger()).isEqualTo(Duration.ofMillis(3));
         assertThat(config.groupCommitMaxOps()).isEqualTo(8);
         assertThat(config.cluster().etcd().prefix()).isEqualTo("/other/");
         assertThat(config.cluster().localNodeUrl()).isEqualTo("http://10.0.0.2:5001/");

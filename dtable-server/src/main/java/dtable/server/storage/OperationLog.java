@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * order. Once an append of a base instance ({@link Append#instance()}) fails, every later append of
  * that instance fails too without being written, so a failure never leaves a gap in the log.
  *
+ * <p>Connection: while batches follow each other the writer keeps one pooled connection in a transaction
+ * ({@code autocommit} off), so a batch costs its statements and its commit, not a pool checkout and two
+ * {@code autocommit} round trips. It hands the connection back to the pool as soon as the queue is empty,
+ * after {@link #HOLD_LIMIT_NANOS} of continuous use (so the pool can retire it), and after any failure.
+ *
  * <p>Futures are completed on the writer thread in queue order; callbacks must be short.
  */
 public final class OperationLog implements AutoCloseable {
@@ -60,6 +65,11 @@ public final class OperationLog implements AutoCloseable {
     private final Thread writer;
     private final LongConsumer batchSizeRecorder;
     private volatile boolean running = true;
+    /** Longest a busy writer keeps one connection before handing it back to the pool. */
+    static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The connection the writer is using, in a transaction; writer thread only. */
+    private Connection held;
+    private long heldSince;
 
     public OperationLog(DataSource dataSource, int maxBatch, long lingerMillis, LongConsumer batchSizeRecorder) {
         this.dataSource = dataSource;
@@ -100,16 +110,21 @@ public final class OperationLog implements AutoCloseable {
                     queue.drainTo(batch, maxBatch - batch.size());
                 }
                 commit(batch);
+                if (queue.isEmpty() || System.nanoTime() - heldSince > HOLD_LIMIT_NANOS) {
+                    release();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
                 log.error("operation log writer: unexpected error", e);
+                release();
                 fail(batch, new StorageException("operation log writer failed: " + e.getMessage(), e));
             } finally {
                 batch.clear();
             }
         }
+        release();
         Append left;
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new StorageException("operation log is closed", null));
@@ -134,14 +149,10 @@ public final class OperationLog implements AutoCloseable {
             byInstance.computeIfAbsent(a.instance(), k -> new ArrayList<>()).add(a);
         }
         Set<Object> fenced = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Connection c = null;
+        Connection c;
         try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(false);
+            c = connection();
         } catch (SQLException | RuntimeException e) {
-            if (c != null) {
-                closeQuietly(c);
-            }
             // nothing of this batch was sent: a refusal the caller may retry
             log.warn("operation log: batch of {} failed before reaching MySQL: {}", live.size(), e.toString());
             fail(live, new StorageException("operation log write failed: " + e.getMessage(), e));
@@ -152,7 +163,7 @@ public final class OperationLog implements AutoCloseable {
             insert(c, live, fenced);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c);
-            closeQuietly(c);
+            release();
             // statements reached the server: when the connection broke we cannot be sure what it kept,
             // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
             log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
@@ -163,16 +174,16 @@ public final class OperationLog implements AutoCloseable {
         try {
             c.commit();
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            release();
             // the server may have made the commit durable before the failure reached us
             log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
             fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
             return;
         }
-        // Committed: the outcome is decided. Returning the connection to the pool resets it (autocommit)
-        // and can fail when MySQL dies right now; that must not turn a durable batch into a refusal the
-        // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md).
-        closeQuietly(c);
+        // Committed: the outcome is decided. Returning the connection to the pool later resets it (autocommit)
+        // and can fail when MySQL dies right then; that must not turn a durable batch into a refusal the
+        // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md),
+        // so release() only ever closes quietly.
         for (Append a : live) {
             if (fenced.contains(a.instance())) {
                 failed.add(a.instance());
@@ -224,6 +235,30 @@ public final class OperationLog implements AutoCloseable {
             if (rows > 0) {
                 ps.executeBatch();
             }
+        }
+    }
+
+    /** The writer's connection in a transaction: the held one, or a new one from the pool. */
+    private Connection connection() throws SQLException {
+        if (held == null) {
+            Connection c = dataSource.getConnection();
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            held = c;
+            heldSince = System.nanoTime();
+        }
+        return held;
+    }
+
+    /** Hands the held connection back to the pool (which resets it, or drops it when broken). */
+    private void release() {
+        if (held != null) {
+            closeQuietly(held);
+            held = null;
         }
     }
 

@@ -2,6 +2,7 @@ package dtable.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.server.StorageFixture;
@@ -11,10 +12,15 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * How the log writer answers failures around a real MariaDB: what happened after the commit cannot turn
  * a durable batch into a refusal (which the proxy would retry into a duplicate), and a batch that never
- * reached MySQL is a refusal.
+ * reached MySQL is a refusal. The writer keeps one connection while batches follow each other and gives
+ * it back when idle or broken.
  */
 @Tag("integration")
 class OperationLogIT {
@@ -68,6 +75,78 @@ class OperationLogIT {
         }
     }
 
+    @Test
+    void theWriterKeepsOneConnectionWhileBusyAndGivesItBackWhenIdle() throws Exception {
+        String uuid = newBase();
+        Counting counting = new Counting(storage.dataSource);
+        try (OperationLog log = new OperationLog(counting.dataSource(), 4, 0, size -> { })) {
+            Object instance = new Object();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int version = 1; version <= 200; version++) {
+                done.add(append(log, instance, uuid, version));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+            assertThat(storage.log(BaseUuid.parse(uuid))).hasSize(200);
+            // 200 appends at most 4 per batch: at least 50 batches, far fewer checkouts
+            assertThat(counting.checkouts.get()).isLessThan(50);
+            await("connection back in the pool").atMost(Duration.ofSeconds(10))
+                    .until(() -> counting.checkouts.get() == counting.returns.get());
+        }
+    }
+
+    @Test
+    void aBatchThatBreaksMidwayGivesUpItsConnectionAndTheNextBatchTakesAFreshOne() throws Exception {
+        String first = newBase();
+        String second = newBase();
+        Counting counting = new Counting(storage.dataSource);
+        try (OperationLog log = new OperationLog(counting.dataSource(), 16, 0, size -> { })) {
+            counting.failNextStatement.set(true);
+            CompletableFuture<Void> broken = append(log, new Object(), first, 1);
+            assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isExactlyInstanceOf(OutcomeUnknownException.class);
+            assertThat(counting.returns.get()).isEqualTo(counting.checkouts.get());
+
+            append(log, new Object(), second, 1).get(30, TimeUnit.SECONDS);
+
+            assertThat(storage.log(BaseUuid.parse(first))).isEmpty();
+            assertThat(storage.log(BaseUuid.parse(second))).hasSize(1);
+            assertThat(counting.checkouts.get()).isEqualTo(2);
+        }
+    }
+
+    /** {@code real} counting checkouts and returns, and able to break the next statement prepared. */
+    private static final class Counting {
+        final AtomicInteger checkouts = new AtomicInteger();
+        final AtomicInteger returns = new AtomicInteger();
+        final AtomicBoolean failNextStatement = new AtomicBoolean();
+        private final DataSource real;
+
+        Counting(DataSource real) {
+            this.real = real;
+        }
+
+        DataSource dataSource() {
+            return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                    (proxy, method, args) -> method.getName().equals("getConnection")
+                            ? connection(real.getConnection()) : invoke(real, method, args));
+        }
+
+        private Connection connection(Connection connection) {
+            checkouts.incrementAndGet();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("prepareStatement") && failNextStatement.getAndSet(false)) {
+                            throw new SQLException("injected: connection broke during the batch");
+                        }
+                        if (method.getName().equals("close")) {
+                            returns.incrementAndGet();
+                        }
+                        return invoke(connection, method, args);
+                    });
+        }
+    }
+
     private static String newBase() {
         String uuid = UUID.randomUUID().toString();
         assertThat(storage.store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
@@ -75,8 +154,12 @@ class OperationLogIT {
     }
 
     private static CompletableFuture<Void> append(OperationLog log, String uuid, long version) {
+        return append(log, new Object(), uuid, version);
+    }
+
+    private static CompletableFuture<Void> append(OperationLog log, Object instance, String uuid, long version) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        log.append(new OperationLog.Append(new Object(), uuid, "node-a", 1, version, System.currentTimeMillis(),
+        log.append(new OperationLog.Append(instance, uuid, "node-a", 1, version, System.currentTimeMillis(),
                 "tester", null, "{\"op_type\":\"insert_row\"}", 1, done));
         return done;
     }
