@@ -194,11 +194,16 @@ public final class OperationLog implements AutoCloseable {
         }
     }
 
-    /** Re-checks (and row-locks) each base's ownership epoch inside the batch transaction. */
+    /**
+     * Re-checks (and row-locks) each base's ownership epoch inside the batch transaction. One JDBC batch:
+     * with {@code rewriteBatchedStatements} the driver sends the updates of several bases in one round trip
+     * and still reports each one's count.
+     */
     private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
                 + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND deleted = 0")) {
+            List<Object> instances = new ArrayList<>(byInstance.size());
             for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
                 List<Append> ops = e.getValue();
                 Append last = ops.get(ops.size() - 1);
@@ -206,8 +211,14 @@ public final class OperationLog implements AutoCloseable {
                 ps.setString(2, last.dtableUuid());
                 ps.setString(3, last.nodeId());
                 ps.setLong(4, last.epoch());
-                if (ps.executeUpdate() != 1) {
-                    fenced.add(e.getKey());
+                ps.addBatch();
+                instances.add(e.getKey());
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                // exactly one row matched; anything else, even the driver's "no info", fails closed
+                if (counts[i] != 1) {
+                    fenced.add(instances.get(i));
                 }
             }
         }

@@ -115,6 +115,40 @@ class OperationLogIT {
         }
     }
 
+    @Test
+    void inABatchOfManyBasesOnlyTheOneWhoseEpochMovedIsFenced() throws Exception {
+        List<String> bases = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            bases.add(newBase());
+        }
+        String moved = bases.get(3);
+        try (Connection c = storage.dataSource.getConnection()) {
+            // another node claimed it: epoch 2
+            c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
+                    + " WHERE dtable_uuid = '" + moved + "'");
+        }
+        List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a long linger so that all six appends share one batch (one multi-statement epoch check)
+        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (String uuid : bases) {
+                done.add(append(log, uuid, 1));
+            }
+            for (int i = 0; i < bases.size(); i++) {
+                CompletableFuture<Void> one = done.get(i);
+                if (bases.get(i).equals(moved)) {
+                    assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                            .cause().isExactlyInstanceOf(FencedException.class);
+                    assertThat(storage.log(BaseUuid.parse(bases.get(i)))).isEmpty();
+                } else {
+                    one.get(30, TimeUnit.SECONDS);
+                    assertThat(storage.log(BaseUuid.parse(bases.get(i)))).hasSize(1);
+                }
+            }
+            assertThat(batchSizes).containsExactly(6L);
+        }
+    }
+
     /** {@code real} counting checkouts and returns, and able to break the next statement prepared. */
     private static final class Counting {
         final AtomicInteger checkouts = new AtomicInteger();
