@@ -60,8 +60,8 @@ public class ServerWiring {
     OperationLog operationLog(DataSource dataSource, ServerConfig config, MeterRegistry meters) {
         DistributionSummary batchSizes = DistributionSummary.builder("dtable.oplog.batch.size")
                 .description("operations per group commit").register(meters);
-        return new OperationLog(dataSource, config.groupCommitMaxOps(), config.groupCommitLinger().toMillis(),
-                batchSizes::record);
+        return new OperationLog(dataSource, config.groupCommitWriters(), config.groupCommitMaxOps(),
+                config.groupCommitLinger().toMillis(), batchSizes::record);
     }
 
     @Bean

@@ -35,6 +35,8 @@ public final class StorageFixture implements AutoCloseable {
         config.setMaximumPoolSize(8);
         // as application.properties: batches go out as multi-row INSERTs and multi-statement UPDATEs
         config.addDataSourceProperty("rewriteBatchedStatements", "true");
+        config.addDataSourceProperty("cachePrepStmts", "true");
+        config.addDataSourceProperty("useLocalSessionState", "true");
         this.dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).load().migrate();
         this.store = new BaseStore(dataSource);

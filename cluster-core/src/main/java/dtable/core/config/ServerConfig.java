@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param maxRequestBytes        {@code max_request_bytes} (16 MiB): larger bodies get 413
  * @param groupCommitLinger      {@code group_commit_linger_ms} (0): how long a commit batch waits for more operations
  * @param groupCommitMaxOps      {@code group_commit_max_ops} (256): operations that close a commit batch early
+ * @param groupCommitWriters     {@code group_commit_writers} (1, at most 8): log writers committing side by side;
+ *                               a base always goes to the same one, so its operations stay in order
  * @param cluster                the {@code cluster_config} object
  */
 public record ServerConfig(
@@ -50,6 +52,7 @@ public record ServerConfig(
         long maxRequestBytes,
         Duration groupCommitLinger,
         int groupCommitMaxOps,
+        int groupCommitWriters,
         Cluster cluster) {
 
     public static final String FILE_NAME = "dtable_server_config.json";
@@ -104,12 +107,15 @@ public record ServerConfig(
         long maxRequestBytes = file.longValue("max_request_bytes", 16L * 1024 * 1024, 1024, Long.MAX_VALUE);
         Duration linger = Duration.ofMillis(file.integer("group_commit_linger_ms", 0, 0, 10_000));
         int groupCommitMaxOps = file.integer("group_commit_max_ops", 256, 1, 1_000_000);
+        // each writer holds a pooled connection while busy: the pool (16) must keep room for loads and snapshots
+        int groupCommitWriters = file.integer("group_commit_writers", 1, 1, 8);
         if (listenHost.isEmpty()) {
             throw file.invalid("listen_host", "must not be empty");
         }
         return new ServerConfig(mysql, privateKey, listenHost, listenPort, workerThreadsRowsLimit, slaveUrl,
                 saveInterval, snapshotEveryOps, retention, idleUnload, maxLoadedRows, rowsApiMaxLimit, batchMaxRows,
-                batchDeleteMaxRows, baseWritableLimit, maxRequestBytes, linger, groupCommitMaxOps, readCluster(file));
+                batchDeleteMaxRows, baseWritableLimit, maxRequestBytes, linger, groupCommitMaxOps, groupCommitWriters,
+                readCluster(file));
     }
 
     private static Cluster readCluster(ConfigFile file) {

@@ -54,6 +54,7 @@ class ServerConfigTest {
         assertThat(config.maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
         assertThat(config.groupCommitLinger()).isZero();
         assertThat(config.groupCommitMaxOps()).isEqualTo(256);
+        assertThat(config.groupCommitWriters()).isEqualTo(1);
 
         ServerConfig.Cluster cluster = config.cluster();
         assertThat(cluster.etcd().hostList()).containsExactly("etcd-1:2379", "etcd-2:2379", "etcd-3:2379");
@@ -74,7 +75,7 @@ class ServerConfigTest {
                  "save_interval_seconds": 30, "snapshot_every_ops": 50, "operation_log_retention_days": 2,
                  "idle_unload_seconds": 60, "max_loaded_rows": 100, "rows_api_max_limit": 20, "batch_max_rows": 30,
                  "batch_delete_max_rows": 40, "base_writable_limit": 500, "max_request_bytes": 2048,
-                 "group_commit_linger_ms": 3, "group_commit_max_ops": 8,
+                 "group_commit_linger_ms": 3, "group_commit_max_ops": 8, "group_commit_writers": 4,
                  "cluster_config": {"etcd_host_list": ["e:1"], "etcd_prefix": "/other", "node_id": "n2",
                    "node_url": "http://public/", "local_node_url": "http://10.0.0.2:5001/", "lease_ttl_seconds": 3}}
                 """, Map.of());
@@ -96,6 +97,7 @@ class ServerConfigTest {
         assertThat(config.maxRequestBytes()).isEqualTo(2048);
         assertThat(config.groupCommitLinger()).isEqualTo(Duration.ofMillis(3));
         assertThat(config.groupCommitMaxOps()).isEqualTo(8);
+        assertThat(config.groupCommitWriters()).isEqualTo(4);
         assertThat(config.cluster().etcd().prefix()).isEqualTo("/other/");
         assertThat(config.cluster().localNodeUrl()).isEqualTo("http://10.0.0.2:5001/");
         assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(3));
@@ -163,6 +165,8 @@ class ServerConfigTest {
                 .hasMessageContaining("cluster_config.node_url (from DTABLE_CLUSTER_CONFIG_NODE_URL) must be an http:// or https:// URL");
         assertThatThrownBy(() -> load(MINIMAL.replace("[\"etcd-1:2379\", \"etcd-2:2379\", \"etcd-3:2379\"]", "\"etcd-1:2379\""), Map.of()))
                 .hasMessageEndingWith(": cluster_config.etcd_host_list must be a list of strings, got string \"etcd-1:2379\"");
+        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_GROUP_COMMIT_WRITERS", "9")))
+                .hasMessageEndingWith(": group_commit_writers (from DTABLE_GROUP_COMMIT_WRITERS) must be between 1 and 8, got 9");
     }
 
     @Test

@@ -1,49 +1,20 @@
 package dtable.server.storage;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The durable, fenced, group-committed append path of {@code operation_log} (SPEC §5).
  *
- * <p>Appends from every base on this node go through one queue and one writer thread. The writer
- * takes everything queued (up to {@code maxBatch}, waiting at most {@code lingerMillis} for more),
- * and commits it in <em>one</em> transaction that, for every base in the batch, first re-checks in
- * {@code dtables} that this node still holds the base's ownership epoch (the row lock it takes also
- * serialises against a concurrent claim by another node), then inserts the operations. A base whose
- * epoch check fails is fenced: none of its operations are committed and its future fails with
- * {@link FencedException}; the other bases of the batch commit normally.
- *
- * <p>Ordering: a single writer commits batches in queue order, so a base's versions become durable in
- * order. Once an append of a base instance ({@link Append#instance()}) fails, every later append of
- * that instance fails too without being written, so a failure never leaves a gap in the log.
- *
- * <p>Connection: while batches follow each other the writer keeps one pooled connection in a transaction
- * ({@code autocommit} off), so a batch costs its statements and its commit, not a pool checkout and two
- * {@code autocommit} round trips. It hands the connection back to the pool as soon as the queue is empty,
- * after {@link #HOLD_LIMIT_NANOS} of continuous use (so the pool can retire it), and after any failure.
- *
- * <p>Futures are completed on the writer thread in queue order; callbacks must be short.
+ * <p>Appends go to one of {@code writers} {@link LogWriter}s, chosen by the base's UUID, so every
+ * operation of a base goes through the same writer (one queue, one thread, batches committed in order)
+ * and keeps its order, while batches of different bases commit side by side and MySQL flushes their
+ * commits together. Each writer's batch re-checks the ownership epoch of every base in it inside its
+ * transaction (fencing, see {@link LogWriter}); writers never touch the same {@code dtables} row.
  */
 public final class OperationLog implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(OperationLog.class);
 
     /**
      * One operation to append.
@@ -56,257 +27,48 @@ public final class OperationLog implements AutoCloseable {
             String author, String app, String operation, int rowCount, CompletableFuture<Void> done) {
     }
 
-    private final DataSource dataSource;
-    private final int maxBatch;
-    private final long lingerNanos;
-    private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
-    /** Instances whose appends failed; touched by the writer thread only. */
-    private final Set<Object> failed = Collections.newSetFromMap(new WeakHashMap<>());
-    private final Thread writer;
-    private final LongConsumer batchSizeRecorder;
-    private volatile boolean running = true;
-    /** Longest a busy writer keeps one connection before handing it back to the pool. */
-    static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** The connection the writer is using, in a transaction; writer thread only. */
-    private Connection held;
-    private long heldSince;
+    private final LogWriter[] writers;
 
+    /** One writer. */
     public OperationLog(DataSource dataSource, int maxBatch, long lingerMillis, LongConsumer batchSizeRecorder) {
-        this.dataSource = dataSource;
-        this.maxBatch = Math.max(1, maxBatch);
-        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
-        this.batchSizeRecorder = batchSizeRecorder;
-        this.writer = Thread.ofPlatform().name("operation-log-writer").daemon(true).start(this::run);
+        this(dataSource, 1, maxBatch, lingerMillis, batchSizeRecorder);
+    }
+
+    public OperationLog(DataSource dataSource, int writers, int maxBatch, long lingerMillis,
+            LongConsumer batchSizeRecorder) {
+        long lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
+        this.writers = new LogWriter[Math.max(1, writers)];
+        for (int i = 0; i < this.writers.length; i++) {
+            this.writers[i] = new LogWriter("operation-log-writer-" + i, dataSource, maxBatch, lingerNanos,
+                    batchSizeRecorder);
+        }
     }
 
     /** Queues an append; the returned future completes when the operation is durable (or failed). */
     public CompletableFuture<Void> append(Append append) {
-        if (!running) {
-            append.done().completeExceptionally(new StorageException("operation log is closed", null));
-        } else {
-            queue.add(append);
-        }
-        return append.done();
+        return writers[Math.floorMod(append.dtableUuid().hashCode(), writers.length)].append(append);
     }
 
-    private void run() {
-        List<Append> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
-            try {
-                Append first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - batch.size());
-                long deadline = System.nanoTime() + lingerNanos;
-                while (batch.size() < maxBatch && lingerNanos > 0) {
-                    long wait = deadline - System.nanoTime();
-                    Append next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    queue.drainTo(batch, maxBatch - batch.size());
-                }
-                commit(batch);
-                if (queue.isEmpty() || System.nanoTime() - heldSince > HOLD_LIMIT_NANOS) {
-                    release();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                log.error("operation log writer: unexpected error", e);
-                release();
-                fail(batch, new StorageException("operation log writer failed: " + e.getMessage(), e));
-            } finally {
-                batch.clear();
-            }
-        }
-        release();
-        Append left;
-        while ((left = queue.poll()) != null) {
-            left.done().completeExceptionally(new StorageException("operation log is closed", null));
-        }
-    }
-
-    private void commit(List<Append> batch) {
-        List<Append> live = new ArrayList<>(batch.size());
-        for (Append a : batch) {
-            if (failed.contains(a.instance())) {
-                a.done().completeExceptionally(new StorageException("an earlier operation of this base failed", null));
-            } else {
-                live.add(a);
-            }
-        }
-        if (live.isEmpty()) {
-            return;
-        }
-        batchSizeRecorder.accept(live.size());
-        Map<Object, List<Append>> byInstance = new LinkedHashMap<>();
-        for (Append a : live) {
-            byInstance.computeIfAbsent(a.instance(), k -> new ArrayList<>()).add(a);
-        }
-        Set<Object> fenced = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Connection c;
-        try {
-            c = connection();
-        } catch (SQLException | RuntimeException e) {
-            // nothing of this batch was sent: a refusal the caller may retry
-            log.warn("operation log: batch of {} failed before reaching MySQL: {}", live.size(), e.toString());
-            fail(live, new StorageException("operation log write failed: " + e.getMessage(), e));
-            return;
-        }
-        try {
-            checkEpochs(c, byInstance, fenced);
-            insert(c, live, fenced);
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(c);
-            release();
-            // statements reached the server: when the connection broke we cannot be sure what it kept,
-            // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
-            log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
-                    e.toString());
-            fail(live, new OutcomeUnknownException("operation log write outcome unknown: " + e.getMessage(), e));
-            return;
-        }
-        try {
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            release();
-            // the server may have made the commit durable before the failure reached us
-            log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
-            fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
-            return;
-        }
-        // Committed: the outcome is decided. Returning the connection to the pool later resets it (autocommit)
-        // and can fail when MySQL dies right then; that must not turn a durable batch into a refusal the
-        // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md),
-        // so release() only ever closes quietly.
-        for (Append a : live) {
-            if (fenced.contains(a.instance())) {
-                failed.add(a.instance());
-                a.done().completeExceptionally(new FencedException(a.dtableUuid(), a.epoch()));
-            } else {
-                a.done().complete(null);
-            }
-        }
-    }
-
-    /**
-     * Re-checks (and row-locks) each base's ownership epoch inside the batch transaction. One JDBC batch:
-     * with {@code rewriteBatchedStatements} the driver sends the updates of several bases in one round trip
-     * and still reports each one's count.
-     */
-    private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
-                + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND deleted = 0")) {
-            List<Object> instances = new ArrayList<>(byInstance.size());
-            for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
-                List<Append> ops = e.getValue();
-                Append last = ops.get(ops.size() - 1);
-                ps.setInt(1, last.rowCount());
-                ps.setString(2, last.dtableUuid());
-                ps.setString(3, last.nodeId());
-                ps.setLong(4, last.epoch());
-                ps.addBatch();
-                instances.add(e.getKey());
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                // exactly one row matched; anything else, even the driver's "no info", fails closed
-                if (counts[i] != 1) {
-                    fenced.add(instances.get(i));
-                }
-            }
-        }
-    }
-
-    private static void insert(Connection c, List<Append> live, Set<Object> fenced) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (dtable_uuid, op_version, op_time, author,"
-                + " app, operation, owner_epoch, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int rows = 0;
-            for (Append a : live) {
-                if (fenced.contains(a.instance())) {
-                    continue;
-                }
-                ps.setString(1, a.dtableUuid());
-                ps.setLong(2, a.version());
-                ps.setLong(3, a.opTime());
-                ps.setString(4, a.author());
-                ps.setString(5, a.app());
-                ps.setString(6, a.operation());
-                ps.setLong(7, a.epoch());
-                ps.setString(8, a.nodeId());
-                ps.addBatch();
-                rows++;
-            }
-            if (rows > 0) {
-                ps.executeBatch();
-            }
-        }
-    }
-
-    /** The writer's connection in a transaction: the held one, or a new one from the pool. */
-    private Connection connection() throws SQLException {
-        if (held == null) {
-            Connection c = dataSource.getConnection();
-            try {
-                c.setAutoCommit(false);
-            } catch (SQLException | RuntimeException e) {
-                closeQuietly(c);
-                throw e;
-            }
-            held = c;
-            heldSince = System.nanoTime();
-        }
-        return held;
-    }
-
-    /** Hands the held connection back to the pool (which resets it, or drops it when broken). */
-    private void release() {
-        if (held != null) {
-            closeQuietly(held);
-            held = null;
-        }
-    }
-
-    private void fail(List<Append> appends, RuntimeException cause) {
-        for (Append a : appends) {
-            failed.add(a.instance());
-            a.done().completeExceptionally(cause);
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException | RuntimeException e) {
-            log.debug("operation log: returning a connection failed: {}", e.toString());
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it
-        }
-    }
-
-    /** Number of appends waiting for the writer. */
+    /** Number of appends waiting for a writer. */
     public int pending() {
-        return queue.size();
+        int pending = 0;
+        for (LogWriter writer : writers) {
+            pending += writer.pending();
+        }
+        return pending;
     }
 
-    /** Stops taking appends, writes what is queued, and waits for the writer to finish. */
+    /** Stops taking appends, writes what is queued, and waits for the writers to finish. */
     @Override
     public void close() {
-        running = false;
+        for (LogWriter writer : writers) {
+            writer.stop();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
+            for (LogWriter writer : writers) {
+                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -14,7 +14,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -146,6 +148,46 @@ class OperationLogIT {
                 }
             }
             assertThat(batchSizes).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void severalWritersKeepEveryBaseInOrderAndFenceOnlyTheMovedBase() throws Exception {
+        List<String> bases = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            bases.add(newBase());
+        }
+        String moved = bases.get(5);
+        try (Connection c = storage.dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
+                    + " WHERE dtable_uuid = '" + moved + "'");
+        }
+        try (OperationLog log = new OperationLog(storage.dataSource, 3, 8, 0, size -> { })) {
+            Map<String, Object> instances = new HashMap<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int version = 1; version <= 40; version++) {
+                for (String uuid : bases) {
+                    done.add(append(log, instances.computeIfAbsent(uuid, k -> new Object()), uuid, version));
+                }
+            }
+            for (int i = 0; i < done.size(); i++) {
+                String uuid = bases.get(i % bases.size());
+                CompletableFuture<Void> one = done.get(i);
+                if (uuid.equals(moved)) {
+                    assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+                } else {
+                    one.get(30, TimeUnit.SECONDS);
+                }
+            }
+            for (String uuid : bases) {
+                List<Long> versions = storage.log(BaseUuid.parse(uuid)).stream().map(StorageFixture.LogRow::version).toList();
+                if (uuid.equals(moved)) {
+                    assertThat(versions).isEmpty();
+                } else {
+                    assertThat(versions).as(uuid).containsExactlyElementsOf(
+                            java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+                }
+            }
         }
     }
 

@@ -1,0 +1,313 @@
+package dtable.server.storage;
+
+import dtable.server.storage.OperationLog.Append;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One group-commit writer of {@link OperationLog}: a queue, a platform thread, and (while busy) one
+ * connection held in a transaction. The writer takes everything queued (up to {@code maxBatch}, waiting
+ * at most the linger for more) and commits it in <em>one</em> transaction that first re-checks, with a
+ * locking read of their {@code dtables} rows, that this node still holds every base's ownership epoch
+ * (the row locks also serialise against a concurrent claim by another node), then inserts the
+ * operations. A base whose epoch check fails is fenced: none of its operations are committed and its
+ * future fails with {@link FencedException}; the other bases of the batch commit normally.
+ *
+ * <p>Batches are committed in queue order, so a base's versions become durable in order. Once an append
+ * of a base instance ({@link Append#instance()}) fails, every later append of that instance fails too
+ * without being written, so a failure never leaves a gap in the log.
+ *
+ * <p>Connection: while batches follow each other the writer keeps one pooled connection in a transaction
+ * ({@code autocommit} off), so a batch costs its statements and its commit, not a pool checkout and two
+ * {@code autocommit} round trips. It hands the connection back to the pool as soon as the queue is empty,
+ * after {@link #HOLD_LIMIT_NANOS} of continuous use (so the pool can retire it), and after any failure.
+ *
+ * <p>Futures are completed on the writer thread in queue order; callbacks must be short.
+ */
+final class LogWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationLog.class);
+
+    private final DataSource dataSource;
+    private final int maxBatch;
+    private final long lingerNanos;
+    private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+    /** Instances whose appends failed; touched by the writer thread only. */
+    private final Set<Object> failed = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Thread writer;
+    private final LongConsumer batchSizeRecorder;
+    private volatile boolean running = true;
+    /** Longest a busy writer keeps one connection before handing it back to the pool. */
+    static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The connection the writer is using, in a transaction; writer thread only. */
+    private Connection held;
+    private long heldSince;
+
+    LogWriter(String name, DataSource dataSource, int maxBatch, long lingerNanos, LongConsumer batchSizeRecorder) {
+        this.dataSource = dataSource;
+        this.maxBatch = Math.max(1, maxBatch);
+        this.lingerNanos = lingerNanos;
+        this.batchSizeRecorder = batchSizeRecorder;
+        this.writer = Thread.ofPlatform().name(name).daemon(true).start(this::run);
+    }
+
+    CompletableFuture<Void> append(Append append) {
+        if (!running) {
+            append.done().completeExceptionally(new StorageException("operation log is closed", null));
+        } else {
+            queue.add(append);
+        }
+        return append.done();
+    }
+
+    private void run() {
+        List<Append> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Append first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - batch.size());
+                long deadline = System.nanoTime() + lingerNanos;
+                while (batch.size() < maxBatch && lingerNanos > 0) {
+                    long wait = deadline - System.nanoTime();
+                    Append next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
+                commit(batch);
+                if (queue.isEmpty() || System.nanoTime() - heldSince > HOLD_LIMIT_NANOS) {
+                    release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                log.error("operation log writer: unexpected error", e);
+                release();
+                fail(batch, new StorageException("operation log writer failed: " + e.getMessage(), e));
+            } finally {
+                batch.clear();
+            }
+        }
+        release();
+        Append left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new StorageException("operation log is closed", null));
+        }
+    }
+
+    private void commit(List<Append> batch) {
+        List<Append> live = new ArrayList<>(batch.size());
+        for (Append a : batch) {
+            if (failed.contains(a.instance())) {
+                a.done().completeExceptionally(new StorageException("an earlier operation of this base failed", null));
+            } else {
+                live.add(a);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        batchSizeRecorder.accept(live.size());
+        Map<Object, List<Append>> byInstance = new LinkedHashMap<>();
+        for (Append a : live) {
+            byInstance.computeIfAbsent(a.instance(), k -> new ArrayList<>()).add(a);
+        }
+        Set<Object> fenced = Collections.newSetFromMap(new IdentityHashMap<>());
+        Connection c;
+        try {
+            c = connection();
+        } catch (SQLException | RuntimeException e) {
+            // nothing of this batch was sent: a refusal the caller may retry
+            log.warn("operation log: batch of {} failed before reaching MySQL: {}", live.size(), e.toString());
+            fail(live, new StorageException("operation log write failed: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            checkEpochs(c, byInstance, fenced);
+            insert(c, live, fenced);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            release();
+            // statements reached the server: when the connection broke we cannot be sure what it kept,
+            // so this is not a refusal the caller may retry (seen: a batch refused here was later in the log)
+            log.warn("operation log: batch of {} failed after reaching MySQL, outcome unknown: {}", live.size(),
+                    e.toString());
+            fail(live, new OutcomeUnknownException("operation log write outcome unknown: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            release();
+            // the server may have made the commit durable before the failure reached us
+            log.warn("operation log: commit of {} operations failed, outcome unknown: {}", live.size(), e.toString());
+            fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
+            return;
+        }
+        // Committed: the outcome is decided. Returning the connection to the pool later resets it (autocommit)
+        // and can fail when MySQL dies right then; that must not turn a durable batch into a refusal the
+        // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md),
+        // so release() only ever closes quietly.
+        for (Append a : live) {
+            if (fenced.contains(a.instance())) {
+                failed.add(a.instance());
+                a.done().completeExceptionally(new FencedException(a.dtableUuid(), a.epoch()));
+            } else {
+                a.done().complete(null);
+            }
+        }
+    }
+
+    /**
+     * Re-checks each base's ownership in the batch transaction with one locking read of their
+     * {@code dtables} rows: a base is fenced unless its row still names this node at the epoch the
+     * instance loaded with and is not deleted. {@code FOR UPDATE} reads the latest committed row and
+     * holds its lock until the commit, so a claim by another node (which updates that row) either
+     * committed before and is seen here, or waits until these operations are in the log it replays.
+     * One statement for all bases of the batch, and no write to {@code dtables} ({@code row_count}
+     * is kept by snapshots).
+     */
+    private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
+            throws SQLException {
+        Map<String, Append> byUuid = new LinkedHashMap<>();
+        for (List<Append> ops : byInstance.values()) {
+            byUuid.putIfAbsent(ops.get(0).dtableUuid(), ops.get(0));
+        }
+        Map<String, Owner> owners = new HashMap<>();
+        String sql = "SELECT dtable_uuid, owner_node, owner_epoch, deleted FROM dtables WHERE dtable_uuid IN ("
+                + "?, ".repeat(byUuid.size() - 1) + "?) FOR UPDATE";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (String uuid : byUuid.keySet()) {
+                ps.setString(i++, uuid);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getString(1), new Owner(rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
+            Append first = e.getValue().get(0);
+            Owner owner = owners.get(first.dtableUuid());
+            if (owner == null || owner.deleted() || !first.nodeId().equals(owner.node()) || owner.epoch() != first.epoch()) {
+                fenced.add(e.getKey());
+            }
+        }
+    }
+
+    /** A base's ownership as its {@code dtables} row says now. */
+    private record Owner(String node, long epoch, boolean deleted) {
+    }
+
+    private static void insert(Connection c, List<Append> live, Set<Object> fenced) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (dtable_uuid, op_version, op_time, author,"
+                + " app, operation, owner_epoch, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int rows = 0;
+            for (Append a : live) {
+                if (fenced.contains(a.instance())) {
+                    continue;
+                }
+                ps.setString(1, a.dtableUuid());
+                ps.setLong(2, a.version());
+                ps.setLong(3, a.opTime());
+                ps.setString(4, a.author());
+                ps.setString(5, a.app());
+                ps.setString(6, a.operation());
+                ps.setLong(7, a.epoch());
+                ps.setString(8, a.nodeId());
+                ps.addBatch();
+                rows++;
+            }
+            if (rows > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** The writer's connection in a transaction: the held one, or a new one from the pool. */
+    private Connection connection() throws SQLException {
+        if (held == null) {
+            Connection c = dataSource.getConnection();
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            held = c;
+            heldSince = System.nanoTime();
+        }
+        return held;
+    }
+
+    /** Hands the held connection back to the pool (which resets it, or drops it when broken). */
+    private void release() {
+        if (held != null) {
+            closeQuietly(held);
+            held = null;
+        }
+    }
+
+    private void fail(List<Append> appends, RuntimeException cause) {
+        for (Append a : appends) {
+            failed.add(a.instance());
+            a.done().completeExceptionally(cause);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("operation log: returning a connection failed: {}", e.toString());
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    int pending() {
+        return queue.size();
+    }
+
+    /** Stops taking appends; the writer writes what is queued and ends. */
+    void stop() {
+        running = false;
+    }
+
+    void join(long millis) throws InterruptedException {
+        writer.join(millis);
+    }
+}
