@@ -71,6 +71,15 @@ class RestApiIT {
     }
 
     @Test
+    void requestMetricsKeepTheirTimerButNotTheInFlightLongTaskTimer() {
+        node.send("GET", "/ping/", null, null);
+        Answer metrics = node.send("GET", "/actuator/prometheus", null, null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("dtable_oplog_batch_size")
+                .doesNotContain("http_server_requests_active");
+    }
+
+    @Test
     void createAnswers201ThenConflict409WithNothingChanged() {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
         String token = node.readWrite(uuid);
