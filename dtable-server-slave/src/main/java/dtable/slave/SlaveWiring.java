@@ -8,6 +8,7 @@ import dtable.slave.api.ReadAuthorizer;
 import dtable.slave.api.ReadOnlyFilter;
 import dtable.slave.cache.BaseCache;
 import dtable.slave.cache.BaseLoader;
+import dtable.slave.cache.RowBudget;
 import dtable.slave.cluster.SlaveRegistration;
 import dtable.slave.storage.ReadOnlyStore;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +16,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +27,8 @@ import org.springframework.core.Ordered;
 /** Builds the slave's objects from {@link SlaveConfig}; the classes themselves know nothing of Spring. */
 @Configuration(proxyBeanMethods = false)
 public class SlaveWiring {
+
+    private static final Logger log = LoggerFactory.getLogger(SlaveWiring.class);
 
     @Bean
     Clock clock() {
@@ -52,7 +57,14 @@ public class SlaveWiring {
     @Bean
     BaseCache baseCache(ReadOnlyStore store, SlaveConfig config,
             @Value("${dtable.slave.max-document-bytes:67108864}") long maxDocumentBytes, MeterRegistry meters) {
-        BaseCache cache = new BaseCache(new BaseLoader(store), config.maxCachedRows(), maxDocumentBytes);
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        long maxRows = RowBudget.effectiveMaxRows(config.maxCachedRows(), maxHeap);
+        if (maxRows < config.maxCachedRows()) {
+            log.warn("max_cached_rows {} needs about {} MiB of heap but the heap is {} MiB: caching at most {} rows"
+                    + " (raise -Xmx or lower max_cached_rows)", config.maxCachedRows(),
+                    config.maxCachedRows() * RowBudget.BYTES_PER_ROW >> 20, maxHeap >> 20, maxRows);
+        }
+        BaseCache cache = new BaseCache(new BaseLoader(store), maxRows, maxDocumentBytes);
         Gauge.builder("dtable.slave.cached.rows", cache, BaseCache::cachedRows)
                 .description("rows of the bases held in memory").register(meters);
         Gauge.builder("dtable.slave.cached.bases", cache, c -> c.entries().size()).register(meters);
