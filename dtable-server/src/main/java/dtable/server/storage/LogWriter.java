@@ -3,11 +3,9 @@ package dtable.server.storage;
 import dtable.server.storage.OperationLog.Append;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One group-commit writer of {@link OperationLog}: a queue, a platform thread, and (while busy) one
  * connection held in a transaction. The writer takes everything queued (up to {@code maxBatch}, waiting
- * at most the linger for more) and commits it in <em>one</em> transaction that first re-checks, with a
- * locking read of their {@code dtables} rows, that this node still holds every base's ownership epoch
- * (the row locks also serialise against a concurrent claim by another node), then inserts the
+ * at most the linger for more) and commits it in <em>one</em> transaction that, for every base in the
+ * batch, first re-checks in {@code dtables} that this node still holds the base's ownership epoch (the
+ * row lock it takes also serialises against a concurrent claim by another node), then inserts the
  * operations. A base whose epoch check fails is fenced: none of its operations are committed and its
  * future fails with {@link FencedException}; the other bases of the batch commit normally.
  *
@@ -185,45 +183,40 @@ final class LogWriter {
     }
 
     /**
-     * Re-checks each base's ownership in the batch transaction with one locking read of their
-     * {@code dtables} rows: a base is fenced unless its row still names this node at the epoch the
-     * instance loaded with and is not deleted. {@code FOR UPDATE} reads the latest committed row and
-     * holds its lock until the commit, so a claim by another node (which updates that row) either
-     * committed before and is seen here, or waits until these operations are in the log it replays.
-     * One statement for all bases of the batch, and no write to {@code dtables} ({@code row_count}
-     * is kept by snapshots).
+     * Re-checks (and row-locks) each base's ownership epoch inside the batch transaction: a conditional
+     * {@code UPDATE} of its {@code dtables} row ({@code owner_node = me AND owner_epoch = my epoch AND not
+     * deleted}); a count other than 1 fences the base. One JDBC batch: with {@code rewriteBatchedStatements}
+     * the driver sends the updates of several bases in one round trip and still reports each one's count.
+     *
+     * <p>It must be a write, not a locking read ({@code SELECT … FOR UPDATE} was tried): MariaDB's
+     * {@code idle_write_transaction_timeout} (set on every connection, see application.properties) kills
+     * only transactions that wrote, and that is what stops a frozen node from holding these row locks
+     * against the new owner's claim and committing when it wakes (F1 in docs/reliability.md; the fault
+     * suite's {@code pause-node-past-lease} caught the locking read with {@code zombie_commits=3}).
      */
     private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
             throws SQLException {
-        Map<String, Append> byUuid = new LinkedHashMap<>();
-        for (List<Append> ops : byInstance.values()) {
-            byUuid.putIfAbsent(ops.get(0).dtableUuid(), ops.get(0));
-        }
-        Map<String, Owner> owners = new HashMap<>();
-        String sql = "SELECT dtable_uuid, owner_node, owner_epoch, deleted FROM dtables WHERE dtable_uuid IN ("
-                + "?, ".repeat(byUuid.size() - 1) + "?) FOR UPDATE";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (String uuid : byUuid.keySet()) {
-                ps.setString(i++, uuid);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
+                + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND deleted = 0")) {
+            List<Object> instances = new ArrayList<>(byInstance.size());
+            for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
+                List<Append> ops = e.getValue();
+                Append last = ops.get(ops.size() - 1);
+                ps.setInt(1, last.rowCount());
+                ps.setString(2, last.dtableUuid());
+                ps.setString(3, last.nodeId());
+                ps.setLong(4, last.epoch());
+                ps.addBatch();
+                instances.add(e.getKey());
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    owners.put(rs.getString(1), new Owner(rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                // exactly one row matched; anything else, even the driver's "no info", fails closed
+                if (counts[i] != 1) {
+                    fenced.add(instances.get(i));
                 }
             }
         }
-        for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
-            Append first = e.getValue().get(0);
-            Owner owner = owners.get(first.dtableUuid());
-            if (owner == null || owner.deleted() || !first.nodeId().equals(owner.node()) || owner.epoch() != first.epoch()) {
-                fenced.add(e.getKey());
-            }
-        }
-    }
-
-    /** A base's ownership as its {@code dtables} row says now. */
-    private record Owner(String node, long epoch, boolean deleted) {
     }
 
     private static void insert(Connection c, List<Append> live, Set<Object> fenced) throws SQLException {

@@ -119,16 +119,8 @@ class OperationLogIT {
 
     @Test
     void inABatchOfManyBasesOnlyTheOneWhoseEpochMovedIsFenced() throws Exception {
-        List<String> bases = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            bases.add(newBase());
-        }
-        String moved = bases.get(3);
-        try (Connection c = storage.dataSource.getConnection()) {
-            // another node claimed it: epoch 2
-            c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
-                    + " WHERE dtable_uuid = '" + moved + "'");
-        }
+        List<String> bases = newBases(6);
+        String moved = claimedByAnotherNode(bases.get(3));
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         // a long linger so that all six appends share one batch (one multi-statement epoch check)
         try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
@@ -153,15 +145,8 @@ class OperationLogIT {
 
     @Test
     void severalWritersKeepEveryBaseInOrderAndFenceOnlyTheMovedBase() throws Exception {
-        List<String> bases = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            bases.add(newBase());
-        }
-        String moved = bases.get(5);
-        try (Connection c = storage.dataSource.getConnection()) {
-            c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
-                    + " WHERE dtable_uuid = '" + moved + "'");
-        }
+        List<String> bases = newBases(12);
+        String moved = claimedByAnotherNode(bases.get(5));
         try (OperationLog log = new OperationLog(storage.dataSource, 3, 8, 0, size -> { })) {
             Map<String, Object> instances = new HashMap<>();
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -221,6 +206,23 @@ class OperationLogIT {
                         return invoke(connection, method, args);
                     });
         }
+    }
+
+    private static List<String> newBases(int count) {
+        List<String> bases = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bases.add(newBase());
+        }
+        return bases;
+    }
+
+    /** Moves {@code uuid} to node-b at epoch 2, as a claim by another node would; returns it. */
+    private static String claimedByAnotherNode(String uuid) throws SQLException {
+        try (Connection c = storage.dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
+                    + " WHERE dtable_uuid = '" + uuid + "'");
+        }
+        return uuid;
     }
 
     private static String newBase() {
