@@ -162,3 +162,32 @@ wait_healthy() {
   done
   return "$failed"
 }
+
+# share_buckets: assignments are stable on purpose (a node that joins gets buckets only from a rebalance),
+# so a node that registered after the monitor's first assignment would serve nothing after `up`. Waits
+# (at most 30 s) until every started node is registered, then rebalances once if one of them has no bucket.
+share_buckets() {
+  local nodes=() name
+  for name in "$@"; do [[ $name == dtable-server-* ]] && nodes+=("$name"); done
+  [ "${#nodes[@]}" -gt 1 ] && [[ " $* " == *" monitor "* ]] || return 0
+  local token body idle deadline=$(( $(date +%s) + 30 ))
+  token=$(cmd_token --internal --ttl 120)
+  while :; do
+    idle=() ; local waiting=0
+    for name in "${nodes[@]}"; do
+      body=$(curl -fsS --max-time 2 -H "Authorization: Token $token" "$(url_of "$name")api/v1/admin/node/" 2>/dev/null) || body=""
+      case "$body" in
+        *'"registered":true'*'"buckets":[]'*) idle+=("$name") ;;
+        *'"registered":true'*) ;;
+        *) waiting=1 ;;
+      esac
+    done
+    if [ "$waiting" = 0 ] || [ "$(date +%s)" -ge "$deadline" ]; then break; fi
+    sleep 0.5
+  done
+  [ "${#idle[@]}" -gt 0 ] || return 0
+  body=$(curl -fsS --max-time 10 -X POST -H "Authorization: Token $token" "$(url_of monitor)rebalance/" 2>&1) \
+    || { say "warning: ${idle[*]} serve no bucket and the rebalance failed: $body"; return 0; }
+  say "${idle[*]}: registered after the monitor's first assignment; rebalanced ($(printf '%s' "$body" \
+    | grep -o '"moved":[0-9]*' | cut -d: -f2) buckets moved)"
+}
