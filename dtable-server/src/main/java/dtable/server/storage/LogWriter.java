@@ -3,9 +3,11 @@ package dtable.server.storage;
 import dtable.server.storage.OperationLog.Append;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,10 +185,13 @@ final class LogWriter {
     }
 
     /**
-     * Re-checks (and row-locks) each base's ownership epoch inside the batch transaction: a conditional
-     * {@code UPDATE} of its {@code dtables} row ({@code owner_node = me AND owner_epoch = my epoch AND not
-     * deleted}); a count other than 1 fences the base. One JDBC batch: with {@code rewriteBatchedStatements}
-     * the driver sends the updates of several bases in one round trip and still reports each one's count.
+     * Re-checks (and row-locks) the ownership epoch of every base of the batch inside its transaction, with
+     * one conditional {@code UPDATE} of their {@code dtables} rows: a row matches while it still says
+     * {@code owner_node = me}, {@code owner_epoch = the epoch this instance loaded with}, not deleted. When
+     * all rows match (the common case) that is the whole check; when fewer do, one read of the rows tells
+     * which bases moved (the matched rows are locked by the update, so what it reads of them holds until
+     * the commit) and those are fenced. A batch holding two instances of one base (unloaded and loaded
+     * again while appends were queued) is checked base by base instead.
      *
      * <p>It must be a write, not a locking read ({@code SELECT … FOR UPDATE} was tried): MariaDB's
      * {@code idle_write_transaction_timeout} (set on every connection, see application.properties) kills
@@ -195,6 +200,71 @@ final class LogWriter {
      * suite's {@code pause-node-past-lease} caught the locking read with {@code zombie_commits=3}).
      */
     private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
+            throws SQLException {
+        Map<String, Append> byUuid = new LinkedHashMap<>();
+        String nodeId = null;
+        boolean uniform = true;
+        for (List<Append> ops : byInstance.values()) {
+            Append last = ops.get(ops.size() - 1);
+            uniform &= byUuid.putIfAbsent(last.dtableUuid(), last) == null
+                    && (nodeId == null || nodeId.equals(last.nodeId()));
+            nodeId = last.nodeId();
+        }
+        if (!uniform) {
+            checkEachEpoch(c, byInstance, fenced);
+            return;
+        }
+        int n = byUuid.size();
+        String cases = " WHEN ? THEN ?".repeat(n);
+        String in = "?, ".repeat(n - 1) + "?";
+        try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET updated_at = CURRENT_TIMESTAMP(3),"
+                + " row_count = CASE dtable_uuid" + cases + " END WHERE dtable_uuid IN (" + in + ")"
+                + " AND owner_node = ? AND deleted = 0 AND owner_epoch = CASE dtable_uuid" + cases + " END")) {
+            int i = 1;
+            for (Append a : byUuid.values()) {
+                ps.setString(i++, a.dtableUuid());
+                ps.setInt(i++, a.rowCount());
+            }
+            for (String uuid : byUuid.keySet()) {
+                ps.setString(i++, uuid);
+            }
+            ps.setString(i++, nodeId);
+            for (Append a : byUuid.values()) {
+                ps.setString(i++, a.dtableUuid());
+                ps.setLong(i++, a.epoch());
+            }
+            if (ps.executeUpdate() == n) {
+                return;
+            }
+        }
+        Map<String, Owner> owners = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT dtable_uuid, owner_node, owner_epoch, deleted FROM dtables"
+                + " WHERE dtable_uuid IN (" + in + ") FOR UPDATE")) {
+            int i = 1;
+            for (String uuid : byUuid.keySet()) {
+                ps.setString(i++, uuid);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getString(1), new Owner(rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
+            Append a = e.getValue().get(0);
+            Owner owner = owners.get(a.dtableUuid());
+            if (owner == null || owner.deleted() || !a.nodeId().equals(owner.node()) || owner.epoch() != a.epoch()) {
+                fenced.add(e.getKey());
+            }
+        }
+    }
+
+    /** A base's ownership as its {@code dtables} row says now. */
+    private record Owner(String node, long epoch, boolean deleted) {
+    }
+
+    /** The check base by base: one conditional {@code UPDATE} each, sent as one JDBC batch. */
+    private static void checkEachEpoch(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
                 + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND deleted = 0")) {

@@ -176,6 +176,51 @@ class OperationLogIT {
         }
     }
 
+    @Test
+    void aDeletedBaseInABatchIsFencedAndTheOthersCommit() throws Exception {
+        List<String> bases = newBases(4);
+        String deleted = bases.get(1);
+        try (Connection c = storage.dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = '" + deleted + "'");
+        }
+        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, size -> { })) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (String uuid : bases) {
+                done.add(append(log, uuid, 1));
+            }
+            for (int i = 0; i < bases.size(); i++) {
+                CompletableFuture<Void> one = done.get(i);
+                if (bases.get(i).equals(deleted)) {
+                    assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
+                } else {
+                    one.get(30, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(storage.log(BaseUuid.parse(deleted))).isEmpty();
+        }
+    }
+
+    @Test
+    void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits() throws Exception {
+        String uuid = newBase();
+        // the base was unloaded and loaded again by this node: the row now says epoch 2
+        try (Connection c = storage.dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE dtables SET owner_epoch = 2 WHERE dtable_uuid = '" + uuid + "'");
+        }
+        List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
+            CompletableFuture<Void> stale = append(log, new Object(), uuid, 1); // epoch 1
+            CompletableFuture<Void> current = new CompletableFuture<>();
+            log.append(new OperationLog.Append(new Object(), uuid, "node-a", 2, 1, System.currentTimeMillis(),
+                    "tester", null, "{\"op_type\":\"insert_row\"}", 1, current));
+
+            current.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
+            assertThat(storage.log(BaseUuid.parse(uuid))).extracting(StorageFixture.LogRow::epoch).containsExactly(2L);
+            assertThat(batchSizes).containsExactly(2L);
+        }
+    }
+
     /** {@code real} counting checkouts and returns, and able to break the next statement prepared. */
     private static final class Counting {
         final AtomicInteger checkouts = new AtomicInteger();
