@@ -122,23 +122,9 @@ class OperationLogIT {
         List<String> bases = newBases(6);
         String moved = claimedByAnotherNode(bases.get(3));
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // a long linger so that all six appends share one batch (one multi-statement epoch check)
+        // a long linger so that all six appends share one batch (one epoch check for all six)
         try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (String uuid : bases) {
-                done.add(append(log, uuid, 1));
-            }
-            for (int i = 0; i < bases.size(); i++) {
-                CompletableFuture<Void> one = done.get(i);
-                if (bases.get(i).equals(moved)) {
-                    assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                            .cause().isExactlyInstanceOf(FencedException.class);
-                    assertThat(storage.log(BaseUuid.parse(bases.get(i)))).isEmpty();
-                } else {
-                    one.get(30, TimeUnit.SECONDS);
-                    assertThat(storage.log(BaseUuid.parse(bases.get(i)))).hasSize(1);
-                }
-            }
+            appendOneEachAndExpectOnlyFenced(log, bases, moved);
             assertThat(batchSizes).containsExactly(6L);
         }
     }
@@ -184,19 +170,7 @@ class OperationLogIT {
             c.createStatement().executeUpdate("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = '" + deleted + "'");
         }
         try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, size -> { })) {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (String uuid : bases) {
-                done.add(append(log, uuid, 1));
-            }
-            for (int i = 0; i < bases.size(); i++) {
-                CompletableFuture<Void> one = done.get(i);
-                if (bases.get(i).equals(deleted)) {
-                    assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
-                } else {
-                    one.get(30, TimeUnit.SECONDS);
-                }
-            }
-            assertThat(storage.log(BaseUuid.parse(deleted))).isEmpty();
+            appendOneEachAndExpectOnlyFenced(log, bases, deleted);
         }
     }
 
@@ -218,6 +192,26 @@ class OperationLogIT {
             assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
             assertThat(storage.log(BaseUuid.parse(uuid))).extracting(StorageFixture.LogRow::epoch).containsExactly(2L);
             assertThat(batchSizes).containsExactly(2L);
+        }
+    }
+
+    /** Appends version 1 to each base (one batch, given a long linger): only {@code fenced} fails, and only it is not logged. */
+    private static void appendOneEachAndExpectOnlyFenced(OperationLog log, List<String> bases, String fenced)
+            throws Exception {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (String uuid : bases) {
+            done.add(append(log, uuid, 1));
+        }
+        for (int i = 0; i < bases.size(); i++) {
+            CompletableFuture<Void> one = done.get(i);
+            if (bases.get(i).equals(fenced)) {
+                assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .cause().isExactlyInstanceOf(FencedException.class);
+                assertThat(storage.log(BaseUuid.parse(bases.get(i)))).isEmpty();
+            } else {
+                one.get(30, TimeUnit.SECONDS);
+                assertThat(storage.log(BaseUuid.parse(bases.get(i)))).hasSize(1);
+            }
         }
     }
 
