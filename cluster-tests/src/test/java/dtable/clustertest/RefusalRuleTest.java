@@ -2,26 +2,22 @@ package dtable.clustertest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Which client-visible errors the checker treats as "not applied" (a retry would be safe). */
 class RefusalRuleTest {
 
-    @Test
-    void answersThatPromiseNothingWasAppliedAreRefusals() {
-        assertThat(LogAudit.isRefusal("http_503")).isTrue();
-        assertThat(LogAudit.isRefusal("http_307")).isTrue();
-        assertThat(LogAudit.isRefusal("socket_error_base_unavailable")).isTrue();
-        assertThat(LogAudit.isRefusal("socket_error_invalid_operation")).isTrue();
+    @ParameterizedTest
+    @ValueSource(strings = {"http_503", "http_307", "socket_error_base_unavailable", "socket_error_invalid_operation"})
+    void answersThatPromiseNothingWasAppliedAreRefusals(String kind) {
+        assertThat(LogAudit.isRefusal(kind)).isTrue();
     }
 
-    @Test
-    void answersThatLeaveTheOutcomeOpenAreNot() {
-        assertThat(LogAudit.isRefusal("socket_error_outcome_unknown")).isFalse();
-        assertThat(LogAudit.isRefusal("http_504")).isFalse();
-        assertThat(LogAudit.isRefusal("http_502")).isFalse();
-        assertThat(LogAudit.isRefusal("timeout")).isFalse();
-        assertThat(LogAudit.isRefusal("socket_closed_4307")).isFalse();
-        assertThat(LogAudit.isRefusal("socket_closed_1006")).isFalse();
+    @ParameterizedTest
+    @ValueSource(strings = {"socket_error_outcome_unknown", "http_504", "http_502", "timeout", "socket_closed_4307",
+            "socket_closed_1006"})
+    void answersThatLeaveTheOutcomeOpenAreNot(String kind) {
+        assertThat(LogAudit.isRefusal(kind)).isFalse();
     }
 }

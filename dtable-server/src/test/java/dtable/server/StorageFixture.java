@@ -33,7 +33,7 @@ public final class StorageFixture implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
-        // as application.properties: batches go out as multi-row INSERTs and multi-statement UPDATEs
+        // as application.properties: a batch's operations go out as one multi-row INSERT
         config.addDataSourceProperty("rewriteBatchedStatements", "true");
         config.addDataSourceProperty("cachePrepStmts", "true");
         config.addDataSourceProperty("useLocalSessionState", "true");

@@ -265,12 +265,9 @@ public final class BaseRegistry {
 
     /** An append of {@code base} failed (fenced or storage error): its memory may be ahead of the log, drop it now. */
     private void onFailed(LoadedBase base) {
-        loaded.remove(base.uuid().value(), base);
         log.warn("dropped base {} after a failed append (epoch {})", base.uuid(), base.epoch());
         String ownerUrl = ownerUrl(base);
-        for (RoomListener listener : base.room()) {
-            listener.onBaseMoved(ownerUrl);
-        }
+        closeAndDrop(base, listener -> listener.onBaseMoved(ownerUrl));
     }
 
     /** The node_url of the node the map names for the base's bucket, or null when it is this node or nobody. */

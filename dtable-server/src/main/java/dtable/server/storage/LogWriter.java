@@ -190,8 +190,8 @@ final class LogWriter {
      * {@code owner_node = me}, {@code owner_epoch = the epoch this instance loaded with}, not deleted. When
      * all rows match (the common case) that is the whole check; when fewer do, one read of the rows tells
      * which bases moved (the matched rows are locked by the update, so what it reads of them holds until
-     * the commit) and those are fenced. A batch holding two instances of one base (unloaded and loaded
-     * again while appends were queued) is checked base by base instead.
+     * the commit) and those are fenced, as is the stale one of two instances of a base (unloaded and loaded
+     * again while appends were queued).
      *
      * <p>It must be a write, not a locking read ({@code SELECT … FOR UPDATE} was tried): MariaDB's
      * {@code idle_write_transaction_timeout} (set on every connection, see application.properties) kills
@@ -201,19 +201,14 @@ final class LogWriter {
      */
     private static void checkEpochs(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
             throws SQLException {
+        // one entry per base; a second instance of a base, or another node id, cannot match its row's
+        // single epoch and owner, so it leaves fewer rows matched than instances and goes to the read below
         Map<String, Append> byUuid = new LinkedHashMap<>();
-        String nodeId = null;
-        boolean uniform = true;
         for (List<Append> ops : byInstance.values()) {
             Append last = ops.get(ops.size() - 1);
-            uniform &= byUuid.putIfAbsent(last.dtableUuid(), last) == null
-                    && (nodeId == null || nodeId.equals(last.nodeId()));
-            nodeId = last.nodeId();
+            byUuid.putIfAbsent(last.dtableUuid(), last);
         }
-        if (!uniform) {
-            checkEachEpoch(c, byInstance, fenced);
-            return;
-        }
+        String nodeId = byUuid.values().iterator().next().nodeId();
         int n = byUuid.size();
         String cases = " WHEN ? THEN ?".repeat(n);
         String in = "?, ".repeat(n - 1) + "?";
@@ -233,7 +228,7 @@ final class LogWriter {
                 ps.setString(i++, a.dtableUuid());
                 ps.setLong(i++, a.epoch());
             }
-            if (ps.executeUpdate() == n) {
+            if (ps.executeUpdate() == byInstance.size()) {
                 return;
             }
         }
@@ -261,32 +256,6 @@ final class LogWriter {
 
     /** A base's ownership as its {@code dtables} row says now. */
     private record Owner(String node, long epoch, boolean deleted) {
-    }
-
-    /** The check base by base: one conditional {@code UPDATE} each, sent as one JDBC batch. */
-    private static void checkEachEpoch(Connection c, Map<Object, List<Append>> byInstance, Set<Object> fenced)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
-                + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND deleted = 0")) {
-            List<Object> instances = new ArrayList<>(byInstance.size());
-            for (Map.Entry<Object, List<Append>> e : byInstance.entrySet()) {
-                List<Append> ops = e.getValue();
-                Append last = ops.get(ops.size() - 1);
-                ps.setInt(1, last.rowCount());
-                ps.setString(2, last.dtableUuid());
-                ps.setString(3, last.nodeId());
-                ps.setLong(4, last.epoch());
-                ps.addBatch();
-                instances.add(e.getKey());
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                // exactly one row matched; anything else, even the driver's "no info", fails closed
-                if (counts[i] != 1) {
-                    fenced.add(instances.get(i));
-                }
-            }
-        }
     }
 
     private static void insert(Connection c, List<Append> live, Set<Object> fenced) throws SQLException {

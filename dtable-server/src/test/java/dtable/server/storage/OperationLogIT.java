@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How the log writer answers failures around a real MariaDB: what happened after the commit cannot turn
@@ -122,8 +124,8 @@ class OperationLogIT {
         List<String> bases = newBases(6);
         String moved = claimedByAnotherNode(bases.get(3));
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // a long linger so that all six appends share one batch (one epoch check for all six)
-        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
+        // a batch closes when it holds six, and the linger outwaits any scheduling: one epoch check for all six
+        try (OperationLog log = new OperationLog(storage.dataSource, 6, 10_000, batchSizes::add)) {
             appendOneEachAndExpectOnlyFenced(log, bases, moved);
             assertThat(batchSizes).containsExactly(6L);
         }
@@ -169,24 +171,29 @@ class OperationLogIT {
         try (Connection c = storage.dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = '" + deleted + "'");
         }
-        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, size -> { })) {
+        try (OperationLog log = new OperationLog(storage.dataSource, bases.size(), 10_000, size -> { })) {
             appendOneEachAndExpectOnlyFenced(log, bases, deleted);
         }
     }
 
-    @Test
-    void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits() throws Exception {
+    @ParameterizedTest(name = "stale instance queued first: {0}")
+    @ValueSource(booleans = {true, false})
+    void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits(boolean staleFirst) throws Exception {
         String uuid = newBase();
         // the base was unloaded and loaded again by this node: the row now says epoch 2
         try (Connection c = storage.dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET owner_epoch = 2 WHERE dtable_uuid = '" + uuid + "'");
         }
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (OperationLog log = new OperationLog(storage.dataSource, 16, 500, batchSizes::add)) {
-            CompletableFuture<Void> stale = append(log, new Object(), uuid, 1); // epoch 1
+        try (OperationLog log = new OperationLog(storage.dataSource, 2, 10_000, batchSizes::add)) {
+            CompletableFuture<Void> stale = new CompletableFuture<>();
             CompletableFuture<Void> current = new CompletableFuture<>();
-            log.append(new OperationLog.Append(new Object(), uuid, "node-a", 2, 1, System.currentTimeMillis(),
-                    "tester", null, "{\"op_type\":\"insert_row\"}", 1, current));
+            OperationLog.Append staleAppend = new OperationLog.Append(new Object(), uuid, "node-a", 1, 1,
+                    System.currentTimeMillis(), "tester", null, "{\"op_type\":\"insert_row\"}", 1, stale);
+            OperationLog.Append currentAppend = new OperationLog.Append(new Object(), uuid, "node-a", 2, 1,
+                    System.currentTimeMillis(), "tester", null, "{\"op_type\":\"insert_row\"}", 1, current);
+            log.append(staleFirst ? staleAppend : currentAppend);
+            log.append(staleFirst ? currentAppend : staleAppend);
 
             current.get(30, TimeUnit.SECONDS);
             assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
@@ -195,7 +202,7 @@ class OperationLogIT {
         }
     }
 
-    /** Appends version 1 to each base (one batch, given a long linger): only {@code fenced} fails, and only it is not logged. */
+    /** Appends version 1 to each base (one batch when its size is theirs): only {@code fenced} fails, and only it is not logged. */
     private static void appendOneEachAndExpectOnlyFenced(OperationLog log, List<String> bases, String fenced)
             throws Exception {
         List<CompletableFuture<Void>> done = new ArrayList<>();
