@@ -8,6 +8,7 @@ import dtable.model.Operation;
 import dtable.model.OperationContext;
 import dtable.model.SyntheticBase;
 import dtable.model.rest.RestCommands;
+import dtable.storage.Schema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,15 +31,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Plays a dtable-server owner against a real MariaDB, writing exactly what a real owner writes:
  * the {@code dtables} row with a gzip JSON snapshot, and one {@code operation_log} row per operation
- * (prepared and applied with the real model), version + 1 each. The schema is dtable-server's own
- * Flyway file, read from the source tree (the slave module does not depend on dtable-server).
+ * (prepared and applied with the real model), version + 1 each. The schema is the cluster's own
+ * Flyway migrations (module dtable-storage), applied as the services apply them.
  *
  * <p>Not thread-safe: one test thread writes.
  */
 final class FakeOwner implements AutoCloseable {
 
-    static final Path SCHEMA = Path.of("..", "dtable-server", "src", "main", "resources", "db", "migration",
-            "V1__dtables_and_operation_log.sql");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HikariDataSource dataSource;
@@ -53,17 +52,9 @@ final class FakeOwner implements AutoCloseable {
         this.dataSource = new HikariDataSource(config);
     }
 
-    /** Runs the statements of dtable-server's V1 migration. */
-    void createSchema() throws IOException, SQLException {
-        String sql = Files.readString(SCHEMA).lines().filter(line -> !line.strip().startsWith("--"))
-                .reduce("", (a, b) -> a + "\n" + b);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String statement : sql.split(";")) {
-                if (!statement.isBlank()) {
-                    s.execute(statement);
-                }
-            }
-        }
+    /** Applies the cluster's schema (every Flyway migration). */
+    void createSchema() {
+        Schema.migrate(dataSource);
     }
 
     /** A new base with {@code rows} synthetic rows in "Table1" (column "Name" among ten), snapshotted at version 0. */

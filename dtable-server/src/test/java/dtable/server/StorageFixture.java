@@ -10,13 +10,13 @@ import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.OperationLog;
+import dtable.storage.Schema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 
 /**
  * A node's storage and ownership objects against a real MariaDB, without Spring or etcd: the map is
@@ -38,7 +38,7 @@ public final class StorageFixture implements AutoCloseable {
         config.addDataSourceProperty("cachePrepStmts", "true");
         config.addDataSourceProperty("useLocalSessionState", "true");
         this.dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        Schema.migrate(dataSource);
         this.store = new BaseStore(dataSource);
     }
 

@@ -10,8 +10,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The slave's only access to MySQL: two SELECTs on the tables the dtable-server owns (its Flyway
- * schema {@code V1__dtables_and_operation_log.sql}). The slave never writes; the pool is configured
+ * The slave's only access to MySQL: two SELECTs on the tables the dtable-server owns (the Flyway
+ * schema of module dtable-storage). The slave never writes; the pool is configured
  * read-only as well ({@code Connection.setReadOnly(true)}), so MySQL itself refuses a stray write.
  *
  * <p>These reads are duplicated from dtable-server's {@code BaseStore} on purpose: services do not

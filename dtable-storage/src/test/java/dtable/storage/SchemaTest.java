@@ -1,0 +1,19 @@
+package dtable.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+class SchemaTest {
+
+    @Test
+    void theFirstMigrationIsOnTheClasspathWhereFlywayLooks() throws IOException {
+        String path = Schema.LOCATION.substring("classpath:".length()) + "/V1__dtables_and_operation_log.sql";
+        try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            assertThat(new String(in.readAllBytes())).contains("CREATE TABLE dtables", "CREATE TABLE operation_log");
+        }
+    }
+}
