@@ -74,6 +74,14 @@ public final class Base {
         BaseWriter.write(this, out);
     }
 
+    /**
+     * Writes the base as SeaTable's browser client loads it: the same document plus {@code views[]}
+     * per table, {@code links}, {@code settings}, {@code scripts} and {@code statistics}.
+     */
+    public void writeForClient(OutputStream out) {
+        BaseWriter.write(this, out, true);
+    }
+
     /** The whole base as JSON text; columns, rows and cells in order, so equal bases give equal text. */
     public String toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -16,6 +16,15 @@ final class BaseWriter {
 
     /** I/O failures of {@code out} surface as Jackson's unchecked {@code JacksonIOException}. */
     static void write(Base base, OutputStream out) {
+        write(base, out, false);
+    }
+
+    /**
+     * {@code forClient}: the shape SeaTable's browser client loads ({@code dtable-store}), which also
+     * needs {@code views[]} per table (it throws on column operations without one), {@code links[]},
+     * {@code settings}, {@code scripts}, {@code statistics} and {@code view_structure}.
+     */
+    static void write(Base base, OutputStream out, boolean forClient) {
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberProperty("version", base.version());
@@ -23,17 +32,37 @@ final class BaseWriter {
             g.writeName("tables");
             g.writeStartArray();
             for (Table table : base.tables()) {
-                writeTable(g, table);
+                writeTable(g, table, forClient);
             }
             g.writeEndArray();
+            if (forClient) {
+                g.writeName("links");
+                g.writeStartArray();
+                g.writeEndArray();
+                g.writeName("settings");
+                g.writeStartObject();
+                g.writeEndObject();
+                g.writeName("scripts");
+                g.writeStartArray();
+                g.writeEndArray();
+                g.writeName("statistics");
+                g.writeStartArray();
+                g.writeEndArray();
+            }
             g.writeEndObject();
         }
     }
 
-    private static void writeTable(JsonGenerator g, Table table) {
+    private static void writeTable(JsonGenerator g, Table table, boolean forClient) {
         g.writeStartObject();
         g.writeStringProperty("_id", table.id());
         g.writeStringProperty("name", table.name());
+        if (forClient) {
+            g.writeName("views");
+            g.writeStartArray();
+            writeDefaultView(g);
+            g.writeEndArray();
+        }
         g.writeName("columns");
         g.writeStartArray();
         List<Column> columns = table.columns();
@@ -63,6 +92,21 @@ final class BaseWriter {
             writeRow(g, table.row(r), keys, slots);
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** SeaTable's default view, as a new base has it. */
+    private static void writeDefaultView(JsonGenerator g) {
+        g.writeStartObject();
+        g.writeStringProperty("_id", "0000");
+        g.writeStringProperty("name", "Default View");
+        g.writeStringProperty("type", "table");
+        for (String list : new String[] {"filters", "sorts", "groupbys", "hidden_columns"}) {
+            g.writeName(list);
+            g.writeStartArray();
+            g.writeEndArray();
+        }
+        g.writeStringProperty("filter_conjunction", "And");
         g.writeEndObject();
     }
 
