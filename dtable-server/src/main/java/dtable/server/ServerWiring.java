@@ -10,6 +10,9 @@ import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
 import dtable.server.socket.DtableSocketHandler;
+import dtable.server.socket.RoomSession;
+import dtable.server.socket.socketio.EngineIoServlet;
+import dtable.server.socket.socketio.SocketIoGateway;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.OperationLog;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,6 +21,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -103,9 +107,30 @@ public class ServerWiring {
      * {@code group_commit_max_ops}: one commit batch reaches every client at once.
      */
     @Bean
-    DtableSocketHandler socketHandler(BaseRegistry registry, BaseStore store, TokenService tokens, ServerConfig config,
+    RoomSession.Rooms rooms(BaseRegistry registry, BaseStore store, TokenService tokens, ServerConfig config,
             @Value("${dtable.socket.queue-capacity:4096}") int queueCapacity) {
-        return new DtableSocketHandler(registry, store, tokens, queueCapacity, config.maxRequestBytes());
+        return new RoomSession.Rooms(registry, store::readLog, tokens, queueCapacity, config.maxRequestBytes());
+    }
+
+    @Bean(destroyMethod = "close")
+    SocketIoGateway socketIoGateway(RoomSession.Rooms rooms) {
+        return new SocketIoGateway(rooms);
+    }
+
+    /** socket.io (SeaTable's client) on the node's own port, at both paths the client and the proxy use. */
+    @Bean
+    ServletRegistrationBean<EngineIoServlet> engineIoServlet(SocketIoGateway gateway, ServerConfig config) {
+        int maxMessage = (int) Math.min(Integer.MAX_VALUE - 8, 2 * config.maxRequestBytes() + 1024);
+        var registration = new ServletRegistrationBean<>(new EngineIoServlet(gateway.engine(), maxMessage),
+                "/socket.io/*", "/api-gateway/socket.io/*");
+        registration.setAsyncSupported(true);
+        registration.setName("engine.io");
+        return registration;
+    }
+
+    @Bean
+    DtableSocketHandler socketHandler(RoomSession.Rooms rooms, ServerConfig config) {
+        return new DtableSocketHandler(rooms, config.maxRequestBytes());
     }
 
     @Bean

@@ -1,7 +1,6 @@
 package dtable.server.socket;
 
 import dtable.server.base.RoomListener;
-import dtable.server.storage.BaseStore;
 import dtable.server.storage.LoggedOperation;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +32,20 @@ import tools.jackson.databind.node.ObjectNode;
  * (it reconnects and {@code sync}s). Once closing, nothing more is queued.
  *
  * <p>Thread rules: {@link #onOperation}/{@link #onBaseMoved} are called by the log writer and only
- * enqueue; {@link #send}/{@link #sync}/{@link #close}/{@link #closeAfter} may be called from any thread;
+ * enqueue; {@link #sync}, {@link #refuse}, {@link #presence}, {@link #end} and the others may be called from any thread;
  * {@code lastSent} and the transport are used by the sender thread only (after {@link #start}).
  */
 public final class SocketClient implements RoomListener {
 
+    /** Reads {@code operation_log} after a version (the catch-up source); {@code BaseStore::readLog} in a node. */
+    @FunctionalInterface
+    public interface LogReader {
+        List<LoggedOperation> readLog(String dtableUuid, long afterVersion, int limit);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CATCH_UP_PAGE = 1000;
-    /** Close code for a send that failed (the connection broke or the container gave up writing). */
-    private static final int SEND_FAILED = 1011;
 
     private sealed interface Outbound {
     }
@@ -56,29 +59,35 @@ public final class SocketClient implements RoomListener {
     private record CatchUp(long fromVersion, long toVersion) implements Outbound {
     }
 
-    private record Direct(String event, Long seq, Object data) implements Outbound {
+    private record Refuse(Long ref, String errorType, String message) implements Outbound {
+    }
+
+    /** An ack outside the version stream: a resent operation that was already durable at {@code version}. */
+    private record AckNow(long ref, long version) implements Outbound {
+    }
+
+    private record Presence(String event, String username) implements Outbound {
+    }
+
+    private record Event(String event, Object data) implements Outbound {
     }
 
     /** Wakes the sender so it sees {@link #pendingClose}. */
     private record Wake() implements Outbound {
     }
 
-    /** A close, with the event to send just before it (or none). */
-    private record Close(int code, String reason, String lastEvent, Object lastData) {
-    }
-
     private final String dtableUuid;
     private final Transport transport;
-    private final BaseStore store;
+    private final LogReader store;
     private final BlockingQueue<Outbound> queue;
-    /** The close to deliver; set once, by whoever closes first. */
-    private final AtomicReference<Close> pendingClose = new AtomicReference<>();
+    /** The ending to deliver; set once, by whoever ends first. */
+    private final AtomicReference<Ending> pendingClose = new AtomicReference<>();
     /** The sender has stopped; nothing more is delivered. */
     private volatile boolean closed;
     /** Sender thread only. */
     private long lastSent;
 
-    public SocketClient(String dtableUuid, Transport transport, BaseStore store, int queueCapacity) {
+    public SocketClient(String dtableUuid, Transport transport, LogReader store, int queueCapacity) {
         this.dtableUuid = dtableUuid;
         this.transport = transport;
         this.store = store;
@@ -101,16 +110,12 @@ public final class SocketClient implements RoomListener {
 
     @Override
     public void onBaseMoved(String ownerUrl) {
-        ObjectNode data = JSON.createObjectNode();
-        data.put("node_url", ownerUrl);
-        closeAfter("base-moved", data, CloseCodes.MOVED, "base moved");
+        end(new Ending(Ending.Reason.MOVED, "base moved", ownerUrl));
     }
 
     @Override
     public void onBaseDeleted() {
-        ObjectNode data = JSON.createObjectNode();
-        data.put("dtable_uuid", dtableUuid);
-        closeAfter("base-deleted", data, CloseCodes.NOT_FOUND, "base deleted");
+        end(Ending.of(Ending.Reason.DELETED, "base deleted"));
     }
 
     /** Sends everything after {@code fromVersion} up to at least {@code toVersion}, then continues live. */
@@ -118,22 +123,32 @@ public final class SocketClient implements RoomListener {
         enqueue(new CatchUp(fromVersion, toVersion));
     }
 
-    /** Sends an event outside the version stream (error, pong). */
-    public void send(String event, Long seq, Object data) {
-        enqueue(new Direct(event, seq, data));
+    /** Refuses the client's request {@code ref} (null: no request of its own). */
+    public void refuse(Long ref, String errorType, String message) {
+        enqueue(new Refuse(ref, errorType, message));
+    }
+
+    /** Answers request {@code ref} as durable at {@code version}, outside the stream (a resend already applied). */
+    public void ackNow(long ref, long version) {
+        enqueue(new AckNow(ref, version));
+    }
+
+    /** Tells the client that {@code username} joined or left the room. */
+    public void presence(String event, String username) {
+        enqueue(new Presence(event, username));
+    }
+
+    /** Sends an event of the framing only (pong). */
+    public void event(String event, Object data) {
+        enqueue(new Event(event, data));
     }
 
     /**
-     * Closes the connection with {@code code} after what the sender is writing now; queued events are
-     * dropped. The first close asked for wins.
+     * Ends the session after what the sender is writing now; queued events are dropped. The first
+     * ending asked for wins.
      */
-    public void close(int code, String reason) {
-        closeAfter(null, null, code, reason);
-    }
-
-    /** Like {@link #close}, but sends the event {@code lastEvent} with {@code lastData} just before closing. */
-    public void closeAfter(String lastEvent, Object lastData, int code, String reason) {
-        if (pendingClose.compareAndSet(null, new Close(code, reason, lastEvent, lastData))) {
+    public void end(Ending ending) {
+        if (pendingClose.compareAndSet(null, ending)) {
             queue.clear();
             queue.offer(new Wake());
         }
@@ -159,16 +174,16 @@ public final class SocketClient implements RoomListener {
         if (!queue.offer(item)) {
             log.info("socket client of {} fell {} events behind: closing it (it can reconnect and sync)", dtableUuid,
                     queue.size());
-            close(CloseCodes.TOO_SLOW, "client too slow: reconnect and sync");
+            end(Ending.of(Ending.Reason.TOO_SLOW, "client too slow: reconnect and sync"));
         }
     }
 
     private void run(long joinedVersion) {
         boolean failed = false;
         try {
-            transport.send("joined", null, Map.of("dtable_uuid", dtableUuid, "version", joinedVersion));
+            transport.joined(dtableUuid, joinedVersion);
             while (!closed) {
-                Close close = pendingClose.get();
+                Ending close = pendingClose.get();
                 if (close != null) {
                     deliverClose(close);
                     return;
@@ -194,7 +209,7 @@ public final class SocketClient implements RoomListener {
             closed = true;
             queue.clear();
             if (failed && transport.isOpen()) {
-                transport.close(SEND_FAILED, "send failed");
+                transport.end(Ending.of(Ending.Reason.SEND_FAILED, "send failed"));
             }
         }
     }
@@ -208,7 +223,10 @@ public final class SocketClient implements RoomListener {
                 lastSent = c.fromVersion();
                 fill(upTo);
             }
-            case Direct d -> transport.send(d.event(), d.seq(), d.data());
+            case Refuse r -> transport.refuse(r.ref(), r.errorType(), r.message());
+            case AckNow a -> transport.ack(a.ref(), a.version());
+            case Presence p -> transport.presence(p.event(), p.username());
+            case Event e -> transport.event(e.event(), e.data());
             case Wake w -> {
                 // only wakes the loop
             }
@@ -220,7 +238,7 @@ public final class SocketClient implements RoomListener {
         if (op.version() <= lastSent) {
             if (own) {
                 // already replayed by a sync; the author still gets its answer
-                transport.send("ack", op.seq(), Map.of("version", op.version()));
+                transport.ack(op.seq(), op.version());
             }
             return;
         }
@@ -228,9 +246,9 @@ public final class SocketClient implements RoomListener {
             return;
         }
         if (own) {
-            transport.send("ack", op.seq(), Map.of("version", op.version()));
+            transport.ack(op.seq(), op.version());
         } else {
-            transport.sendJson("update-dtable", null, op.update().json());
+            transport.update(op.version(), op.update().json(), op.update().author);
         }
         lastSent = op.version();
     }
@@ -254,8 +272,7 @@ public final class SocketClient implements RoomListener {
                     logTruncated();
                     return false;
                 }
-                transport.send("update-dtable", null,
-                        updateData(op.version(), (ObjectNode) JSON.readTree(op.operation()), op.author()));
+                transport.update(op.version(), op.operation(), op.author());
                 lastSent = op.version();
             }
         }
@@ -263,26 +280,17 @@ public final class SocketClient implements RoomListener {
     }
 
     private void logTruncated() {
-        ObjectNode error = JSON.createObjectNode().put("error_type", "sync_unavailable")
-                .put("error_msg", "operations after version " + lastSent + " are no longer in the log: reload the base"
-                        + " and reconnect");
-        closeAfter("error", error, CloseCodes.RELOAD, "reload the base");
+        end(Ending.of(Ending.Reason.RELOAD, "operations after version " + lastSent
+                + " are no longer in the log: reload the base and reconnect"));
     }
 
-    private void deliverClose(Close close) {
+    private void deliverClose(Ending ending) {
         closed = true;
-        if (close.lastEvent() != null) {
-            try {
-                transport.send(close.lastEvent(), null, close.lastData());
-            } catch (Exception ignored) {
-                // closing anyway
-            }
-        }
-        transport.close(close.code(), close.reason());
+        transport.end(ending);
     }
 
     /**
-     * The {@code update-dtable} data of one operation, serialised at most once however many clients of
+     * One operation as JSON text, serialised at most once however many clients of
      * the room send it. The log writer hands every listener the same operation object in a row, so a
      * per-thread memo of the last one is enough to share it.
      */
@@ -291,7 +299,7 @@ public final class SocketClient implements RoomListener {
 
         final long version;
         private final ObjectNode operation;
-        private final String author;
+        final String author;
         private volatile String json;
 
         private SharedUpdate(long version, ObjectNode operation, String author) {
@@ -317,20 +325,12 @@ public final class SocketClient implements RoomListener {
                 synchronized (this) {
                     text = json;
                     if (text == null) {
-                        text = JSON.writeValueAsString(updateData(version, operation, author));
+                        text = JSON.writeValueAsString(operation);
                         json = text;
                     }
                 }
             }
             return text;
         }
-    }
-
-    private static ObjectNode updateData(long version, ObjectNode operation, String author) {
-        ObjectNode data = JSON.createObjectNode();
-        data.put("version", version);
-        data.set("operation", operation);
-        data.put("author", author);
-        return data;
     }
 }

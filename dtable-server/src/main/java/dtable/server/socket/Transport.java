@@ -1,22 +1,41 @@
 package dtable.server.socket;
 
 /**
- * The framing a {@link SocketClient} speaks through (plain WebSocket JSON frames today; socket.io
- * later). Called from the client's sender thread only, one call at a time.
+ * What a {@link RoomSession} says to its client, independent of framing: the plain WebSocket JSON
+ * frames of SPEC §8 ({@link WebSocketTransport}) or socket.io ({@code dtable.server.socket.socketio}).
+ * A transport only translates; it decides nothing about rooms, order or durability.
+ *
+ * <p>Thread rules: called from the session's sender thread only, one call at a time, except
+ * {@link #isOpen()} (any thread).
  */
 public interface Transport {
 
-    /** Sends one event; throws when the connection is gone. */
-    void send(String event, Long seq, Object data) throws Exception;
+    /** The client is in the room at {@code version}; every later operation follows, in order. */
+    void joined(String dtableUuid, long version) throws Exception;
 
     /**
-     * Sends one event whose {@code data} is already JSON text (serialised once for a whole room, so a
-     * broadcast to many clients does not serialise the operation once per client).
+     * Another client's operation, durable at {@code version} (the previous one sent was {@code version - 1}).
+     * {@code operationJson} is serialised once for the whole room.
      */
-    void sendJson(String event, Long seq, String dataJson) throws Exception;
+    void update(long version, String operationJson, String author) throws Exception;
 
-    /** Closes the connection with a close code and reason. */
-    void close(int code, String reason);
+    /** The client's own operation {@code ref} is durable at {@code version}. */
+    void ack(long ref, long version) throws Exception;
+
+    /**
+     * The client's request {@code ref} was refused and changed nothing; {@code ref} is null when the
+     * refusal answers no request of its own (a frame that could not be read).
+     */
+    void refuse(Long ref, String errorType, String message) throws Exception;
+
+    /** Someone joined ({@code join-room}) or left ({@code leave-room}) the room; a framing may ignore it. */
+    void presence(String event, String username) throws Exception;
+
+    /** An event of this framing only (the WebSocket's {@code pong}). */
+    void event(String event, Object data) throws Exception;
+
+    /** Ends the connection; the session is over. Never throws. */
+    void end(Ending ending);
 
     boolean isOpen();
 }

@@ -1,13 +1,17 @@
 package dtable.server.socket;
 
 import java.io.IOException;
+import java.util.Map;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Plain WebSocket framing: one JSON text frame {@code {"event","seq"?,"data"}} per event. */
+/**
+ * The plain WebSocket framing of SPEC §8: one JSON text frame {@code {"event","seq"?,"data"}} per
+ * event, and endings as close codes ({@link CloseCodes}), some preceded by a frame naming the reason.
+ */
 final class WebSocketTransport implements Transport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -19,7 +23,101 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
-    public synchronized void send(String event, Long seq, Object data) throws IOException {
+    public void joined(String dtableUuid, long version) throws IOException {
+        send("joined", null, Map.of("dtable_uuid", dtableUuid, "version", version));
+    }
+
+    @Override
+    public synchronized void update(long version, String operationJson, String author) throws IOException {
+        StringBuilder frame = new StringBuilder(operationJson.length() + 80);
+        frame.append("{\"event\":\"update-dtable\",\"data\":{\"version\":").append(version)
+                .append(",\"operation\":").append(operationJson)
+                .append(",\"author\":").append(JSON.writeValueAsString(author)).append("}}");
+        session.sendMessage(new TextMessage(frame));
+    }
+
+    @Override
+    public void ack(long ref, long version) throws IOException {
+        send("ack", ref, Map.of("version", version));
+    }
+
+    @Override
+    public void refuse(Long ref, String errorType, String message) throws IOException {
+        send("error", ref, error(errorType, message));
+    }
+
+    @Override
+    public void presence(String event, String username) {
+        // not part of this framing
+    }
+
+    @Override
+    public void event(String event, Object data) throws IOException {
+        send(event, null, data);
+    }
+
+    @Override
+    public void end(Ending ending) {
+        try {
+            switch (ending.reason()) {
+                case MOVED -> {
+                    ObjectNode data = JSON.createObjectNode();
+                    data.put("node_url", ending.nodeUrl());
+                    send("base-moved", null, data);
+                }
+                case DELETED -> send("base-deleted", null, Map.of("dtable_uuid", dtableUuid()));
+                case RELOAD -> send("error", null, error("sync_unavailable", ending.message()));
+                case TOO_LARGE -> send("error", null, error("request_too_large", ending.message()));
+                default -> {
+                    // the close code says it all
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+        close(code(ending.reason()), ending.message());
+    }
+
+    /** A refusal of {@link RoomSession#open}, as the close code of SPEC §8 (a base-moved frame first). */
+    void refuseOpen(Refusal refusal) {
+        if (refusal.reason() == Refusal.Reason.MOVED) {
+            try {
+                send("base-moved", null, Map.of("node_url", refusal.nodeUrl()));
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+        int code = switch (refusal.reason()) {
+            case BAD_UUID -> CloseCodes.BAD_REQUEST;
+            case TOKEN -> CloseCodes.TOKEN;
+            case PERMISSION -> CloseCodes.PERMISSION;
+            case MOVED -> CloseCodes.MOVED;
+            case NOT_FOUND -> CloseCodes.NOT_FOUND;
+            case UNAVAILABLE -> CloseCodes.UNAVAILABLE;
+        };
+        close(code, refusal.reason() == Refusal.Reason.MOVED && refusal.ownerId() != null
+                ? "served by " + refusal.ownerId() : refusal.message());
+    }
+
+    private static int code(Ending.Reason reason) {
+        return switch (reason) {
+            case CLOSED -> CloseStatus.NORMAL.getCode();
+            case MOVED -> CloseCodes.MOVED;
+            case DELETED -> CloseCodes.NOT_FOUND;
+            case TOO_SLOW -> CloseCodes.TOO_SLOW;
+            case UNAVAILABLE -> CloseCodes.UNAVAILABLE;
+            case RELOAD -> CloseCodes.RELOAD;
+            case TOO_LARGE -> CloseStatus.TOO_BIG_TO_PROCESS.getCode();
+            case SEND_FAILED -> CloseStatus.SERVER_ERROR.getCode();
+        };
+    }
+
+    private String dtableUuid() {
+        String path = session.getUri() == null ? "" : session.getUri().getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private synchronized void send(String event, Long seq, Object data) throws IOException {
         ObjectNode frame = JSON.createObjectNode();
         frame.put("event", event);
         if (seq != null) {
@@ -29,21 +127,10 @@ final class WebSocketTransport implements Transport {
         session.sendMessage(new TextMessage(JSON.writeValueAsString(frame)));
     }
 
-    @Override
-    public synchronized void sendJson(String event, Long seq, String dataJson) throws IOException {
-        StringBuilder frame = new StringBuilder(dataJson.length() + event.length() + 40);
-        frame.append("{\"event\":").append(JSON.writeValueAsString(event));
-        if (seq != null) {
-            frame.append(",\"seq\":").append(seq.longValue());
-        }
-        frame.append(",\"data\":").append(dataJson).append('}');
-        session.sendMessage(new TextMessage(frame));
-    }
-
-    @Override
-    public synchronized void close(int code, String reason) {
+    private synchronized void close(int code, String reason) {
         try {
-            session.close(new CloseStatus(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+            String text = reason == null ? "" : reason;
+            session.close(new CloseStatus(code, text.length() > 120 ? text.substring(0, 120) : text));
         } catch (IOException ignored) {
             // already gone
         }
@@ -52,5 +139,9 @@ final class WebSocketTransport implements Transport {
     @Override
     public boolean isOpen() {
         return session.isOpen();
+    }
+
+    private static ObjectNode error(String type, String message) {
+        return JSON.createObjectNode().put("error_type", type).put("error_msg", message);
     }
 }

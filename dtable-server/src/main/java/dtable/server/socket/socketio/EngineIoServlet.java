@@ -1,0 +1,155 @@
+package dtable.server.socket.socketio;
+
+import io.socket.engineio.server.EngineIoServer;
+import io.socket.engineio.server.EngineIoWebSocket;
+import io.socket.engineio.server.utils.ParseQS;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Engine.IO's HTTP side on the node's own port: long-polling requests go to
+ * {@link EngineIoServer#handleRequest}, and a WebSocket upgrade on the same path is upgraded by the
+ * servlet container's Jakarta WebSocket ({@link ServerContainer#upgradeHttpToWebSocket}) into an
+ * {@link EngineIoWebSocket} the engine drives. Registered, async, at {@code /socket.io/*} and
+ * {@code /api-gateway/socket.io/*}. Bodies over {@code max_request_bytes} were answered 413 by the
+ * node's filter before they get here.
+ */
+public final class EngineIoServlet extends HttpServlet {
+
+    private final transient EngineIoServer engine;
+    private final int maxMessageBytes;
+
+    /**
+     * @param maxMessageBytes the largest WebSocket message read; above the operation limit, so an
+     *                        operation over the limit is refused in its ack rather than by a 1009 close
+     *                        (which makes the client resend it forever)
+     */
+    public EngineIoServlet(EngineIoServer engine, int maxMessageBytes) {
+        this.engine = engine;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            ServerContainer container = (ServerContainer) request.getServletContext()
+                    .getAttribute(ServerContainer.class.getName());
+            if (container == null) {
+                response.sendError(501, "WebSocket is not available");
+                return;
+            }
+            ServerEndpointConfig config = ServerEndpointConfig.Builder.create(Bridge.class, request.getRequestURI())
+                    .configurator(new ServerEndpointConfig.Configurator() {
+                        @Override
+                        public <T> T getEndpointInstance(Class<T> endpointClass) {
+                            return endpointClass.cast(new Bridge(engine, maxMessageBytes));
+                        }
+                    }).build();
+            try {
+                container.upgradeHttpToWebSocket(request, response, config, Map.of());
+            } catch (jakarta.websocket.DeploymentException e) {
+                throw new ServletException(e);
+            }
+            return;
+        }
+        engine.handleRequest(request, response);
+    }
+
+    /** One WebSocket connection, as Engine.IO's {@link EngineIoWebSocket}. */
+    static final class Bridge extends Endpoint {
+
+        private final EngineIoServer engine;
+        private final int maxMessageBytes;
+        private volatile Adapter adapter;
+
+        Bridge(EngineIoServer engine, int maxMessageBytes) {
+            this.engine = engine;
+            this.maxMessageBytes = maxMessageBytes;
+        }
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.setMaxTextMessageBufferSize(maxMessageBytes);
+            session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+            Adapter opened = new Adapter(session);
+            adapter = opened;
+            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> opened.emit("message", text));
+            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes -> {
+                byte[] data = new byte[bytes.remaining()];
+                bytes.get(data);
+                opened.emit("message", (Object) data);
+            });
+            engine.handleWebSocket(opened);
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason closeReason) {
+            Adapter opened = adapter;
+            if (opened != null) {
+                opened.emit("close");
+            }
+        }
+
+        @Override
+        public void onError(Session session, Throwable error) {
+            Adapter opened = adapter;
+            if (opened != null) {
+                opened.emit("error", "websocket error", String.valueOf(error.getMessage()));
+            }
+        }
+    }
+
+    /** Writes are serialised: the engine writes from its ping timer and from the session sender. */
+    static final class Adapter extends EngineIoWebSocket {
+
+        private final Session session;
+        private final Map<String, String> query;
+
+        Adapter(Session session) {
+            this.session = session;
+            this.query = ParseQS.decode(session.getQueryString());
+        }
+
+        @Override
+        public Map<String, String> getQuery() {
+            return query;
+        }
+
+        @Override
+        public Map<String, List<String>> getConnectionHeaders() {
+            return Map.of();
+        }
+
+        @Override
+        public synchronized void write(String message) throws IOException {
+            session.getBasicRemote().sendText(message);
+        }
+
+        @Override
+        public synchronized void write(byte[] message) throws IOException {
+            session.getBasicRemote().sendBinary(ByteBuffer.wrap(message));
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+}
