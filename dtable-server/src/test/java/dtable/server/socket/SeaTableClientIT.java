@@ -1,0 +1,178 @@
+package dtable.server.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.server.api.NodeUnderTest;
+import dtable.server.api.NodeUnderTest.Answer;
+import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.MariaDbExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * SeaTable's own browser client against one node: {@code dtable-store} 6.2.2 with
+ * {@code socket.io-client} 4.8.1, installed with {@code npm ci} from the lock file in
+ * {@code src/test/js} into {@code target/store-client}, driven by {@code store-client.js} under node.
+ */
+@Tag("integration")
+class SeaTableClientIT {
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.members(1);
+    @RegisterExtension
+    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    static final String BASE = """
+            {"version": 0, "format_version": 1, "tables": [
+              {"_id": "0000", "name": "Tasks", "columns": [
+                 {"key": "0000", "name": "Name", "type": "text"},
+                 {"key": "0001", "name": "Count", "type": "number"}],
+               "rows": []}]}
+            """;
+
+    private static NodeUnderTest node;
+    private static Path client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = installClient();
+        node = NodeUnderTest.start(ETCD, MARIADB, "seatable-client", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void v2LoadAnswersTheBaseWithViewsAndNoEnvelope() {
+        BaseUuid uuid = node.createBase(BASE);
+        Answer load = node.send("GET", "/api-gateway/api/v2/dtables/" + uuid + "/?lang=en", node.readOnly(uuid), null);
+        assertThat(load.status()).as(load.body()).isEqualTo(200);
+        JsonNode base = load.json();
+        assertThat(base.path("version").asLong()).isZero();
+        JsonNode table = base.path("tables").get(0);
+        assertThat(table.path("name").asString()).isEqualTo("Tasks");
+        assertThat(table.path("views").get(0).path("_id").asString()).isEqualTo("0000");
+        assertThat(table.path("views").get(0).path("name").asString()).isEqualTo("Default View");
+        assertThat(base.path("links").isArray()).isTrue();
+        assertThat(node.send("GET", "/api-gateway/api/v2/dtables/" + uuid + "/", null, null).status()).isEqualTo(401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket", "default"})
+    void twoStoresSeeEachRowOperationAndRestShowsTheResult(String transports) throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode out = run("roundTrip", uuid, transports);
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("a").path("version").asLong()).isEqualTo(4);
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        assertThat(out.path("transport").asString()).isEqualTo(transports.equals("polling") ? "polling" : "websocket");
+        JsonNode rows = out.path("a").path("tables").get(0).path("rows");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).path("0000").asString()).isEqualTo("changed");
+        Answer rest = node.send("GET", "/api/v1/dtables/" + uuid + "/rows/?table_name=Tasks", node.readOnly(uuid), null);
+        assertThat(rest.json().path("rows")).hasSize(1);
+        assertThat(rest.json().path("rows").get(0).path("_id").asString()).isEqualTo(rows.get(0).path("_id").asString());
+        assertThat(rest.json().path("rows").get(0).path("Name").asString()).isEqualTo("changed");
+        assertThat(node.snapshot(uuid).version()).isEqualTo(4);
+    }
+
+    @Test
+    void aReadOnlyTokenCannotWrite() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        NodeUnderTest.BaseSnapshot before = node.snapshot(uuid);
+        JsonNode out = run("readOnly", uuid, "default");
+        JsonNode ack = out.path("acks").get(0);
+        assertThat(ack.path("status").asBoolean()).isFalse();
+        assertThat(ack.path("error_type").asString()).isEqualTo("permission_denied");
+        node.assertUnchanged(uuid, before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "polling"})
+    void badInputIsRefusedInTheAckAndChangesNothing(String transports) throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        NodeUnderTest.BaseSnapshot before = node.snapshot(uuid);
+        // over the limit but inside one polling POST only on the websocket (a POST over it is 413)
+        int overSize = transports.equals("websocket") ? MAX_REQUEST_BYTES + 10 : 100;
+        JsonNode out = run("badInput", uuid, transports, "OVER_SIZE=" + overSize);
+        JsonNode acks = out.path("acks");
+        for (String name : List.of("unknownOp", "missingTable", "wrongType", "notJson")) {
+            assertThat(acks.path(name).path("status").asBoolean()).as(name + ": " + acks.path(name)).isFalse();
+            assertThat(acks.path(name).path("message").asString()).as(name).isNotEmpty();
+        }
+        assertThat(acks.path("missingTable").path("error_type").asString()).isEqualTo("table_not_found");
+        if (transports.equals("websocket")) {
+            assertThat(acks.path("overSize").path("status").asBoolean()).isFalse();
+            assertThat(acks.path("overSize").path("error_type").asString()).isEqualTo("request_too_large");
+            node.assertUnchanged(uuid, before);
+        }
+    }
+
+    @Test
+    void aPollingPostOverTheLimitIs413() {
+        Answer answer = node.send("POST", "/api-gateway/socket.io/?EIO=4&transport=polling&sid=x", null,
+                "4" + "x".repeat(MAX_REQUEST_BYTES + 1));
+        assertThat(answer.status()).isEqualTo(413);
+    }
+
+    private static JsonNode run(String scenario, BaseUuid uuid, String transports, String... env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", "store-client.js", scenario).directory(client.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("SERVER", node.url());
+        builder.environment().put("DTABLE_UUID", uuid.value());
+        builder.environment().put("TOKEN_RW", node.readWrite(uuid));
+        builder.environment().put("TOKEN_R", node.readOnly(uuid));
+        builder.environment().put("TRANSPORTS", transports);
+        for (String pair : env) {
+            builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // two-core CI machines under load: node's start and the client's 3 s reconnect delays add up
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        String last = output.strip().lines().reduce((a, b) -> b).orElse("{}");
+        return NodeUnderTest.JSON.readTree(last);
+    }
+
+    /** {@code npm ci} of the locked client versions into {@code target/store-client} (once per build). */
+    private static Path installClient() throws IOException, InterruptedException {
+        Path source = Path.of("src/test/js");
+        Path target = Path.of("target/store-client");
+        Files.createDirectories(target);
+        for (String file : List.of("package.json", "package-lock.json", "store-client.js")) {
+            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path stamp = target.resolve("node_modules/.installed-lock");
+        byte[] lock = Files.readAllBytes(source.resolve("package-lock.json"));
+        if (Files.exists(stamp) && java.util.Arrays.equals(Files.readAllBytes(stamp), lock)) {
+            return target;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(target.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(npm.waitFor(300, TimeUnit.SECONDS)).as("npm ci finished").isTrue();
+        assertThat(npm.exitValue()).as("npm ci").isZero();
+        Files.write(stamp, lock);
+        return target;
+    }
+}

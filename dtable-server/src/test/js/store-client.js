@@ -1,0 +1,103 @@
+// Drives SeaTable's own client (dtable-store over socket.io-client) against a node.
+// Usage: node store-client.js <scenario>; settings from the environment (SERVER, DTABLE_UUID,
+// TOKEN_RW, TOKEN_R, TRANSPORTS=polling|websocket|default). Prints one JSON line of results.
+'use strict';
+const path = require('path');
+const sioPath = require.resolve('socket.io-client');
+const sio = require(sioPath);
+const transports = process.env.TRANSPORTS || 'default';
+if (transports !== 'default') {
+  // the store calls io(server, options) itself: choose the transports for it
+  const wrapped = (uri, opts) => sio.io(uri, Object.assign({}, opts, { transports: transports.split(',') }));
+  Object.assign(wrapped, sio);
+  require.cache[sioPath].exports = wrapped;
+}
+const { DTableStore, Operation } = require('dtable-store');
+
+const server = process.env.SERVER;
+const uuid = process.env.DTABLE_UUID;
+
+function sleep(ms) { return new Promise(r => setTimeout(r, ms)); }
+async function until(what, test, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (test()) return; await sleep(25); }
+  throw new Error('timed out waiting for ' + what);
+}
+async function openStore(name, token, permission) {
+  const store = new DTableStore({ server, dtableUuid: uuid, accessToken: token, lang: 'en', username: name, permission });
+  await store.loadDTable();
+  store.syncWithServer();
+  await until(name + ' connected', () => store.socketConnected);
+  return store;
+}
+function rowId() {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let id = '';
+  for (let i = 0; i < 22; i++) id += abc[Math.floor(Math.random() * abc.length)];
+  return id;
+}
+function settled(store) { return store.pendingOperations.length === 0 && !store.sendingOperation; }
+function table(store) { return store.value.tables[0]; }
+function summary(store) {
+  return { version: store.value.version, tables: store.value.tables.map(t => ({ _id: t._id, name: t.name,
+    columns: t.columns.map(c => ({ key: c.key, name: c.name, type: c.type })),
+    rows: t.rows.map(r => { const o = { _id: r._id }; t.columns.forEach(c => { if (r[c.key] !== undefined) o[c.key] = r[c.key]; }); return o; }) })) };
+}
+function close(store) { store.socketClient.socket.disconnect(); }
+
+const errors = [];
+async function apply(a, b, op, check) {
+  const before = b.value.version;
+  a.applyLocalOperation(new Operation(op));
+  await until(op.op_type + ' acked', () => settled(a));
+  await until(op.op_type + ' reached B', () => b.value.version > before && check(b));
+}
+
+async function roundTrip() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const t = table(a);
+  const now = new Date().toISOString();
+  const id1 = rowId(), id2 = rowId();
+  await apply(a, b, { op_type: 'insert_row', table_id: t._id, row_id: null, row_insert_position: 'insert_below',
+    row_data: { _id: id1, _participants: [], _creator: 'alice', _ctime: now, _last_modifier: 'alice', _mtime: now, '0000': 'first' },
+    links_data: [] }, s => table(s).rows.some(r => r._id === id1));
+  await apply(a, b, { op_type: 'insert_row', table_id: t._id, row_id: id1, row_insert_position: 'insert_below',
+    row_data: { _id: id2, _participants: [], _creator: 'alice', _ctime: now, _last_modifier: 'alice', _mtime: now, '0000': 'second' },
+    links_data: [] }, s => table(s).rows.some(r => r._id === id2));
+  await apply(a, b, { op_type: 'modify_row', table_id: t._id, row_id: id1, updated: { '0000': 'changed', _last_modifier: 'alice' },
+    old_row: { '0000': 'first' } }, s => table(s).rows.find(r => r._id === id1)['0000'] === 'changed');
+  await apply(a, b, { op_type: 'delete_row', table_id: t._id, row_id: id2, deleted_row: table(a).rows.find(r => r._id === id2),
+    upper_row_id: id1, deleted_links_data: [] }, s => !table(s).rows.some(r => r._id === id2));
+  const out = { a: summary(a), b: summary(b), errors, transport: a.socketClient.socket.io.engine.transport.name };
+  close(a); close(b);
+  return out;
+}
+
+async function readOnly() {
+  const r = await openStore('reader', process.env.TOKEN_R, 'rw'); // the store itself would not even send with 'r'
+  const acks = [];
+  r.socketClient.sendOperation(JSON.stringify({ op_type: 'modify_row', table_id: table(r)._id, row_id: 'x', updated: {} }), a => acks.push(a));
+  await until('ack', () => acks.length > 0);
+  close(r);
+  return { acks, version: r.value.version };
+}
+
+async function badInput() {
+  const s = await openStore('mallory', process.env.TOKEN_RW, 'rw');
+  const t = table(s);
+  const send = op => new Promise(res => s.socketClient.sendOperation(typeof op === 'string' ? op : JSON.stringify(op), a => res(a)));
+  const acks = {};
+  acks.unknownOp = await send({ op_type: 'frobnicate', table_id: t._id });
+  acks.missingTable = await send({ op_type: 'insert_row', table_id: 'nope', row_data: { _id: rowId() } });
+  acks.wrongType = await send({ op_type: 'insert_row', table_id: t._id, row_data: { _id: rowId(), '0001': 'not a number' } });
+  acks.notJson = await send('{not json');
+  acks.overSize = await send({ op_type: 'insert_row', table_id: t._id, row_data: { _id: rowId(), '0000': 'x'.repeat(Number(process.env.OVER_SIZE || 0)) } });
+  close(s);
+  return { acks, transport: s.socketClient.socket.io.engine.transport.name };
+}
+
+const scenarios = { roundTrip, readOnly, badInput };
+scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
+  e => { console.error(e && e.stack || e); process.exit(1); });
