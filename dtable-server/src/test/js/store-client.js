@@ -98,6 +98,48 @@ async function badInput() {
   return { acks, transport: s.socketClient.socket.io.engine.transport.name };
 }
 
-const scenarios = { roundTrip, readOnly, badInput };
+async function rest(method, path, body) {
+  const res = await fetch(server + '/api/v1/dtables/' + uuid + path, { method,
+    headers: { Authorization: 'Token ' + process.env.TOKEN_RW, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(method + ' ' + path + ': ' + res.status + ' ' + await res.text());
+  return res.json();
+}
+
+async function schemaRoundTrip() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const t = table(a)._id;
+  const col = key => s => table(s).columns.find(c => c.key === key);
+  await apply(a, b, { op_type: 'insert_column', table_id: t, column_key: '0000', column_data: { key: 'K001', type: 'number',
+    name: 'Amount', editable: true, width: 200, resizable: true, draggable: true, data: null, permission_type: '',
+    permitted_users: [] } }, s => !!col('K001')(s));
+  await apply(a, b, { op_type: 'rename_column', table_id: t, column_key: 'K001', new_column_name: 'Total',
+    old_column_name: 'Amount' }, s => col('K001')(s).name === 'Total');
+  await apply(a, b, { op_type: 'delete_column', table_id: t, column_key: 'K001', old_column: col('K001')(a),
+    upper_column_key: '0000' }, s => !col('K001')(s));
+  const view = { _id: '0000', name: 'Default View', type: 'table', filters: [], sorts: [], groupbys: [], hidden_columns: [] };
+  await apply(a, b, { op_type: 'insert_table', table_data: { _id: 'T001', name: 'Projects', is_header_locked: false,
+    columns: [{ key: '0000', name: 'Name', type: 'text', width: 200, editable: true }], rows: [], views: [view],
+    view_structure: { folders: [], view_ids: ['0000'] }, id_row_map: {} } }, s => s.value.tables.some(x => x._id === 'T001'));
+  await apply(a, b, { op_type: 'rename_table', table_id: 'T001', table_name: 'Plans' },
+    s => s.value.tables.find(x => x._id === 'T001').name === 'Plans');
+  await apply(a, b, { op_type: 'delete_table', table_id: 'T001', table_name: 'Plans', deleted_table: {} },
+    s => !s.value.tables.some(x => x._id === 'T001'));
+  // the node's own shapes, made over REST, reach both stores in a shape their own code applies
+  const before = b.value.version;
+  const made = await rest('POST', '/columns/', { table_name: table(a).name, column_name: 'Rest', column_type: 'text' });
+  const key = made.operation.column_key;
+  await rest('POST', '/tables/', { table_name: 'FromRest' });
+  await rest('PUT', '/tables/', { table_name: 'FromRest', new_table_name: 'Renamed' });
+  for (const s of [a, b]) {
+    await until('REST operations', () => s.value.version >= before + 3);
+  }
+  const out = { a: summary(a), b: summary(b), errors, restColumn: key, views: b.value.tables.map(x => (x.views || []).length) };
+  close(a); close(b);
+  return out;
+}
+
+const scenarios = { roundTrip, readOnly, badInput, schemaRoundTrip };
 scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
   e => { console.error(e && e.stack || e); process.exit(1); });

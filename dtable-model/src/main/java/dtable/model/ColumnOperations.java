@@ -22,11 +22,17 @@ final class ColumnOperations {
     }
 
     /**
-     * {@code {table, column_name, column_type, column_data?, column_key?}}; appended after the last
-     * column. Logged as {@code {op_type, table_id, column_key, column_name, column_type, column_data}}.
+     * Two shapes. The node's: {@code {table, column_name, column_type, column_data?, column_key?}},
+     * appended after the last column, logged as {@code {op_type, table_id, column_key, column_name,
+     * column_type, column_data, after_column_key}} ({@code after_column_key}: the column it follows,
+     * for {@link ClientOperations}). SeaTable's client's (no {@code column_name}): see
+     * {@link #insertClientColumn}.
      */
     static PreparedChange insertColumn(Base base, JsonNode op, IdSource ids) {
         Table table = base.requireTable(op);
+        if (!OpFields.present(op, "column_name") && op.path("column_data").isObject()) {
+            return insertClientColumn(base, table, op, ids);
+        }
         String name = OpFields.name(op, "column_name");
         requireFreeName(table, name, null);
         ColumnType type = OpFields.columnType(op, "column_type");
@@ -38,7 +44,51 @@ final class ColumnOperations {
         json.put("column_name", name);
         json.put("column_type", type.wireName());
         json.set("column_data", dataJson(data));
+        if (!table.columns().isEmpty()) {
+            json.put("after_column_key", table.columns().getLast().key());
+        }
         return new PreparedChange(json, () -> table.addColumn(new Column(key, name, type, data, table.freeSlot())));
+    }
+
+    /**
+     * SeaTable's client's shape: {@code {table_id, column_key: <the column the new one follows>,
+     * column_data: {key, name, type, data, ...display fields}, view_id?}}. Without {@code column_key}
+     * the column is appended (and logged with the last column as its anchor, so the client's own
+     * apply puts it in the same place). Logged in the same shape with the normalised {@code data};
+     * other {@code column_data} fields (width, permissions…) are logged and broadcast but not kept in
+     * the base document. {@code rows_datas} (formula and auto-number values) is not accepted.
+     */
+    private static PreparedChange insertClientColumn(Base base, Table table, JsonNode op, IdSource ids) {
+        ObjectNode columnData = (ObjectNode) op.get("column_data");
+        if (OpFields.present(op, "rows_datas") && !op.get("rows_datas").isEmpty()) {
+            throw OperationException.invalidOperation("rows_datas is not supported");
+        }
+        String name = OpFields.name(columnData, "name");
+        requireFreeName(table, name, null);
+        ColumnType type = OpFields.columnType(columnData, "type");
+        ObjectNode data = ColumnData.normalize(type, columnData.get("data"), ids);
+        String key = ids.shortId(columnData.get("key"), k -> table.columnByKey(k) != null,
+                table.columns().isEmpty(), "column_data.key");
+        String anchorKey = OpFields.optionalString(op, "column_key");
+        Column anchor = anchorKey == null || anchorKey.isEmpty() ? null : OperationEngine.requireColumnByKey(table, anchorKey);
+        int index = anchor == null ? table.columns().size() : table.columnIndex(anchor) + 1;
+        ObjectNode json = OperationEngine.header("insert_column", table);
+        if (anchor != null) {
+            json.put("column_key", anchor.key());
+        } else if (!table.columns().isEmpty()) {
+            json.put("column_key", table.columns().getLast().key());
+        }
+        ObjectNode logged = columnData.deepCopy();
+        logged.put("key", key);
+        logged.put("name", name);
+        logged.put("type", type.wireName());
+        logged.set("data", dataJson(data));
+        json.set("column_data", logged);
+        String viewId = OpFields.optionalString(op, "view_id");
+        if (viewId != null) {
+            json.put("view_id", viewId);
+        }
+        return new PreparedChange(json, () -> table.insertColumn(index, new Column(key, name, type, data, table.freeSlot())));
     }
 
     /** {@code {table, column_key|column_name, new_column_name}}; logged as {@code {op_type, table_id, column_key, new_column_name}}. */

@@ -44,7 +44,8 @@ final class RowOperations {
 
     private static Placement placement(Table table, JsonNode op) {
         String anchorId = OpFields.optionalString(op, "row_id");
-        if (anchorId == null) {
+        if (anchorId == null || anchorId.isEmpty()) {
+            // SeaTable's client sends null, or "" (dtable-sdk on an empty table): no anchor
             return new Placement(null, false);
         }
         Row anchor = OperationEngine.requireRow(table, anchorId);

@@ -134,6 +134,19 @@ public final class Table {
         usedSlots.set(column.slot());
     }
 
+    /** Puts {@code column} at display position {@code index} (0 = first). */
+    void insertColumn(int index, Column column) {
+        columns.add(index, column);
+        columnsByKey.put(column.key(), column);
+        columnsByName.put(column.name(), column);
+        usedSlots.set(column.slot());
+    }
+
+    /** Display position of a column of this table. */
+    int columnIndex(Column column) {
+        return columns.indexOf(column);
+    }
+
     /** Replaces the column with the same key (rename or retype), keeping its position. */
     void replaceColumn(Column column) {
         Column old = columnsByKey.get(column.key());

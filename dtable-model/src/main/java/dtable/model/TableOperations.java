@@ -25,6 +25,9 @@ final class TableOperations {
      * Logged as {@code {op_type, table_id, table_name, columns:[{column_key, column_name, column_type, column_data}]}}.
      */
     static PreparedChange insertTable(Base base, JsonNode op, IdSource ids) {
+        if (op.path("table_data").isObject()) {
+            return insertClientTable(base, (ObjectNode) op.get("table_data"), ids);
+        }
         String name = OpFields.name(op, "table_name");
         requireFreeName(base, name, null);
         String tableId = ids.shortId(op.get("table_id"), id -> base.tableById(id) != null,
@@ -80,13 +83,77 @@ final class TableOperations {
         return columns;
     }
 
-    /** {@code {table_id|table_name, new_table_name}}; logged as {@code {op_type, table_id, new_table_name}}. */
+    /**
+     * SeaTable's client's shape: {@code {table_data: {_id, name, columns: [{key, name, type, data,
+     * ...}], rows: [], views, view_structure, ...}}}. Logged in the same shape with the normalised
+     * id, name and columns, {@code rows: []}, and SeaTable's default view when it has none; fields the
+     * base document does not keep (views, header settings) are logged and broadcast as given.
+     */
+    private static PreparedChange insertClientTable(Base base, ObjectNode tableData, IdSource ids) {
+        String name = OpFields.name(tableData, "name");
+        requireFreeName(base, name, null);
+        String tableId = ids.shortId(tableData.get("_id"), id -> base.tableById(id) != null,
+                base.tables().isEmpty(), "table_data._id");
+        JsonNode rows = tableData.get("rows");
+        if (rows != null && !rows.isNull() && !(rows.isArray() && rows.isEmpty())) {
+            throw OperationException.invalidOperation("table_data.rows must be empty");
+        }
+        ArrayNode specs = OpFields.requiredArray(tableData, "columns");
+        List<Column> columns = new ArrayList<>();
+        ObjectNode logged = tableData.deepCopy();
+        ArrayNode columnsJson = logged.putArray("columns");
+        Set<String> names = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (JsonNode spec : specs) {
+            if (!spec.isObject()) {
+                throw OperationException.invalidOperation("each column must be a JSON object");
+            }
+            String columnName = OpFields.name(spec, "name");
+            if (!names.add(columnName)) {
+                throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
+            }
+            ColumnType type = OpFields.columnType(spec, "type");
+            ObjectNode data = ColumnData.normalize(type, spec.get("data"), ids);
+            String key = ids.shortId(spec.get("key"), keys::contains, keys.isEmpty(), "key");
+            keys.add(key);
+            columns.add(new Column(key, columnName, type, data, columns.size()));
+            ObjectNode c = ((ObjectNode) spec).deepCopy();
+            c.put("key", key).put("name", columnName).put("type", type.wireName());
+            c.set("data", data == null ? JsonNodeFactory.instance.nullNode() : data.deepCopy());
+            columnsJson.add(c);
+        }
+        if (columns.isEmpty()) {
+            throw OperationException.invalidOperation("table_data.columns must not be empty");
+        }
+        logged.put("_id", tableId);
+        logged.put("name", name);
+        logged.putArray("rows");
+        if (!logged.path("views").isArray() || logged.path("views").isEmpty()) {
+            logged.set("views", ClientOperations.defaultViews());
+        }
+        ObjectNode json = OperationEngine.header("insert_table", null);
+        json.set("table_data", logged);
+        return new PreparedChange(json, () -> {
+            Table table = new Table(tableId, name);
+            columns.forEach(table::addColumn);
+            base.addTable(table);
+        });
+    }
+
+    /**
+     * {@code {table_id|table_name, new_table_name}}, logged as {@code {op_type, table_id, new_table_name}};
+     * or SeaTable's client's {@code {table_id, table_name: <the new name>}}, logged as given.
+     */
     static PreparedChange renameTable(Base base, JsonNode op) {
-        Table table = base.requireTable(op);
-        String newName = OpFields.name(op, "new_table_name");
+        boolean client = !OpFields.present(op, "new_table_name") && OpFields.present(op, "table_id");
+        Table table = client ? base.tableById(OpFields.requiredString(op, "table_id")) : base.requireTable(op);
+        if (table == null) {
+            throw OperationException.notFound("table_not_found", "no table with _id \"" + op.get("table_id").asString() + "\"");
+        }
+        String newName = OpFields.name(op, client ? "table_name" : "new_table_name");
         requireFreeName(base, newName, table);
         ObjectNode json = OperationEngine.header("rename_table", table);
-        json.put("new_table_name", newName);
+        json.put(client ? "table_name" : "new_table_name", newName);
         return new PreparedChange(json, () -> table.rename(newName));
     }
 

@@ -97,6 +97,27 @@ class SeaTableClientIT {
     }
 
     @Test
+    void columnAndTableOperationsRoundTripAndTheNodesOwnReachTheStoreInItsShape() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode out = run("schemaRoundTrip", uuid, "default");
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        assertThat(out.path("a").path("version").asLong()).isEqualTo(9);
+        JsonNode tables = out.path("a").path("tables");
+        assertThat(tables).hasSize(2);
+        assertThat(tables.get(0).path("columns")).extracting(c -> c.path("name").asString())
+                .containsExactly("Name", "Count", "Rest");
+        assertThat(tables.get(1).path("name").asString()).isEqualTo("Renamed");
+        assertThat(out.path("views")).allSatisfy(views -> assertThat(views.asInt()).isEqualTo(1));
+        Answer metadata = node.send("GET", "/api/v1/dtables/" + uuid + "/metadata/", node.readOnly(uuid), null);
+        JsonNode restTables = metadata.json().path("metadata").path("tables");
+        assertThat(restTables).extracting(t -> t.path("name").asString()).containsExactly("Tasks", "Renamed");
+        assertThat(restTables.get(0).path("columns")).extracting(c -> c.path("key").asString())
+                .containsExactly("0000", "0001", out.path("restColumn").asString());
+        assertThat(node.snapshot(uuid).version()).isEqualTo(9);
+    }
+
+    @Test
     void aReadOnlyTokenCannotWrite() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
         NodeUnderTest.BaseSnapshot before = node.snapshot(uuid);

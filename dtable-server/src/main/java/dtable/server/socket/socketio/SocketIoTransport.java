@@ -1,5 +1,6 @@
 package dtable.server.socket.socketio;
 
+import dtable.model.ClientOperations;
 import dtable.server.socket.Ending;
 import dtable.server.socket.Transport;
 import io.socket.engineio.server.ReadyState;
@@ -8,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.json.JSONObject;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * SeaTable's socket.io framing of a room session: the join ack {@code {status: true,
@@ -24,6 +28,8 @@ import org.json.JSONObject;
  * a concurrent map by reference.
  */
 final class SocketIoTransport implements Transport {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SocketIoSocket socket;
     private final AtomicLong nextRef = new AtomicLong();
@@ -58,7 +64,24 @@ final class SocketIoTransport implements Transport {
 
     @Override
     public void update(long version, String operationJson, String author) {
-        socket.send("update-dtable", operationJson, version);
+        socket.send("update-dtable", clientShape(operationJson), version);
+    }
+
+    /**
+     * The operation as SeaTable's client applies it ({@link ClientOperations}); only the node's own
+     * shapes of three operation types differ, so everything else passes without being parsed.
+     */
+    static String clientShape(String operationJson) {
+        if (!operationJson.contains("\"insert_column\"") && !operationJson.contains("\"insert_table\"")
+                && !operationJson.contains("\"rename_table\"")) {
+            return operationJson;
+        }
+        JsonNode parsed = JSON.readTree(operationJson);
+        if (!(parsed instanceof ObjectNode logged)) {
+            return operationJson;
+        }
+        ObjectNode shaped = ClientOperations.toClientShape(logged);
+        return shaped == logged ? operationJson : JSON.writeValueAsString(shaped);
     }
 
     @Override

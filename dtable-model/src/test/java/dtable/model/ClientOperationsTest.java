@@ -1,0 +1,115 @@
+package dtable.model;
+
+import static dtable.model.Fixtures.refused;
+import static dtable.model.Fixtures.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Operations in the shape SeaTable's browser client (dtable-store 6.2.2) builds, and the node's own rewritten for it. */
+class ClientOperationsTest {
+
+    private static Base twoColumns() {
+        Base base = Base.withDefaultTable();
+        run(base, "{'op_type':'insert_column','table_id':'0000','column_name':'Count','column_type':'number','column_key':'C001'}");
+        return base;
+    }
+
+    /** The logged operation replays to the same base on a copy taken before it. */
+    private static Operation runAndReplay(Base base, String operation) {
+        Base before = base.copy();
+        Operation op = run(base, operation);
+        before.replay(op.json());
+        assertThat(before.toJson()).isEqualTo(base.toJson());
+        return op;
+    }
+
+    @Test
+    void insertColumnGoesAfterItsAnchorAndIsLoggedInTheClientsShape() {
+        Base base = twoColumns();
+        Operation op = runAndReplay(base, "{'op_type':'insert_column','table_id':'0000','column_key':'0000',"
+                + "'column_data':{'key':'K123','name':'Notes','type':'text','width':200,'editable':true,'data':null}}");
+        assertThat(base.tableById("0000").columns()).extracting(Column::key).containsExactly("0000", "K123", "C001");
+        ObjectNode logged = op.json();
+        assertThat(logged.path("column_key").asString()).isEqualTo("0000");
+        assertThat(logged.path("column_data").path("key").asString()).isEqualTo("K123");
+        assertThat(logged.path("column_data").path("width").asInt()).isEqualTo(200);
+        assertThat(ClientOperations.toClientShape(logged)).isSameAs(logged);
+    }
+
+    @Test
+    void insertColumnWithoutAnchorIsAppendedAndLoggedAfterTheLastColumn() {
+        Base base = twoColumns();
+        Operation op = runAndReplay(base, "{'op_type':'insert_column','table_id':'0000',"
+                + "'column_data':{'key':'K124','name':'Due','type':'date','data':{'format':'YYYY-MM-DD'}}}");
+        assertThat(base.tableById("0000").columns()).extracting(Column::key).containsExactly("0000", "C001", "K124");
+        assertThat(op.json().path("column_key").asString()).isEqualTo("C001");
+    }
+
+    @Test
+    void clientShapedColumnAndTableOperationsRefuseBadInput() {
+        Base base = twoColumns();
+        refused(base, "{'op_type':'insert_column','table_id':'0000','column_key':'nope',"
+                + "'column_data':{'key':'K125','name':'X','type':'text'}}", 400, "column_not_found");
+        refused(base, "{'op_type':'insert_column','table_id':'0000','column_key':'0000',"
+                + "'column_data':{'key':'K125','name':'Count','type':'text'}}", 400, "duplicate_name");
+        refused(base, "{'op_type':'insert_column','table_id':'0000','column_data':{'key':'K125','name':'X','type':'bogus'}}",
+                400, "invalid_operation");
+        refused(base, "{'op_type':'insert_table','table_data':{'_id':'T001','name':'Table1','columns':"
+                + "[{'key':'0000','name':'Name','type':'text'}],'rows':[]}}", 400, "duplicate_name");
+        refused(base, "{'op_type':'rename_table','table_id':'zzzz','table_name':'X'}", 404, "table_not_found");
+    }
+
+    @Test
+    void insertTableFromTableDataKeepsItsIdsAndGetsTheDefaultView() {
+        Base base = Base.withDefaultTable();
+        Operation op = runAndReplay(base, "{'op_type':'insert_table','table_data':{'_id':'T001','name':'Projects',"
+                + "'is_header_locked':false,'columns':[{'key':'0000','name':'Name','type':'text','width':200}],"
+                + "'rows':[],'id_row_map':{}}}");
+        assertThat(base.tableById("T001").name()).isEqualTo("Projects");
+        JsonNode table = op.json().path("table_data");
+        assertThat(table.path("views").get(0).path("name").asString()).isEqualTo("Default View");
+        assertThat(table.path("columns").get(0).path("width").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void renameTableTakesTheClientsTableName() {
+        Base base = Base.withDefaultTable();
+        Operation op = runAndReplay(base, "{'op_type':'rename_table','table_id':'0000','table_name':'People'}");
+        assertThat(base.tableById("0000").name()).isEqualTo("People");
+        assertThat(op.json().path("table_name").asString()).isEqualTo("People");
+    }
+
+    @Test
+    void anEmptyAnchorInsertsAtTheEnd() {
+        Base base = Base.withDefaultTable();
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_id':'','row_data':{'_id':'AAAAAAAAAAAAAAAAAAAAAA'}}");
+        runAndReplay(base, "{'op_type':'insert_row','table_id':'0000','row_id':null,'row_insert_position':'insert_below',"
+                + "'row_data':{'_id':'BBBBBBBBBBBBBBBBBBBBBB','_creator':'a','_participants':[],'0000':'x'}}");
+        assertThat(base.tableById("0000").row(1).id()).isEqualTo("BBBBBBBBBBBBBBBBBBBBBB");
+    }
+
+    @Test
+    void theNodesOwnShapesAreRewrittenForTheClient() {
+        Base base = twoColumns();
+        ObjectNode column = run(base, "{'op_type':'insert_column','table_id':'0000','column_name':'Tag',"
+                + "'column_type':'single-select','column_key':'S001'}").json();
+        ObjectNode shaped = ClientOperations.toClientShape(column);
+        assertThat(shaped.path("column_key").asString()).isEqualTo("C001");
+        assertThat(shaped.path("column_data").path("key").asString()).isEqualTo("S001");
+        assertThat(shaped.path("column_data").path("name").asString()).isEqualTo("Tag");
+        assertThat(shaped.path("column_data").path("type").asString()).isEqualTo("single-select");
+
+        ObjectNode table = run(base, "{'op_type':'insert_table','table_name':'Notes'}").json();
+        JsonNode data = ClientOperations.toClientShape(table).path("table_data");
+        assertThat(data.path("_id").asString()).isEqualTo(table.path("table_id").asString());
+        assertThat(data.path("name").asString()).isEqualTo("Notes");
+        assertThat(data.path("columns").get(0).path("name").asString()).isEqualTo("Name");
+        assertThat(data.path("views")).hasSize(1);
+
+        ObjectNode rename = run(base, "{'op_type':'rename_table','table_name':'Notes','new_table_name':'Memos'}").json();
+        assertThat(ClientOperations.toClientShape(rename).path("table_name").asString()).isEqualTo("Memos");
+    }
+}

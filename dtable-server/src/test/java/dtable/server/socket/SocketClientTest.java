@@ -1,0 +1,193 @@
+package dtable.server.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dtable.server.storage.LoggedOperation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The room session's sender against a recording {@link Transport}: what a client is told, in which
+ * order, independent of framing. No network, no database: the catch-up source is an in-memory log.
+ */
+class SocketClientTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String UUID = "0a6b2c1d-0000-4000-8000-000000000001";
+
+    /** Records every call as one line. */
+    static final class RecordingTransport implements Transport {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean blocked;
+
+        @Override
+        public void joined(String dtableUuid, long version) throws InterruptedException {
+            calls.add("joined " + version);
+            if (blocked) {
+                release.await();
+            }
+        }
+
+        @Override
+        public void update(long version, String operationJson, String author) {
+            calls.add("update " + version + " " + operationJson);
+        }
+
+        @Override
+        public void ack(long ref, long version) {
+            calls.add("ack #" + ref + " " + version);
+        }
+
+        @Override
+        public void refuse(Long ref, String errorType, String message) {
+            calls.add("refuse #" + ref + " " + errorType);
+        }
+
+        @Override
+        public void presence(String event, String username) {
+            calls.add(event + " " + username);
+        }
+
+        @Override
+        public void event(String event, Object data) {
+            calls.add("event " + event);
+        }
+
+        @Override
+        public void end(Ending ending) {
+            calls.add("end " + ending.reason() + (ending.nodeUrl() == null ? "" : " " + ending.nodeUrl()));
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    /** An operation_log in memory, versions 1..n. */
+    private final List<LoggedOperation> log = new ArrayList<>();
+
+    private List<LoggedOperation> read(String uuid, long after, int limit) {
+        return log.stream().filter(op -> op.version() > after).limit(limit).toList();
+    }
+
+    private ObjectNode op(long version) {
+        ObjectNode op = JSON.createObjectNode().put("op_type", "modify_row").put("n", version);
+        log.add(new LoggedOperation(version, 0, "a@x", "socket", JSON.writeValueAsString(op)));
+        return op;
+    }
+
+    private static String update(long version) {
+        return "update " + version + " {\"op_type\":\"modify_row\",\"n\":" + version + "}";
+    }
+
+    private SocketClient client(RecordingTransport transport, int capacity) {
+        return new SocketClient(UUID, transport, this::read, capacity);
+    }
+
+    private static void awaitCalls(RecordingTransport transport, int count) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.calls.size() >= count);
+    }
+
+    @Test
+    void joinedFirstThenOthersOperationsAsUpdatesAndTheOwnAsAckInVersionOrder() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        Object other = new Object();
+        client.start(0);
+        client.onOperation(1, op(1), "b", other, 0);
+        client.onOperation(2, op(2), "a", client, 7);
+        client.onOperation(3, op(3), "b", other, 0);
+        awaitCalls(transport, 4);
+        assertThat(transport.calls).containsExactly("joined 0", update(1), "ack #7 2", update(3));
+    }
+
+    @Test
+    void operationsTheJoinedVersionCoversAreSkippedAndAGapIsFilledFromTheLog() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        for (long v = 1; v <= 5; v++) {
+            op(v);
+        }
+        client.start(2);
+        client.onOperation(2, JSON.createObjectNode(), "b", null, 0);
+        client.onOperation(5, (ObjectNode) JSON.readTree(log.get(4).operation()), "a", client, 9);
+        awaitCalls(transport, 4);
+        assertThat(transport.calls).containsExactly("joined 2", update(3), update(4), "ack #9 5");
+    }
+
+    @Test
+    void syncReplaysWhatTheClientMissedAndTheLiveStreamContinuesWithoutDuplicates() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        client.start(0);
+        client.onOperation(1, op(1), "b", null, 0);
+        client.onOperation(2, op(2), "b", null, 0);
+        awaitCalls(transport, 3);
+        client.sync(0, 2);
+        client.onOperation(3, op(3), "b", null, 0);
+        awaitCalls(transport, 6);
+        assertThat(transport.calls).containsExactly("joined 0", update(1), update(2), update(1), update(2), update(3));
+    }
+
+    @Test
+    void aMovedBaseEndsTheSessionWithTheOwnerAndNothingFollows() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        client.start(0);
+        client.onBaseMoved("http://node-b:5000");
+        client.onOperation(1, op(1), "b", null, 0);
+        awaitCalls(transport, 2);
+        assertThat(transport.calls).containsExactly("joined 0", "end MOVED http://node-b:5000");
+        assertThat(client.isClosing()).isTrue();
+    }
+
+    @Test
+    void aClientThatFallsBehindIsEndedAsTooSlow() {
+        RecordingTransport transport = new RecordingTransport();
+        transport.blocked = true;
+        SocketClient client = client(transport, 2);
+        client.start(0);
+        for (long v = 1; v <= 4; v++) {
+            client.onOperation(v, op(v), "b", null, 0);
+        }
+        transport.release.countDown();
+        awaitCalls(transport, 2);
+        assertThat(transport.calls).containsExactly("joined 0", "end TOO_SLOW");
+    }
+
+    @Test
+    void aGapTheLogNoLongerHoldsEndsTheSessionWithReload() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        client.start(0);
+        op(1);
+        log.clear(); // retention deleted version 1
+        client.onOperation(2, op(2), "b", null, 0);
+        awaitCalls(transport, 2);
+        assertThat(transport.calls).containsExactly("joined 0", "end RELOAD");
+    }
+
+    @Test
+    void refusalsPresenceAndLateAcksGoOutsideTheVersionStream() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        client.start(3);
+        client.refuse(4L, "table_not_found", "no table");
+        client.presence("join-room", "bob");
+        client.ackNow(5, 3);
+        awaitCalls(transport, 4);
+        client.end(Ending.of(Ending.Reason.CLOSED, "closed")); // an ending drops what is still queued, so after
+        awaitCalls(transport, 5);
+        assertThat(transport.calls).containsExactly("joined 3", "refuse #4 table_not_found", "join-room bob", "ack #5 3",
+                "end CLOSED");
+    }
+}
