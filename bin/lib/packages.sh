@@ -24,6 +24,9 @@ TEST_PACKAGES=(
   # the monitor's dashboard test drives Debian's headless Chromium
   "chromium chromium"
   "chromedriver chromium-driver"
+  # SeaTableClientIT runs SeaTable's own client (dtable-store, socket.io-client) under node, installed with npm ci
+  "node nodejs"
+  "npm npm"
 )
 
 # Where Debian puts daemons (mariadbd); not on a normal user's PATH.

@@ -140,6 +140,73 @@ async function schemaRoundTrip() {
   return out;
 }
 
-const scenarios = { roundTrip, readOnly, badInput, schemaRoundTrip };
+function line() {
+  return new Promise(res => process.stdin.once('data', d => res(String(d).trim())));
+}
+function insertRowOp(store, id, text) {
+  const now = new Date().toISOString();
+  return { op_type: 'insert_row', table_id: table(store)._id, row_id: null, row_insert_position: 'insert_below',
+    row_data: { _id: id, _participants: [], _creator: 'alice', _ctime: now, _last_modifier: 'alice', _mtime: now, '0000': text },
+    links_data: [] };
+}
+
+// The node evicts the base (it moved away and back, or the node restarted) while a write happens
+// elsewhere: both stores reconnect by themselves, see they are behind, reload, and go on.
+async function evict() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  for (const s of [a, b]) { s.currentTable = table(s); s.view_id = '0000'; } // as a page showing the first table does
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const id1 = rowId(), id3 = rowId();
+  await apply(a, b, insertRowOp(a, id1, 'before'), s => table(s).rows.some(r => r._id === id1));
+  const disconnects = { a: 0, b: 0 };
+  a.socketClient.socket.on('disconnect', () => disconnects.a++);
+  b.socketClient.socket.on('disconnect', () => disconnects.b++);
+  console.log('EVICT');
+  await line(); // the node evicted the base and a REST write made version 2
+  for (const s of [a, b]) {
+    await until('reload after reconnect', () => s.value.version >= 2 && s.socketConnected, 60000);
+    s.currentTable = table(s);
+  }
+  await apply(a, b, insertRowOp(a, id3, 'after'), s => table(s).rows.some(r => r._id === id3));
+  const out = { a: summary(a), b: summary(b), errors, disconnects };
+  close(a); close(b);
+  return out;
+}
+
+// At-least-once: the same operation sent again on a new connection (the store resends the one in
+// flight after a reconnect) is answered as done, once.
+async function resend() {
+  const connect = () => new Promise((res, rej) => {
+    const socket = sio.io(server, { path: '/api-gateway/socket.io', query: { dtable_uuid: uuid, lang: 'en' }, reconnection: false });
+    socket.on('connect', () => socket.emit('join-room', uuid, process.env.TOKEN_RW, ack => ack.status ? res([socket, ack]) : rej(ack)));
+    socket.on('connect_error', rej);
+  });
+  const emit = (socket, op) => new Promise(res => socket.emit('update-dtable', uuid, op, a => res(a)));
+  const [first] = await connect();
+  const res = await fetch(server + '/api-gateway/api/v2/dtables/' + uuid + '/', { headers: { Authorization: 'Token ' + process.env.TOKEN_RW } });
+  const base = await res.json();
+  const tableId = base.tables[0]._id;
+  const id = rowId();
+  const insert = JSON.stringify({ op_type: 'insert_row', table_id: tableId, row_id: null, row_insert_position: 'insert_below',
+    row_data: { _id: id, '0000': 'once' }, links_data: [] });
+  const acks = { insert: await emit(first, insert) };
+  first.disconnect();
+  const [second, joined] = await connect();
+  acks.joinedVersion = joined.dtable_version;
+  acks.insertAgain = await emit(second, insert);
+  const del = JSON.stringify({ op_type: 'delete_row', table_id: tableId, row_id: id, upper_row_id: null, deleted_links_data: [] });
+  acks.delete = await emit(second, del);
+  acks.deleteAgain = await emit(second, del);
+  const [third, badJoin] = await new Promise(res => {
+    const socket = sio.io(server, { path: '/socket.io', query: { dtable_uuid: uuid }, reconnection: false });
+    socket.on('connect', () => socket.emit('join-room', uuid, 'not-a-token', ack => res([socket, ack])));
+  });
+  acks.badJoin = badJoin;
+  second.disconnect(); third.disconnect();
+  return acks;
+}
+
+const scenarios = { roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
 scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
   e => { console.error(e && e.stack || e); process.exit(1); });

@@ -7,7 +7,10 @@ import dtable.server.api.NodeUnderTest;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.MariaDbExtension;
+import dtable.server.base.BaseRegistry;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +121,53 @@ class SeaTableClientIT {
     }
 
     @Test
+    void afterAnEvictionBothStoresReconnectReloadTheWriteTheyMissedAndLoseNothing() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        Process process = start("evict", uuid, "default");
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = output.readLine()) != null && !line.equals("EVICT")) {
+            // the stores connect and write their first row
+        }
+        assertThat(line).as("script reached the eviction").isEqualTo("EVICT");
+        BaseRegistry registry = node.bean(BaseRegistry.class);
+        registry.unload(registry.get(uuid).orElseThrow(), "test: the base moves away");
+        Answer meanwhile = node.send("POST", "/api/v1/dtables/" + uuid + "/rows/", node.readWrite(uuid),
+                "{\"table_name\": \"Tasks\", \"row\": {\"Name\": \"meanwhile\"}}");
+        assertThat(meanwhile.status()).as(meanwhile.body()).isEqualTo(200);
+        process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        JsonNode out = finish(process, output.lines().reduce((a, b) -> b).orElse("{}"));
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("disconnects").path("a").asInt()).isPositive();
+        assertThat(out.path("disconnects").path("b").asInt()).isPositive();
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        assertThat(out.path("a").path("version").asLong()).isEqualTo(3);
+        assertThat(out.path("a").path("tables").get(0).path("rows")).extracting(r -> r.path("0000").asString())
+                .containsExactlyInAnyOrder("before", "meanwhile", "after");
+        Answer rest = node.send("GET", "/api/v1/dtables/" + uuid + "/rows/?table_name=Tasks", node.readOnly(uuid), null);
+        assertThat(rest.json().path("rows")).hasSize(3);
+        assertThat(node.snapshot(uuid).version()).isEqualTo(3);
+    }
+
+    @Test
+    void aResentOperationIsAnsweredAsDoneOnceAndABadTokenIsRefusedInTheJoinAck() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode acks = run("resend", uuid, "default");
+        assertThat(acks.path("insert").path("status").asBoolean()).isTrue();
+        assertThat(acks.path("insert").path("dtable_version").asLong()).isEqualTo(1);
+        assertThat(acks.path("joinedVersion").asLong()).isEqualTo(1);
+        assertThat(acks.path("insertAgain").path("status").asBoolean()).as(acks.toString()).isTrue();
+        assertThat(acks.path("insertAgain").path("dtable_version").asLong()).isEqualTo(1);
+        assertThat(acks.path("delete").path("dtable_version").asLong()).isEqualTo(2);
+        assertThat(acks.path("deleteAgain").path("status").asBoolean()).isTrue();
+        assertThat(acks.path("deleteAgain").path("dtable_version").asLong()).isEqualTo(2);
+        assertThat(acks.path("badJoin").path("status").asBoolean()).isFalse();
+        assertThat(acks.path("badJoin").path("message").asString()).isNotEmpty();
+        assertThat(node.snapshot(uuid).version()).isEqualTo(2);
+    }
+
+    @Test
     void aReadOnlyTokenCannotWrite() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
         NodeUnderTest.BaseSnapshot before = node.snapshot(uuid);
@@ -157,6 +207,19 @@ class SeaTableClientIT {
     }
 
     private static JsonNode run(String scenario, BaseUuid uuid, String transports, String... env) throws Exception {
+        Process process = start(scenario, uuid, transports, env);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return finish(process, output.strip().lines().reduce((a, b) -> b).orElse("{}"));
+    }
+
+    private static JsonNode finish(Process process, String lastLine) throws Exception {
+        // two-core CI machines under load: node's start and the client's 3-6 s reconnect delays add up
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
+        assertThat(process.exitValue()).as(lastLine).isZero();
+        return NodeUnderTest.JSON.readTree(lastLine);
+    }
+
+    private static Process start(String scenario, BaseUuid uuid, String transports, String... env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("node", "store-client.js", scenario).directory(client.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("SERVER", node.url());
@@ -167,13 +230,7 @@ class SeaTableClientIT {
         for (String pair : env) {
             builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
         }
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        // two-core CI machines under load: node's start and the client's 3 s reconnect delays add up
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        String last = output.strip().lines().reduce((a, b) -> b).orElse("{}");
-        return NodeUnderTest.JSON.readTree(last);
+        return builder.start();
     }
 
     /** {@code npm ci} of the locked client versions into {@code target/store-client} (once per build). */
