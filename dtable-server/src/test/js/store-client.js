@@ -207,6 +207,49 @@ async function resend() {
   return acks;
 }
 
-const scenarios = { roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
+// Views, batch row operations and column data, as the store builds them.
+async function viewsAndBatches() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const t = table(a)._id;
+  const view = id => s => table(s).views.find(v => v._id === id);
+  await apply(a, b, { op_type: 'insert_view', table_id: t, view_data: { _id: 'V001', name: 'Open', type: 'table',
+    is_locked: false, rows: [], formula_rows: {}, summaries: {}, filter_conjunction: 'And', filters: [], sorts: [],
+    groupbys: [], hidden_columns: [] }, view_folder_id: null }, s => !!view('V001')(s));
+  await apply(a, b, { op_type: 'modify_filters', table_id: t, view_id: 'V001', filter_conjunction: 'Or',
+    filters: [{ column_key: '0000', filter_predicate: 'contains', filter_term: 'x' }] }, s => view('V001')(s).filters.length === 1);
+  await apply(a, b, { op_type: 'modify_sorts', table_id: t, view_id: 'V001', sorts: [{ column_key: '0000', sort_type: 'up' }] },
+    s => view('V001')(s).sorts.length === 1);
+  await apply(a, b, { op_type: 'modify_hidden_columns', table_id: t, view_id: 'V001', hidden_columns: ['0001'] },
+    s => view('V001')(s).hidden_columns.length === 1);
+  await apply(a, b, { op_type: 'rename_view', table_id: t, view_id: 'V001', view_name: 'Mine' }, s => view('V001')(s).name === 'Mine');
+  const ids = [rowId(), rowId(), rowId()];
+  const now = new Date().toISOString();
+  const datas = ids.map((id, i) => ({ _id: id, _participants: [], _creator: 'alice', _ctime: now, _last_modifier: 'alice',
+    _mtime: now, '0000': 'r' + i, '0001': i }));
+  await apply(a, b, { op_type: 'insert_rows', table_id: t, row_ids: ['', ids[0], ids[1]], row_insert_position: 'insert_below',
+    row_datas: datas, links_data: [] }, s => table(s).rows.length === 3);
+  const updated = { [ids[0]]: { '0000': 'x0' }, [ids[1]]: { '0000': 'x1' } };
+  await apply(a, b, { op_type: 'modify_rows', table_id: t, row_ids: [ids[0], ids[1]], updated, old_rows: {} },
+    s => table(s).rows.find(r => r._id === ids[1])['0000'] === 'x1');
+  await apply(a, b, { op_type: 'delete_rows', table_id: t, row_ids: [ids[2]], deleted_rows: [], upper_row_ids: [] },
+    s => table(s).rows.length === 2);
+  await apply(a, b, { op_type: 'modify_column_data', table_id: t, column_key: '0001', column_data: { format: 'number', decimal: 'dot', thousands: 'no', precision: 2, enable_precision: true } },
+    s => !!(table(s).columns.find(c => c.key === '0001').data || {}).enable_precision);
+  await apply(a, b, { op_type: 'delete_view', table_id: t, view_id: '0000', view_folder_id: null, view_name: 'Default View' },
+    s => table(s).views.length === 1);
+  // a REST append after the batch: the node's own shape, placed by the store's own code
+  const before = b.value.version;
+  await rest('POST', '/batch-append-rows/', { table_name: table(a).name, rows: [{ Name: 'p' }, { Name: 'q' }] });
+  for (const s of [a, b]) await until('REST append', () => s.value.version > before);
+  const views = s => table(s).views.map(v => ({ _id: v._id, name: v.name, filters: v.filters, sorts: v.sorts, hidden_columns: v.hidden_columns }));
+  const out = { a: summary(a), b: summary(b), viewsA: views(a), viewsB: views(b), errors,
+    columnData: table(b).columns.find(c => c.key === '0001').data };
+  close(a); close(b);
+  return out;
+}
+
+const scenarios = { viewsAndBatches,  roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
 scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
   e => { console.error(e && e.stack || e); process.exit(1); });

@@ -11,6 +11,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Streams a base JSON document into a {@link Base} without ever holding it as a tree (only column
@@ -94,12 +95,34 @@ final class BaseReader {
         }
     }
 
+    /** A table's {@code views}: objects with a string {@code _id}, unique; kept as given. */
+    private List<ObjectNode> readViews(JsonToken value, String where) {
+        if (value == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw new ModelException(where + ": views must be an array");
+        }
+        List<ObjectNode> views = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonNode view = p.readValueAsTree();
+            if (!(view instanceof ObjectNode object) || !view.path("_id").isString()
+                    || !ids.add(view.path("_id").asString())) {
+                throw new ModelException(where + ": each view must be an object with a unique string _id");
+            }
+            views.add(object);
+        }
+        return views;
+    }
+
     private Table readTable(int index) {
         String id = null;
         String name = null;
         List<Column> columns = null;
         List<Row> rows = new ArrayList<>();
         List<JsonNode> bufferedRows = null;
+        List<ObjectNode> views = List.of();
         String where = "table #" + index;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = p.currentName();
@@ -108,6 +131,7 @@ final class BaseReader {
                 case "_id" -> id = string(value, where + " _id");
                 case "name" -> name = string(value, where + " name");
                 case "columns" -> columns = readColumns(value, where);
+                case "views" -> views = readViews(value, where);
                 case "rows" -> {
                     if (value != JsonToken.START_ARRAY) {
                         throw new ModelException(where + ": rows must be an array");
@@ -141,6 +165,7 @@ final class BaseReader {
         }
         Table table = new Table(id, name, rows.size());
         columns.forEach(table::addColumn);
+        table.setViews(views);
         for (Row row : rows) {
             if (table.rowById(row.id()) != null) {
                 throw new ModelException(where + ": two rows share the _id \"" + row.id() + "\"");

@@ -3,6 +3,7 @@ package dtable.model;
 import java.io.OutputStream;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Streams a {@link Base} out as SeaTable-shaped JSON without building a tree:
@@ -57,11 +58,35 @@ final class BaseWriter {
         g.writeStartObject();
         g.writeStringProperty("_id", table.id());
         g.writeStringProperty("name", table.name());
-        if (forClient) {
+        if (forClient || !table.views().isEmpty()) {
             g.writeName("views");
+            if (table.views().isEmpty()) {
+                g.writeTree(ClientOperations.defaultViews());
+            } else {
+                g.writeStartArray();
+                for (ObjectNode view : table.views()) {
+                    g.writeTree(view);
+                }
+                g.writeEndArray();
+            }
+        }
+        if (forClient) {
+            // the client's view folders: none, every view at the top level
+            g.writeName("view_structure");
+            g.writeStartObject();
+            g.writeName("folders");
             g.writeStartArray();
-            writeDefaultView(g);
             g.writeEndArray();
+            g.writeName("view_ids");
+            g.writeStartArray();
+            if (table.views().isEmpty()) {
+                g.writeString("0000");
+            }
+            for (ObjectNode view : table.views()) {
+                g.writeString(view.path("_id").asString());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
         g.writeName("columns");
         g.writeStartArray();
@@ -92,21 +117,6 @@ final class BaseWriter {
             writeRow(g, table.row(r), keys, slots);
         }
         g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    /** SeaTable's default view, as a new base has it. */
-    private static void writeDefaultView(JsonGenerator g) {
-        g.writeStartObject();
-        g.writeStringProperty("_id", "0000");
-        g.writeStringProperty("name", "Default View");
-        g.writeStringProperty("type", "table");
-        for (String list : new String[] {"filters", "sorts", "groupbys", "hidden_columns"}) {
-            g.writeName(list);
-            g.writeStartArray();
-            g.writeEndArray();
-        }
-        g.writeStringProperty("filter_conjunction", "And");
         g.writeEndObject();
     }
 

@@ -142,14 +142,33 @@ final class ColumnOperations {
         json.put("column_key", column.key());
         json.put("new_column_type", newType.wireName());
         json.set("new_column_data", dataJson(data));
-        return new PreparedChange(json, () -> {
-            int slot = column.slot();
-            for (int i = 0; i < table.rowCount(); i++) {
-                Row row = table.row(i);
-                row.set(slot, CellConversion.convert(row.cell(slot), column, retyped));
-            }
-            table.replaceColumn(retyped);
-        });
+        return new PreparedChange(json, () -> convertCells(table, column, retyped));
+    }
+
+    /**
+     * SeaTable's client's {@code {table_id, column_key, column_data}}: new data (options, formats) for
+     * a column that keeps its type; cells are converted as by {@code modify_column_type} (a select
+     * cell whose option is gone is cleared). Logged as {@code {op_type, table_id, column_key,
+     * column_data}} with the normalised data.
+     */
+    static PreparedChange modifyColumnData(Base base, JsonNode op, IdSource ids) {
+        Table table = base.requireTable(op);
+        Column column = OperationEngine.requireColumnByKey(table, OpFields.requiredString(op, "column_key"));
+        ObjectNode data = ColumnData.normalize(column.type(), op.get("column_data"), ids);
+        Column changed = column.retyped(column.type(), data);
+        ObjectNode json = OperationEngine.header("modify_column_data", table);
+        json.put("column_key", column.key());
+        json.set("column_data", dataJson(data));
+        return new PreparedChange(json, () -> convertCells(table, column, changed));
+    }
+
+    private static void convertCells(Table table, Column column, Column retyped) {
+        int slot = column.slot();
+        for (int i = 0; i < table.rowCount(); i++) {
+            Row row = table.row(i);
+            row.set(slot, CellConversion.convert(row.cell(slot), column, retyped));
+        }
+        table.replaceColumn(retyped);
     }
 
     private static Set<String> distinctTexts(Table table, Column column, ColumnType newType) {

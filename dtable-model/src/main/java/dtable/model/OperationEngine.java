@@ -27,12 +27,20 @@ final class OperationEngine {
             case "rename_column" -> ColumnOperations.renameColumn(base, op);
             case "delete_column" -> ColumnOperations.deleteColumn(base, op);
             case "modify_column_type" -> ColumnOperations.modifyColumnType(base, op, ids);
+            case "modify_column_data" -> ColumnOperations.modifyColumnData(base, op, ids);
             case "insert_row" -> RowOperations.insertRow(base, op, ids);
             case "insert_rows", "append_rows" -> RowOperations.insertRows(base, op, ids);
             case "modify_row" -> RowOperations.modifyRow(base, op, ids);
             case "modify_rows" -> RowOperations.modifyRows(base, op, ids);
             case "delete_row" -> RowOperations.deleteRow(base, op);
             case "delete_rows" -> RowOperations.deleteRows(base, op);
+            case "insert_view" -> ViewOperations.insertView(base, op);
+            case "rename_view" -> ViewOperations.renameView(base, op);
+            case "delete_view" -> ViewOperations.deleteView(base, op);
+            case "modify_filters" -> ViewOperations.modifyView(base, op, opType, "filters");
+            case "modify_sorts" -> ViewOperations.modifyView(base, op, opType, "sorts");
+            case "modify_hidden_columns" -> ViewOperations.modifyView(base, op, opType, "hidden_columns");
+            case "modify_groupbys" -> ViewOperations.modifyView(base, op, opType, "groupbys");
             default -> throw OperationException.invalidOperation("unknown op_type \"" + opType + "\"");
         };
     }

@@ -1,6 +1,7 @@
 package dtable.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,7 +77,12 @@ final class RowOperations {
 
     /**
      * {@code {table, row_datas:[…], row_id?, row_insert_position?}}: the rows, in order, appended or
-     * placed together at the anchor. Logged as {@code insert_rows} with complete {@code row_datas}.
+     * placed together at the anchor; or SeaTable's client's {@code {table_id, row_ids:[one anchor per
+     * row], row_insert_position, row_datas}} (no {@code row_id}): each row in turn goes below (or above)
+     * its own anchor, which may be a row inserted before it in the same operation; an empty anchor
+     * puts the row where the client's own apply does (before the last row). Logged as {@code insert_rows} with complete {@code row_datas}, the
+     * {@code row_insert_position} and one anchor per row in {@code row_ids} (so the client's own apply
+     * places the rows exactly as the node did).
      */
     static PreparedChange insertRows(Base base, JsonNode op, IdSource ids) {
         Table table = base.requireTable(op);
@@ -84,7 +90,9 @@ final class RowOperations {
         if (datas.isEmpty()) {
             throw OperationException.invalidOperation("row_datas must not be empty");
         }
-        Placement placement = placement(table, op);
+        boolean perRow = OpFields.present(op, "row_ids") && !OpFields.present(op, "row_id");
+        Placement placement = perRow ? new Placement(null, false) : placement(table, op);
+        boolean above = "insert_above".equals(OpFields.optionalString(op, "row_insert_position"));
         ObjectNode json = OperationEngine.header("insert_rows", table);
         placement.describe(json);
         ArrayNode datasJson = json.putArray("row_datas");
@@ -99,7 +107,54 @@ final class RowOperations {
             rows.add(row.row());
             datasJson.add(row.json());
         }
+        if (perRow) {
+            List<String> anchors = rowAnchors(table, OpFields.stringArray(op, "row_ids"), rows);
+            json.put("row_insert_position", above ? "insert_above" : "insert_below");
+            anchors.forEach(json.withArray("row_ids")::add);
+            return new PreparedChange(json, () -> {
+                Map<String, Row> fresh = new HashMap<>();
+                for (int i = 0; i < rows.size(); i++) {
+                    String anchorId = anchors.get(i);
+                    Row anchor = anchorId.isEmpty() ? null
+                            : table.rowById(anchorId) != null ? table.rowById(anchorId) : fresh.get(anchorId);
+                    // no anchor: where the client's own apply puts it (before the last row; first in an empty table)
+                    int index = anchor == null ? Math.max(0, table.rowCount() - 1) : table.indexOf(anchor) + (above ? 0 : 1);
+                    table.insertRows(index, List.of(rows.get(i)));
+                    fresh.put(rows.get(i).id(), rows.get(i));
+                }
+            });
+        }
+        // the same placement, one anchor per row, for the client's apply
+        json.put("row_insert_position", placement.above() ? "insert_above" : "insert_below");
+        ArrayNode anchors = json.putArray("row_ids");
+        String previous = placement.anchor() != null ? placement.anchor().id()
+                : table.rowCount() == 0 ? "" : table.row(table.rowCount() - 1).id();
+        for (Row row : rows) {
+            anchors.add(previous);
+            if (!placement.above()) {
+                previous = row.id();
+            }
+        }
         return new PreparedChange(json, () -> table.insertRows(placement.index(table), rows));
+    }
+
+    /** One anchor per new row: an existing row, a row earlier in the batch, or "" (append). */
+    private static List<String> rowAnchors(Table table, ArrayNode given, List<Row> rows) {
+        if (given.size() != rows.size()) {
+            throw OperationException.invalidOperation("row_ids must hold one anchor for each of row_datas");
+        }
+        List<String> anchors = new ArrayList<>(rows.size());
+        Set<String> earlier = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String anchor = given.get(i).isNull() ? "" : given.get(i).stringValue();
+            if (!anchor.isEmpty() && table.rowById(anchor) == null && !earlier.contains(anchor)) {
+                throw OperationException.notFound("row_not_found",
+                        "table \"" + table.name() + "\" has no row \"" + anchor + "\"");
+            }
+            anchors.add(anchor);
+            earlier.add(rows.get(i).id());
+        }
+        return anchors;
     }
 
     /** {@code {table, row_id, updated:{key:value}}}; logged with {@code updated._mtime}. */

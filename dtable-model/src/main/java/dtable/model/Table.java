@@ -30,6 +30,8 @@ public final class Table {
     private final Map<String, Column> columnsByName = new HashMap<>();
     /** Slots in use by a column; a freed slot is reused only after its cells were cleared. */
     private final BitSet usedSlots = new BitSet();
+    /** SeaTable's views as its client keeps them (opaque JSON, each with a string {@code _id}); empty = the default view only. */
+    private final List<ObjectNode> views = new ArrayList<>();
     private final ArrayList<Row> rows;
     private final HashMap<String, Row> rowsById;
 
@@ -50,6 +52,14 @@ public final class Table {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The table's views in order (unmodifiable; the nodes must not be changed), or empty when the table
+     * has only SeaTable's default view ({@link ClientOperations#defaultViews()}).
+     */
+    public List<ObjectNode> views() {
+        return Collections.unmodifiableList(views);
     }
 
     /** The columns in display order (unmodifiable view). */
@@ -112,6 +122,12 @@ public final class Table {
     }
 
     // ---- mutators (engine only) ----
+
+    /** Replaces the views (given nodes are owned by the table from now on). */
+    void setViews(List<ObjectNode> newViews) {
+        views.clear();
+        views.addAll(newViews);
+    }
 
     void rename(String newName) {
         this.name = newName;
@@ -209,6 +225,7 @@ public final class Table {
     Table copy() {
         Table copy = new Table(id, name, rows.size());
         columns.forEach(copy::addColumn);
+        views.forEach(view -> copy.views.add(view.deepCopy()));
         for (Row row : rows) {
             copy.appendRow(row.copy());
         }

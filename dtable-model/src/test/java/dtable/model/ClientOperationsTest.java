@@ -112,4 +112,66 @@ class ClientOperationsTest {
         ObjectNode rename = run(base, "{'op_type':'rename_table','table_name':'Notes','new_table_name':'Memos'}").json();
         assertThat(ClientOperations.toClientShape(rename).path("table_name").asString()).isEqualTo("Memos");
     }
+
+    @Test
+    void viewsAreKeptChangedAndWrittenAsTheClientMadeThem() {
+        Base base = Base.withDefaultTable();
+        runAndReplay(base, "{'op_type':'insert_view','table_id':'0000','view_data':{'_id':'V001','name':'Open',"
+                + "'type':'table','filters':[],'sorts':[],'groupbys':[],'hidden_columns':[],'row_height':'default'}}");
+        runAndReplay(base, "{'op_type':'modify_filters','table_id':'0000','view_id':'V001','filter_conjunction':'Or',"
+                + "'filters':[{'column_key':'0000','filter_predicate':'contains','filter_term':'x'}]}");
+        runAndReplay(base, "{'op_type':'modify_sorts','table_id':'0000','view_id':'V001','sorts':[{'column_key':'0000','sort_type':'up'}]}");
+        runAndReplay(base, "{'op_type':'modify_hidden_columns','table_id':'0000','view_id':'0000','hidden_columns':['0000']}");
+        runAndReplay(base, "{'op_type':'modify_groupbys','table_id':'0000','view_id':'V001','groupbys':[]}");
+        runAndReplay(base, "{'op_type':'rename_view','table_id':'0000','view_id':'V001','view_name':'Mine'}");
+        assertThat(base.tableById("0000").views()).extracting(v -> v.path("name").asString())
+                .containsExactly("Default View", "Mine");
+        JsonNode mine = base.tableById("0000").views().get(1);
+        assertThat(mine.path("filter_conjunction").asString()).isEqualTo("Or");
+        assertThat(mine.path("filters").get(0).path("filter_term").asString()).isEqualTo("x");
+        assertThat(mine.path("row_height").asString()).isEqualTo("default");
+        assertThat(Base.fromJson(base.toJson()).toJson()).isEqualTo(base.toJson());
+        refused(base, "{'op_type':'insert_view','table_id':'0000','view_data':{'_id':'V001','name':'Again'}}", 400,
+                "duplicate_view");
+        refused(base, "{'op_type':'rename_view','table_id':'0000','view_id':'nope','view_name':'X'}", 404, "view_not_found");
+        refused(base, "{'op_type':'modify_sorts','table_id':'0000','view_id':'V001','sorts':'up'}", 400, "invalid_operation");
+        runAndReplay(base, "{'op_type':'delete_view','table_id':'0000','view_id':'0000','view_name':'Default View'}");
+        refused(base, "{'op_type':'delete_view','table_id':'0000','view_id':'V001'}", 400, "invalid_operation");
+        assertThat(base.tableById("0000").views()).hasSize(1);
+    }
+
+    @Test
+    void insertRowsPlacesEachRowAtItsOwnAnchorAndTheNodesShapeNamesAnAnchorPerRow() {
+        Base base = Base.withDefaultTable();
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'AAAAAAAAAAAAAAAAAAAAAA'}}");
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'ZZZZZZZZZZZZZZZZZZZZZZ'}}");
+        runAndReplay(base, "{'op_type':'insert_rows','table_id':'0000','row_insert_position':'insert_below',"
+                + "'row_ids':['AAAAAAAAAAAAAAAAAAAAAA','BBBBBBBBBBBBBBBBBBBBBB'],"
+                + "'row_datas':[{'_id':'BBBBBBBBBBBBBBBBBBBBBB'},{'_id':'CCCCCCCCCCCCCCCCCCCCCC'}]}");
+        assertThat(base.tableById("0000").rows(0, 4)).extracting(Row::id).containsExactly("AAAAAAAAAAAAAAAAAAAAAA",
+                "BBBBBBBBBBBBBBBBBBBBBB", "CCCCCCCCCCCCCCCCCCCCCC", "ZZZZZZZZZZZZZZZZZZZZZZ");
+        Operation appended = runAndReplay(base, "{'op_type':'append_rows','table_id':'0000',"
+                + "'row_datas':[{'_id':'DDDDDDDDDDDDDDDDDDDDDD'},{'_id':'EEEEEEEEEEEEEEEEEEEEEE'}]}");
+        assertThat(appended.json().path("row_ids")).extracting(JsonNode::asString)
+                .containsExactly("ZZZZZZZZZZZZZZZZZZZZZZ", "DDDDDDDDDDDDDDDDDDDDDD");
+        refused(base, "{'op_type':'insert_rows','table_id':'0000','row_ids':['nope'],"
+                + "'row_datas':[{'_id':'FFFFFFFFFFFFFFFFFFFFFF'}]}", 404, "row_not_found");
+        refused(base, "{'op_type':'insert_rows','table_id':'0000','row_ids':['AAAAAAAAAAAAAAAAAAAAAA'],"
+                + "'row_datas':[{'_id':'FFFFFFFFFFFFFFFFFFFFFF'},{'_id':'GGGGGGGGGGGGGGGGGGGGGG'}]}", 400, "invalid_operation");
+    }
+
+    @Test
+    void modifyColumnDataKeepsTheTypeAndClearsCellsOfRemovedOptions() {
+        Base base = Base.withDefaultTable();
+        run(base, "{'op_type':'insert_column','table_id':'0000','column_name':'S','column_type':'single-select',"
+                + "'column_key':'S001','column_data':{'options':[{'id':'111111','name':'a'},{'id':'222222','name':'b'}]}}");
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'AAAAAAAAAAAAAAAAAAAAAA','S001':'222222'}}");
+        runAndReplay(base, "{'op_type':'modify_column_data','table_id':'0000','column_key':'S001',"
+                + "'column_data':{'options':[{'id':'111111','name':'a'}]}}");
+        assertThat(base.tableById("0000").columnByKey("S001").type()).isEqualTo(ColumnType.SINGLE_SELECT);
+        assertThat(base.tableById("0000").rowById("AAAAAAAAAAAAAAAAAAAAAA").cell(base.tableById("0000").columnByKey("S001")))
+                .isNull();
+        refused(base, "{'op_type':'modify_column_data','table_id':'0000','column_key':'nope','column_data':{}}", 400,
+                "column_not_found");
+    }
 }

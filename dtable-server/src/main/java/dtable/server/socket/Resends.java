@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Only operations that carry the client's own identity are recognised: {@code insert_row} with
  * the client-made row {@code _id}, {@code insert_rows} whose rows all exist, {@code insert_table}
- * with the client-made table {@code _id}, {@code insert_column} with its new column key, and
+ * with the client-made table {@code _id}, {@code insert_column} with its new column key,
+ * {@code insert_view} with the client-made view {@code _id}, and
  * {@code delete_row}/{@code delete_rows} whose rows are gone.
  */
 final class Resends {
@@ -48,6 +49,9 @@ final class Resends {
                     && table.columnByKey(op.path("column_data").path("key").asString()) != null
                     && table.columnByKey(op.path("column_data").path("key").asString()).name()
                             .equals(op.path("column_data").path("name").asString(""));
+            case "insert_view" -> table != null && op.path("view_data").path("_id").isString()
+                    && table.views().stream().anyMatch(v -> v.path("_id").asString("")
+                            .equals(op.path("view_data").path("_id").asString()));
             default -> false;
         };
     }

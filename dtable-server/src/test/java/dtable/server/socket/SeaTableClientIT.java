@@ -121,6 +121,30 @@ class SeaTableClientIT {
     }
 
     @Test
+    void viewsBatchRowOperationsAndColumnDataRoundTripAndSurviveAReload() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode out = run("viewsAndBatches", uuid, "default");
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        assertThat(out.path("viewsB")).isEqualTo(out.path("viewsA"));
+        assertThat(out.path("a").path("version").asLong()).isEqualTo(11);
+        assertThat(out.path("a").path("tables").get(0).path("rows")).extracting(r -> r.path("0000").asString())
+                .containsExactly("x0", "x1", "p", "q");
+        assertThat(out.path("columnData").path("precision").asInt()).isEqualTo(2);
+        // what a reload (another browser opening the base) shows: the node kept the views
+        Answer load = node.send("GET", "/api-gateway/api/v2/dtables/" + uuid + "/", node.readOnly(uuid), null);
+        JsonNode views = load.json().path("tables").get(0).path("views");
+        assertThat(views).hasSize(1);
+        assertThat(views.get(0).path("name").asString()).isEqualTo("Mine");
+        assertThat(views.get(0).path("filter_conjunction").asString()).isEqualTo("Or");
+        assertThat(views.get(0).path("hidden_columns").get(0).asString()).isEqualTo("0001");
+        assertThat(load.json().path("tables").get(0).path("view_structure").path("view_ids").get(0).asString())
+                .isEqualTo("V001");
+        Answer rest = node.send("GET", "/api/v1/dtables/" + uuid + "/rows/?table_name=Tasks", node.readOnly(uuid), null);
+        assertThat(rest.json().path("rows")).extracting(r -> r.path("Name").asString()).containsExactly("x0", "x1", "p", "q");
+    }
+
+    @Test
     void afterAnEvictionBothStoresReconnectReloadTheWriteTheyMissedAndLoseNothing() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
         Process process = start("evict", uuid, "default");
