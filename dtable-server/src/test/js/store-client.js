@@ -250,6 +250,33 @@ async function viewsAndBatches() {
   return out;
 }
 
-const scenarios = { viewsAndBatches,  roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
+// A type change made by the store, and one in the node's own shape made with POST operations/.
+async function typeChange() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const t = table(a)._id;
+  const id = rowId();
+  const row = insertRowOp(a, id, 'five');
+  row.row_data['0001'] = 5;
+  await apply(a, b, row, s => table(s).rows.some(r => r._id === id));
+  const old = table(a).columns.find(c => c.key === '0001');
+  await apply(a, b, { op_type: 'modify_column_type', table_id: t, column_key: '0001',
+    new_column: Object.assign({}, old, { type: 'text', data: null }), old_column: old,
+    new_rows_data: [{ _id: id, '0001': '5' }], old_rows_data: [{ _id: id, '0001': 5 }] },
+    s => table(s).columns.find(c => c.key === '0001').type === 'text');
+  const asText = { a: table(a).rows[0]['0001'], b: table(b).rows[0]['0001'] };
+  const before = b.value.version;
+  const res = await fetch(server + '/api/v1/dtables/' + uuid + '/operations/', { method: 'POST',
+    headers: { Authorization: 'Token ' + process.env.TOKEN_RW, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ op_type: 'modify_column_type', table_id: t, column_key: '0001', new_column_type: 'number' }) });
+  if (res.status !== 200) throw new Error('POST operations/: ' + res.status + ' ' + await res.text());
+  for (const s of [a, b]) await until('REST type change', () => s.value.version > before);
+  const out = { asText, a: summary(a), b: summary(b), errors };
+  close(a); close(b);
+  return out;
+}
+
+const scenarios = { typeChange,  viewsAndBatches,  roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
 scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
   e => { console.error(e && e.stack || e); process.exit(1); });

@@ -3,6 +3,7 @@ package dtable.model;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -116,20 +117,29 @@ final class ColumnOperations {
     }
 
     /**
-     * {@code {table, column_key|column_name, new_column_type, new_column_data?}}. Cells are converted
-     * by {@link CellConversion} (kept, converted through their text, or cleared). Without
-     * {@code new_column_data} the column keeps its data when it stays a select column (or keeps its
-     * type); a column that becomes a select column gets one option per distinct existing text.
-     * Logged as {@code {op_type, table_id, column_key, new_column_type, new_column_data}} with the
-     * final data, so replay does not depend on the rows.
+     * {@code {table, column_key|column_name, new_column_type, new_column_data?}}, or SeaTable's
+     * client's {@code {table_id, column_key, new_column: {key, name, type, data, ...}, old_column,
+     * new_rows_data, old_rows_data}} (the type and data come from {@code new_column}; the client's
+     * converted cells are not taken: the node converts them itself). Cells are converted by
+     * {@link CellConversion} (kept, converted through their text, or cleared). Without data the column
+     * keeps its data when it stays a select column (or keeps its type); a column that becomes a select
+     * column gets one option per distinct existing text. Logged as {@code {op_type, table_id,
+     * column_key, new_column_type, new_column_data}} with the final data, so replay does not depend on
+     * the rows, plus what the client's own apply needs: {@code new_column} (the whole column) and
+     * {@code new_rows_data} ({@code _id} and the new value of every row that had one).
      */
     static PreparedChange modifyColumnType(Base base, JsonNode op, IdSource ids) {
         Table table = base.requireTable(op);
-        Column column = OperationEngine.requireColumn(table, op);
-        ColumnType newType = OpFields.columnType(op, "new_column_type");
+        boolean client = !OpFields.present(op, "new_column_type") && op.path("new_column").isObject();
+        Column column = client ? OperationEngine.requireColumnByKey(table, OpFields.requiredString(op, "column_key"))
+                : OperationEngine.requireColumn(table, op);
+        JsonNode newColumn = client ? op.get("new_column") : null;
+        ColumnType newType = OpFields.columnType(client ? newColumn : op, client ? "type" : "new_column_type");
+        String dataField = client ? "data" : "new_column_data";
+        JsonNode source = client ? newColumn : op;
         ObjectNode data;
-        if (OpFields.present(op, "new_column_data") || !ids.mints()) {
-            data = ColumnData.normalize(newType, op.get("new_column_data"), ids);
+        if (OpFields.present(source, dataField) || !ids.mints()) {
+            data = ColumnData.normalize(newType, source.get(dataField), ids);
         } else if (newType == column.type() || (newType.isSelect() && column.type().isSelect())) {
             data = column.data();
         } else if (newType.isSelect()) {
@@ -142,6 +152,22 @@ final class ColumnOperations {
         json.put("column_key", column.key());
         json.put("new_column_type", newType.wireName());
         json.set("new_column_data", dataJson(data));
+        ObjectNode clientColumn = client ? ((ObjectNode) newColumn).deepCopy() : json.objectNode();
+        clientColumn.put("key", column.key());
+        clientColumn.put("name", column.name());
+        clientColumn.put("type", newType.wireName());
+        clientColumn.set("data", dataJson(data));
+        json.set("new_column", clientColumn);
+        ArrayNode rowsData = json.putArray("new_rows_data");
+        for (int i = 0; i < table.rowCount(); i++) {
+            Row row = table.row(i);
+            Object before = row.cell(column);
+            if (before != null) {
+                Object after = CellConversion.convert(before, column, retyped);
+                ObjectNode rowData = rowsData.addObject().put("_id", row.id());
+                rowData.set(column.key(), after == null ? JsonNodeFactory.instance.nullNode() : CellValues.toJson(after));
+            }
+        }
         return new PreparedChange(json, () -> convertCells(table, column, retyped));
     }
 

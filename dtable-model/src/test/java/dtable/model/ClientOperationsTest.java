@@ -174,4 +174,27 @@ class ClientOperationsTest {
         refused(base, "{'op_type':'modify_column_data','table_id':'0000','column_key':'nope','column_data':{}}", 400,
                 "column_not_found");
     }
+
+    @Test
+    void aTypeChangeIsConvertedByTheNodeAndLoggedWithTheColumnAndRowsTheClientApplies() {
+        Base base = twoColumns();
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'AAAAAAAAAAAAAAAAAAAAAA','C001':5}}");
+        run(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'BBBBBBBBBBBBBBBBBBBBBB','0000':'x'}}");
+        Operation op = runAndReplay(base, "{'op_type':'modify_column_type','table_id':'0000','column_key':'C001',"
+                + "'new_column':{'key':'C001','name':'Count','type':'text','data':null,'width':120},"
+                + "'old_column':{'key':'C001','name':'Count','type':'number'},"
+                + "'new_rows_data':[{'_id':'AAAAAAAAAAAAAAAAAAAAAA','C001':'not what the node says'}]}");
+        assertThat(base.tableById("0000").columnByKey("C001").type()).isEqualTo(ColumnType.TEXT);
+        assertThat(base.tableById("0000").rowById("AAAAAAAAAAAAAAAAAAAAAA").cell(base.tableById("0000").columnByKey("C001")))
+                .isEqualTo("5");
+        JsonNode logged = op.json();
+        assertThat(logged.path("new_column").path("type").asString()).isEqualTo("text");
+        assertThat(logged.path("new_column").path("width").asInt()).isEqualTo(120);
+        assertThat(logged.path("new_rows_data")).hasSize(1);
+        assertThat(logged.path("new_rows_data").get(0).path("C001").asString()).isEqualTo("5");
+        ObjectNode own = run(base, "{'op_type':'modify_column_type','table_id':'0000','column_key':'C001',"
+                + "'new_column_type':'number'}").json();
+        assertThat(own.path("new_column").path("name").asString()).isEqualTo("Count");
+        assertThat(own.path("new_rows_data").get(0).path("C001").asInt()).isEqualTo(5);
+    }
 }

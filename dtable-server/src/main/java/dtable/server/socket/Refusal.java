@@ -20,7 +20,9 @@ public record Refusal(Reason reason, String message, String nodeUrl, String owne
         /** No such base. */
         NOT_FOUND,
         /** The base cannot be served now (loading failed, moving, storage down). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** This connection is in a room already. */
+        ALREADY_JOINED
     }
 
     static Refusal of(Reason reason, String message) {

@@ -70,7 +70,7 @@ public final class RoomSession {
      */
     public synchronized Optional<Refusal> open(String dtableUuid, String token) {
         if (client != null) {
-            return Optional.of(Refusal.of(Refusal.Reason.BAD_UUID, "this connection is already in a room"));
+            return Optional.of(Refusal.of(Refusal.Reason.ALREADY_JOINED, "this connection is already in a room"));
         }
         BaseUuid id;
         try {

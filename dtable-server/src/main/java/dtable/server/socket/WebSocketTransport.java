@@ -88,7 +88,7 @@ final class WebSocketTransport implements Transport {
             }
         }
         int code = switch (refusal.reason()) {
-            case BAD_UUID -> CloseCodes.BAD_REQUEST;
+            case BAD_UUID, ALREADY_JOINED -> CloseCodes.BAD_REQUEST;
             case TOKEN -> CloseCodes.TOKEN;
             case PERMISSION -> CloseCodes.PERMISSION;
             case MOVED -> CloseCodes.MOVED;

@@ -145,6 +145,23 @@ class SeaTableClientIT {
     }
 
     @Test
+    void typeChangesOfTheStoreAndOfTheNodeReachBothStoresWithTheNodesConvertedCells() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode out = run("typeChange", uuid, "default");
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("asText").path("a").asString()).isEqualTo("5");
+        assertThat(out.path("asText").path("b").asString()).isEqualTo("5");
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        JsonNode columns = out.path("a").path("tables").get(0).path("columns");
+        assertThat(columns.get(1).path("type").asString()).isEqualTo("number");
+        assertThat(columns.get(1).path("name").asString()).isEqualTo("Count");
+        assertThat(out.path("a").path("tables").get(0).path("rows").get(0).path("0001").asInt()).isEqualTo(5);
+        Answer rest = node.send("GET", "/api/v1/dtables/" + uuid + "/rows/?table_name=Tasks", node.readOnly(uuid), null);
+        assertThat(rest.json().path("rows").get(0).path("Count").asInt()).isEqualTo(5);
+        assertThat(node.snapshot(uuid).version()).isEqualTo(3);
+    }
+
+    @Test
     void afterAnEvictionBothStoresReconnectReloadTheWriteTheyMissedAndLoseNothing() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
         Process process = start("evict", uuid, "default");
