@@ -55,6 +55,9 @@ async function apply(a, b, op, check) {
 
 async function roundTrip() {
   const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const presence = [];
+  a.socketClient.socket.on('join-room', u => presence.push('join ' + u));
+  a.socketClient.socket.on('leave-room', u => presence.push('leave ' + u));
   const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
   a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
   const t = table(a);
@@ -71,6 +74,9 @@ async function roundTrip() {
   await apply(a, b, { op_type: 'delete_row', table_id: t._id, row_id: id2, deleted_row: table(a).rows.find(r => r._id === id2),
     upper_row_id: id1, deleted_links_data: [] }, s => !table(s).rows.some(r => r._id === id2));
   const out = { a: summary(a), b: summary(b), errors, transport: a.socketClient.socket.io.engine.transport.name };
+  b.socketClient.close(); // "leave room", as on page unload
+  await until('leave-room', () => presence.length >= 2);
+  out.presence = presence;
   close(a); close(b);
   return out;
 }

@@ -21,6 +21,8 @@ public record Ending(Reason reason, String message, String nodeUrl) {
         UNAVAILABLE,
         /** A catch-up asked for operations the log no longer holds: reload the base. */
         RELOAD,
+        /** The client's token expired; reconnect with a fresh one. */
+        TOKEN_EXPIRED,
         /** A frame over the size limit. */
         TOO_LARGE,
         /** Sending failed. */

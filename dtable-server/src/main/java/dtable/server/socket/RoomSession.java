@@ -102,6 +102,7 @@ public final class RoomSession {
             return Optional.of(Refusal.of(Refusal.Reason.UNAVAILABLE, "base unavailable: " + e.getMessage()));
         }
         SocketClient joined = new SocketClient(id.value(), transport, rooms.logReader(), rooms.queueCapacity());
+        joined.expireAt(verified.expiresAt());
         this.uuid = id;
         this.claims = verified;
         this.client = joined;

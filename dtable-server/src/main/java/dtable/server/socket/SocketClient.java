@@ -86,12 +86,19 @@ public final class SocketClient implements RoomListener {
     private volatile boolean closed;
     /** Sender thread only. */
     private long lastSent;
+    /** When the client's token expires (epoch millis); the session ends then. Set before {@link #start}. */
+    private long expiresAtMillis = Long.MAX_VALUE;
 
     public SocketClient(String dtableUuid, Transport transport, LogReader store, int queueCapacity) {
         this.dtableUuid = dtableUuid;
         this.transport = transport;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    }
+
+    /** Ends the session with {@link Ending.Reason#TOKEN_EXPIRED} at {@code expiresAt}. Call before {@link #start}. */
+    public void expireAt(java.time.Instant expiresAt) {
+        this.expiresAtMillis = expiresAt.toEpochMilli();
     }
 
     /**
@@ -188,7 +195,12 @@ public final class SocketClient implements RoomListener {
                     deliverClose(close);
                     return;
                 }
-                Outbound item = queue.poll(30, TimeUnit.SECONDS);
+                long untilExpiry = expiresAtMillis - System.currentTimeMillis();
+                if (untilExpiry <= 0) {
+                    end(Ending.of(Ending.Reason.TOKEN_EXPIRED, "token expired: reconnect with a new one"));
+                    continue;
+                }
+                Outbound item = queue.poll(Math.min(30_000, untilExpiry), TimeUnit.MILLISECONDS);
                 if (item == null) {
                     if (!transport.isOpen()) {
                         return;

@@ -108,6 +108,7 @@ final class WebSocketTransport implements Transport {
             case UNAVAILABLE -> CloseCodes.UNAVAILABLE;
             case RELOAD -> CloseCodes.RELOAD;
             case TOO_LARGE -> CloseStatus.TOO_BIG_TO_PROCESS.getCode();
+            case TOKEN_EXPIRED -> CloseCodes.TOKEN;
             case SEND_FAILED -> CloseStatus.SERVER_ERROR.getCode();
         };
     }

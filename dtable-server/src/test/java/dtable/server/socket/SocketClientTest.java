@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dtable.server.storage.LoggedOperation;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -72,8 +71,8 @@ class SocketClientTest {
         }
     }
 
-    /** An operation_log in memory, versions 1..n. */
-    private final List<LoggedOperation> log = new ArrayList<>();
+    /** An operation_log in memory, versions 1..n; the sender reads it while the test appends. */
+    private final List<LoggedOperation> log = new CopyOnWriteArrayList<>();
 
     private List<LoggedOperation> read(String uuid, long after, int limit) {
         return log.stream().filter(op -> op.version() > after).limit(limit).toList();
@@ -189,5 +188,15 @@ class SocketClientTest {
         awaitCalls(transport, 5);
         assertThat(transport.calls).containsExactly("joined 3", "refuse #4 table_not_found", "join-room bob", "ack #5 3",
                 "end CLOSED");
+    }
+
+    @Test
+    void aSessionEndsWhenItsTokenExpires() {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 16);
+        client.expireAt(java.time.Instant.now().plusMillis(300));
+        client.start(0);
+        awaitCalls(transport, 2);
+        assertThat(transport.calls).containsExactly("joined 0", "end TOKEN_EXPIRED");
     }
 }
