@@ -34,6 +34,14 @@ class ProxyPathTest {
             "/api/v1/internal/dtables/nope/, INVALID_UUID",
             "/dtables/nope, INVALID_UUID",
             "/ping/, NOT_FOUND",
+            "/api-gateway/api/v2/dtables/" + UUID + "/, FORWARD",
+            "/api-gateway/api/v2/dtables/" + UUID + "/rows/, FORWARD",
+            "/api-gateway/api/v2/dtables/nope/rows/, INVALID_UUID",
+            "/api-gateway/api/v2/dtables/, NOT_FOUND",
+            "/api-gateway/api/v1/dtables/" + UUID + "/, NOT_FOUND",
+            "/api-gateway/, NOT_FOUND",
+            "/api-gateway/socket.io/, SOCKET_IO",
+            "/socket.io/, SOCKET_IO",
     })
     void classifiesPaths(String path, Kind kind) {
         assertThat(ProxyPath.classify(path).kind()).isEqualTo(kind);
@@ -56,5 +64,28 @@ class ProxyPathTest {
         assertThat(ProxyPath.isBasePath("/dtables/x")).isTrue();
         assertThat(ProxyPath.isBasePath("/api/v1/cluster/map/")).isFalse();
         assertThat(ProxyPath.isBasePath("/actuator/health")).isFalse();
+        assertThat(ProxyPath.isBasePath("/api-gateway/socket.io/?EIO=4")).isTrue();
+        assertThat(ProxyPath.isBasePath("/socket.io/?EIO=4")).isTrue();
+        assertThat(ProxyPath.isBasePath("/api/v2.1/dtable/app-access-token/")).isFalse();
+        assertThat(ProxyPath.isBasePath("/")).isFalse();
+    }
+
+    @Test
+    void apiTokensAreTheProxysOwnEndpoint() {
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/dtables/" + UUID + "/api-tokens/")).isTrue();
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/dtables/" + UUID + "/api-tokens")).isTrue();
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/dtables/" + UUID + "/api-tokens/my%20app/")).isTrue();
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/dtables/" + UUID + "/api-tokens-x/")).isFalse();
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/dtables/" + UUID + "/rows/")).isFalse();
+        assertThat(ProxyPath.isLocalEndpoint("/api/v1/internal/dtables/" + UUID + "/api-tokens/")).isFalse();
+    }
+
+    @Test
+    void socketIoIsRoutedByItsQueryBase() {
+        ProxyPath route = ProxyPath.forQueryBase("0A1B2C3D00004000800000000000ABCD");
+        assertThat(route.kind()).isEqualTo(Kind.FORWARD);
+        assertThat(route.bucket().hex()).isEqualTo("0a");
+        assertThat(ProxyPath.forQueryBase("nope").kind()).isEqualTo(Kind.INVALID_UUID);
+        assertThat(ProxyPath.forQueryBase(null).kind()).isEqualTo(Kind.NOT_FOUND);
     }
 }

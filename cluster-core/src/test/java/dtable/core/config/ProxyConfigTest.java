@@ -35,6 +35,29 @@ class ProxyConfigTest {
         assertThat(config.dtableServerSlaveUrl()).isEmpty();
         assertThat(config.etcd().hostList()).containsExactly("etcd-01.example.com:2379", "etcd-02.example.com:2379");
         assertThat(config.etcd().prefix()).isEqualTo("/dtable-cluster/");
+        assertThat(config.mysql()).isEmpty();
+    }
+
+    @Test
+    void mysqlSettingsAsInTheServerFileWithEnvironmentOverrides() throws IOException {
+        String withMysql = SEATABLE_STYLE.replace("{\n  \"cluster_config\"",
+                "{\n  \"host\": \"db\", \"user\": \"dtable\", \"password\": \"pw\", \"cluster_config\"");
+        ProxyConfig config = load(withMysql, Map.of("DTABLE_PORT", "3307", "DTABLE_DATABASE", "tokens_db"));
+
+        MysqlSettings mysql = config.mysql().orElseThrow();
+        assertThat(mysql.host()).isEqualTo("db");
+        assertThat(mysql.port()).isEqualTo(3307);
+        assertThat(mysql.user()).isEqualTo("dtable");
+        assertThat(mysql.password()).isEqualTo("pw");
+        assertThat(mysql.database()).isEqualTo("tokens_db");
+        assertThat(config.toString()).doesNotContain("pw");
+    }
+
+    @Test
+    void mysqlUserFromTheEnvironmentAlone() throws IOException {
+        ProxyConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_USER", "dtable"));
+
+        assertThat(config.mysql().orElseThrow().jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/dtable_db");
     }
 
     @Test

@@ -92,6 +92,10 @@ final class Exchange {
         }
     }
 
+    ForwardedRequest request() {
+        return request;
+    }
+
     boolean isSafe() {
         return request.isSafe();
     }
@@ -207,7 +211,7 @@ final class Exchange {
 
     private boolean mayReadStale(Failure failure) {
         Reason reason = failure.reason();
-        return request.method().equals(HttpMethod.GET) && !request.staleTried()
+        return request.method().equals(HttpMethod.GET) && !request.isEngineIo() && !request.staleTried()
                 && !request.asksForReadLevel()
                 && (reason == Reason.UNREACHABLE || reason == Reason.NO_OWNER || reason == Reason.TIMEOUT);
     }

@@ -30,6 +30,8 @@ public final class ForwardedRequest {
     private int retries;
     private Failure lastFailure;
     private boolean staleTried;
+    /** An Engine.IO request (socket.io polling): bound to a session on one node. */
+    private boolean engineIo;
 
     /**
      * @param uri     path and query exactly as received (not decoded), starting with {@code /}
@@ -100,7 +102,25 @@ public final class ForwardedRequest {
      * may have seen them, e.g. after a response timeout.
      */
     public boolean isSafe() {
+        if (engineIo) {
+            return false;
+        }
         return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS);
+    }
+
+    /**
+     * Marks a socket.io (Engine.IO) request. Even its polling GET is not safe to repeat: the node
+     * hands buffered packets out with the answer, so a GET whose answer was lost may have taken
+     * packets with it, and a repeat would hide that gap from the client. Such a request is therefore
+     * retried only when the node cannot have seen it (refused, 307/503, broken before it was sent),
+     * and never sent to a slave.
+     */
+    public void markEngineIo() {
+        engineIo = true;
+    }
+
+    public boolean isEngineIo() {
+        return engineIo;
     }
 
     public int retries() {

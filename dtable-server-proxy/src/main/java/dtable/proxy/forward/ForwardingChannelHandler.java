@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -23,6 +25,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +49,7 @@ import java.util.Map;
 final class ForwardingChannelHandler extends ChannelDuplexHandler {
 
     /** Whom the request pieces arriving now belong to. */
-    private enum Inbound { IDLE, PASS, EXCHANGE, DISCARD }
+    private enum Inbound { IDLE, PASS, EXCHANGE, DISCARD, TUNNEL }
 
     private final Forwarder forwarder;
     private ChannelHandlerContext ctx;
@@ -84,7 +87,8 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
-            if (request.decoderResult().isSuccess() && ProxyPath.isBasePath(request.uri())) {
+            if (request.decoderResult().isSuccess() && ProxyPath.isBasePath(request.uri())
+                    && !ProxyPath.isLocalEndpoint(ProxyPath.pathOf(request.uri()))) {
                 takeRequest(request);
             } else {
                 inbound = Inbound.PASS;
@@ -115,6 +119,9 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
 
     private void requestEnded() {
         Inbound was = inbound;
+        if (was == Inbound.TUNNEL) {
+            return; // the connection is a tunnel now; no HTTP request follows
+        }
         inbound = Inbound.IDLE;
         if (was == Inbound.DISCARD && exchange == null) {
             resume();
@@ -136,11 +143,54 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
             case INVALID_UUID -> answer(Replies.error(400, "invalid_dtable_uuid", "invalid dtable_uuid"),
                     keepAlive, start);
             case SERVER_INFO -> answer(serverInfo(request, route), keepAlive, start);
-            case FORWARD -> forward(request, uri, route, keepAlive, start);
+            case FORWARD -> forward(request, uri, route, keepAlive, start).start();
+            case SOCKET_IO -> socketIo(request, uri, keepAlive, start);
         }
     }
 
-    private void forward(HttpRequest request, String uri, ProxyPath route, boolean keepAlive, long start) {
+    /**
+     * socket.io (Engine.IO): routed by the {@code dtable_uuid} query parameter to the base's owner,
+     * so that polling requests of one session reach the node holding it; a WebSocket upgrade is
+     * tunnelled ({@link WebSocketTunnel}). Polling requests are forwarded as {@linkplain
+     * ForwardedRequest#markEngineIo() Engine.IO requests}: retried only when the node cannot have seen them.
+     */
+    private void socketIo(HttpRequest request, String uri, boolean keepAlive, long start) {
+        List<String> values = new QueryStringDecoder(uri).parameters().get("dtable_uuid");
+        ProxyPath route = ProxyPath.forQueryBase(values == null || values.isEmpty() ? null : values.get(0));
+        switch (route.kind()) {
+            case FORWARD -> {
+                if (WebSocketTunnel.isWebSocketUpgrade(request)) {
+                    tunnel(request, uri, route, start);
+                } else {
+                    Exchange polling = forward(request, uri, route, keepAlive, start);
+                    polling.request().markEngineIo();
+                    polling.start();
+                }
+            }
+            case INVALID_UUID -> answer(Replies.error(400, "invalid_dtable_uuid", "invalid dtable_uuid"), keepAlive,
+                    start);
+            default -> answer(Replies.error(400, "missing_dtable_uuid",
+                    "socket.io requests need the query parameter dtable_uuid"), keepAlive, start);
+        }
+    }
+
+    private void tunnel(HttpRequest request, String uri, ProxyPath route, long start) {
+        NodeInfo owner = forwarder.table().current().ownerInfo(route.bucket());
+        if (owner == null) {
+            answer(Replies.error(503, "no_owner", "bucket " + route.bucket() + " has no live owner"), false, start);
+            return;
+        }
+        inbound = Inbound.TUNNEL;
+        Target target = new Target(owner.nodeId(), forwarder.address(owner.localNodeUrl()), uri, false);
+        HttpHeaders headers = ForwardHeaders.forRequest(request.headers(), ctx.channel().remoteAddress(), scheme());
+        WebSocketTunnel.open(forwarder, ctx.channel(), request, headers, target,
+                forwarder.loopOf(ctx.channel()).channels(), start, problem -> {
+                    inbound = Inbound.IDLE;
+                    answer(Replies.error(502, "bad_gateway", problem), false, start);
+                });
+    }
+
+    private Exchange forward(HttpRequest request, String uri, ProxyPath route, boolean keepAlive, long start) {
         RequestBody body = RequestBody.of(request.headers(), forwarder.settings().replayBufferBytes(), ctx.alloc());
         ForwardedRequest forwarded = new ForwardedRequest(request.method(), uri, route.segment(), route.bucket(),
                 ForwardHeaders.forRequest(request.headers(), ctx.channel().remoteAddress(), scheme()), body, start,
@@ -151,7 +201,7 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
         inbound = Inbound.EXCHANGE;
         exchange = new Exchange(forwarder, forwarder.loopOf(ctx.channel()), this, ctx, forwarded, body, keepAlive,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_0));
-        exchange.start();
+        return exchange;
     }
 
     private FullHttpResponse serverInfo(HttpRequest request, ProxyPath route) {
@@ -243,7 +293,7 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
     /** Holds back Reactor's reads while this handler runs an exchange or holds requests: it reads when ready. */
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (exchange != null || !held.isEmpty() || inbound == Inbound.DISCARD) {
+        if (exchange != null || !held.isEmpty() || inbound == Inbound.DISCARD || inbound == Inbound.TUNNEL) {
             return;
         }
         ctx.read();

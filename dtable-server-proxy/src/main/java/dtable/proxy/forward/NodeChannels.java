@@ -104,6 +104,27 @@ final class NodeChannels {
         return promise;
     }
 
+    /**
+     * A new connection to {@code address} that is not pooled and has no HTTP codec: TLS when the
+     * URL is https, then only {@code handler} (a {@link WebSocketTunnel}'s node side). Reads on demand.
+     */
+    ChannelFuture connectRaw(NodeAddress address, io.netty.channel.ChannelHandler handler) {
+        return bootstrap.clone()
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (address.secure()) {
+                            InetSocketAddress socket = address.socket();
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), socket.getHostString(),
+                                    socket.getPort()));
+                        }
+                        channel.pipeline().addLast(handler);
+                    }
+                })
+                .connect(address.socket());
+    }
+
     /** Returns a channel after a complete exchange; it is closed when not reusable or when enough are idle. */
     void release(NodeAddress address, Channel channel, boolean reusable) {
         NodeChannelHandler.of(channel).attempt = null;

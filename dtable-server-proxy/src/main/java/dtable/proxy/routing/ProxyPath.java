@@ -12,6 +12,12 @@ import dtable.core.bucket.Bucket;
  * {@code /api/v1/dtables/{uuid}/server-info/}. Under these prefixes the proxy answers bad UUIDs (400)
  * and unknown shapes (404) itself, so no node is bothered with them. Pure string work; thread-safe.
  *
+ * <p>The gateway for SeaTable's clients adds two families: {@code /api-gateway/api/v2/dtables/{uuid}/...}
+ * (SeaTable's API gateway, forwarded with its path) and socket.io ({@code /api-gateway/socket.io/} and
+ * {@code /socket.io/}), whose base is in the {@code dtable_uuid} query parameter ({@link Kind#SOCKET_IO}:
+ * the caller reads the query). {@code /api/v1/dtables/{uuid}/api-tokens/...} is the proxy's own
+ * Spring endpoint ({@link #isLocalEndpoint}).
+ *
  * <p>This runs for every request, so the UUID is checked by hand rather than by {@link BaseUuid#parse}'s
  * regular expressions (same accepted forms); the normalised {@link #uuid()} is built only on demand.
  *
@@ -30,12 +36,20 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
         /** a base path whose UUID segment is not a base UUID: 400 */
         INVALID_UUID,
         /** under a base prefix but no endpoint of ours or of a node: 404 */
-        NOT_FOUND
+        NOT_FOUND,
+        /** an Engine.IO request: the base is in the {@code dtable_uuid} query parameter */
+        SOCKET_IO
     }
 
     private static final String API = "/api/v1/dtables/";
     private static final String INTERNAL = "/api/v1/internal/dtables/";
     private static final String PLAIN = "/dtables/";
+    private static final String GATEWAY = "/api-gateway/";
+    private static final String GATEWAY_API = "/api-gateway/api/v2/dtables/";
+    private static final String GATEWAY_SOCKET_IO = "/api-gateway/socket.io/";
+    private static final String SOCKET_IO = "/socket.io/";
+    private static final String API_TOKENS = "/api-tokens";
+    private static final ProxyPath SOCKET_IO_PATH = new ProxyPath(Kind.SOCKET_IO, null, null);
     private static final ProxyPath NOT_FOUND = new ProxyPath(Kind.NOT_FOUND, null, null);
     private static final ProxyPath INVALID = new ProxyPath(Kind.INVALID_UUID, null, null);
 
@@ -46,7 +60,29 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
 
     /** True when {@code uri} (path and query as received) is under one of the base prefixes. */
     public static boolean isBasePath(String uri) {
-        return uri.startsWith(API) || uri.startsWith(INTERNAL) || uri.startsWith(PLAIN);
+        return uri.startsWith(API) || uri.startsWith(INTERNAL) || uri.startsWith(PLAIN) || uri.startsWith(GATEWAY)
+                || uri.startsWith(SOCKET_IO);
+    }
+
+    /**
+     * True for the proxy's own endpoints under a base prefix, which Spring answers:
+     * {@code /api/v1/dtables/{uuid}/api-tokens/...}.
+     */
+    public static boolean isLocalEndpoint(String path) {
+        if (!path.startsWith(API)) {
+            return false;
+        }
+        int slash = path.indexOf('/', API.length());
+        return slash > 0 && path.startsWith(API_TOKENS, slash)
+                && (path.length() == slash + API_TOKENS.length() || path.charAt(slash + API_TOKENS.length()) == '/');
+    }
+
+    /** The forwarding decision for a base named in a query parameter (socket.io's {@code dtable_uuid}). */
+    public static ProxyPath forQueryBase(String uuid) {
+        if (uuid == null || uuid.isEmpty()) {
+            return NOT_FOUND;
+        }
+        return isBaseUuid(uuid) ? new ProxyPath(Kind.FORWARD, uuid, bucketOf(uuid)) : INVALID;
     }
 
     /** The path of a request target: everything before {@code ?}; an absolute-form target loses its scheme and host. */
@@ -72,6 +108,12 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
         }
         if (path.startsWith(INTERNAL)) {
             return base(path.substring(INTERNAL.length()), Kind.FORWARD);
+        }
+        if (path.startsWith(GATEWAY_SOCKET_IO) || path.startsWith(SOCKET_IO)) {
+            return SOCKET_IO_PATH;
+        }
+        if (path.startsWith(GATEWAY_API)) {
+            return base(path.substring(GATEWAY_API.length()), Kind.FORWARD);
         }
         if (path.startsWith(PLAIN)) {
             String rest = path.substring(PLAIN.length());
