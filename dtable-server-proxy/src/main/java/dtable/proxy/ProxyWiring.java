@@ -3,6 +3,7 @@ package dtable.proxy;
 import dtable.core.config.ProxyConfig;
 import dtable.core.etcd.ClusterWatcher;
 import dtable.core.etcd.EtcdClients;
+import dtable.proxy.apitoken.ApiTokenBackend;
 import dtable.proxy.forward.Forwarder;
 import dtable.proxy.forward.ProxyMetrics;
 import dtable.proxy.routing.RoutingTable;
@@ -41,6 +42,13 @@ class ProxyWiring {
     ClusterWatcher clusterWatcher(Client etcdClient, ProxyConfig config) {
         log.info("watching {} at {}", config.etcd().prefix(), config.etcd().endpoints());
         return ClusterWatcher.start(etcdClient, config.etcd().keys());
+    }
+
+    /** API tokens and the signing key of the gateway endpoints; MySQL is migrated in the background. */
+    @Bean(destroyMethod = "close")
+    ApiTokenBackend apiTokenBackend(ProxyConfig config) {
+        log.info("API tokens: {}", config.mysql().map(Object::toString).orElse("no MySQL configured (disabled)"));
+        return ApiTokenBackend.start(config.privateKey(), config.mysql());
     }
 
     @Bean

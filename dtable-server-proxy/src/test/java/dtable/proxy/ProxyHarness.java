@@ -53,12 +53,16 @@ final class ProxyHarness implements AutoCloseable {
      */
     static ProxyHarness start(List<String> etcdEndpoints, String prefix, Duration retryBudget,
                               Optional<String> slaveUrl, String... args) {
-        ProxyConfig config = new ProxyConfig(5550, Optional.empty(), retryBudget, slaveUrl,
-                new EtcdSettings(etcdEndpoints, prefix));
+        return start(new ProxyConfig(5550, Optional.empty(), retryBudget, slaveUrl,
+                new EtcdSettings(etcdEndpoints, prefix)), args);
+    }
+
+    /** A proxy with a complete configuration (private key, MySQL), on a free port. */
+    static ProxyHarness start(ProxyConfig config, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
         all.addAll(List.of(args));
         ConfigurableApplicationContext context = ProxyApplication.start(config, all.toArray(String[]::new));
-        return new ProxyHarness(EtcdClients.connect(etcdEndpoints), config.etcd().keys(), context);
+        return new ProxyHarness(EtcdClients.connect(config.etcd().endpoints()), config.etcd().keys(), context);
     }
 
     int port() {
