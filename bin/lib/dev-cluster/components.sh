@@ -127,6 +127,11 @@ EOF
 {
   "listen_port": $(port_of proxy),
   "private_key": "$key",
+  "host": "127.0.0.1",
+  "port": $(port_of mysql),
+  "user": "$MYSQL_USER",
+  "password": "$MYSQL_PASSWORD",
+  "database": "$MYSQL_DATABASE",
   "retry_budget_ms": 15000,
 $(slave_url_line)
   "cluster_config": {

@@ -7,10 +7,12 @@ base64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 # An HS256 JWT without starting a JVM; the same key rule as dtable.core.token.TokenService: the key's
 # bytes when at least 32, else their SHA-256.
 cmd_token() {
-  local internal=0 base="" permission=rw username=dev@dev-cluster.local ttl=""
+  local internal=0 base="" permission=rw username=dev@dev-cluster.local ttl="" api_base="" app=dev-script
   while [ $# -gt 0 ]; do
     case "$1" in
       --internal) internal=1 ;;
+      --api-token) api_base=${2:-}; shift ;;
+      --app) app=${2:-}; shift ;;
       --base) base=${2:-}; shift ;;
       --permission) permission=${2:-}; shift ;;
       --username) username=${2:-}; shift ;;
@@ -19,6 +21,10 @@ cmd_token() {
     esac
     shift
   done
+  if [ -n "$api_base" ]; then
+    api_token "$api_base" "$permission" "$app"
+    return
+  fi
   local payload exp
   [[ "$ttl" =~ ^[0-9]*$ ]] || die "token: --ttl must be a number of seconds"
   if [ "$internal" = 1 ] && [ -n "$base" ]; then die "token: use --internal or --base UUID, not both"; fi
@@ -49,4 +55,24 @@ cmd_token() {
   signing_input="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | base64url).$(printf '%s' "$payload" | base64url)"
   signature=$(printf '%s' "$signing_input" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$hexkey" -binary | base64url)
   printf '%s.%s\n' "$signing_input" "$signature"
+}
+
+# `token --api-token UUID [--permission rw|r] [--app NAME]`: asks the running proxy for a new API token
+# of the base (SPEC §9), with an internal token made here; prints the answer, the token as its last word.
+api_token() {
+  local base=$1 permission=$2 app=$3 internal body answer token
+  [ -n "$base" ] || die "token: --api-token needs a base UUID"
+  [ "$permission" = rw ] || [ "$permission" = r ] || die "token: --permission must be rw or r"
+  [[ "$app" =~ ^[^\"\\/]+$ ]] || die "token: --app must not be empty or contain quotes, backslashes or '/'"
+  internal=$(cmd_token --internal --ttl 300)
+  body="{\"app_name\":\"$app\",\"permission\":\"$permission\"}"
+  answer=$(curl -sS --max-time 10 -X POST -H "Authorization: Token $internal" -H 'Content-Type: application/json' \
+    --data "$body" -w '\n%{http_code}' "$(url_of proxy)api/v1/dtables/$base/api-tokens/") \
+    || die "token: the proxy at $(url_of proxy) is not reachable (is the dev cluster up?)"
+  local status=${answer##*$'\n'}
+  answer=${answer%$'\n'*}
+  [ "$status" = 200 ] || die "token: the proxy refused ($status): $answer"
+  token=$(printf '%s' "$answer" | sed -n 's/.*"api_token":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$token" ] || die "token: unexpected answer from the proxy: $answer"
+  printf 'API token of app %s (%s) on base %s: %s\n' "$app" "$permission" "$base" "$token"
 }
