@@ -16,6 +16,8 @@ const errors = [];
 const steps = {};
 let reloadsFinished = 0;
 const stores = [];
+const reloads = [];
+const refusals = [];
 
 function sleep(ms) { return new Promise(r => setTimeout(r, ms)); }
 async function until(what, test, ms = 20000) {
@@ -61,8 +63,11 @@ async function open(name, apiToken) {
   const deserialize = store.deserializeDTable.bind(store);
   store.deserializeDTable = value => {
     store.reloadPending = true;
+    reloads.push({ store: name, localVersion: store.value.version, reloadedVersion: value.version,
+      pending: store.pendingOperations.map(op => (op.row_data && op.row_data._id) || op.op_type) });
     return deserialize(value);
   };
+  store.eventBus.subscribe('operation-execute-error', error => refusals.push({ store: name, error }));
   stores.push(store);
   await until(name + ' connected', () => store.socketConnected);
   return base;
@@ -177,6 +182,6 @@ const scenarios = { session };
   } catch (e) {
     errors.push(String(e && e.stack ? e.stack : e));
   }
-  console.log(JSON.stringify(Object.assign({ errors }, steps)));
+  console.log(JSON.stringify(Object.assign({ errors, reloads, refusals }, steps)));
   process.exit(0);
 })();
