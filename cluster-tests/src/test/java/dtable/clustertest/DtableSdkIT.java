@@ -98,7 +98,8 @@ class DtableSdkIT {
         assertThat(move.path("written").path("a").size()).isGreaterThanOrEqualTo(4);
         // nothing lost, nothing doubled: in both stores and on the server, each row exactly once
         assertThat(names(move.path("a"))).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(names(move.path("b"))).containsExactlyElementsOf(names(move.path("a")));
+        // two clients appending below their own last row at once may order those rows differently
+        assertThat(names(move.path("b"))).containsExactlyInAnyOrderElementsOf(expected);
         List<String> onServer = serverNames(cluster, api, base);
         assertThat(onServer).containsExactlyInAnyOrderElementsOf(expected);
 
