@@ -31,8 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link RestViews}); only the v2 request and answer shapes are here:
  * <ul>
  *   <li>{@code GET rows/?table_name&view_name&start&limit} → {@code {"rows":[…], "metadata":[columns]}};
- *       the model has no view filters or sorts, so any {@code view_name} lists the table in order;
- *       {@code order_by} is refused (400) rather than ignored.</li>
+ *       view filters and sorts are not evaluated: a view that has some is refused (400), any other
+ *       {@code view_name} lists the table in order; {@code order_by} is refused (400) rather than ignored.</li>
  *   <li>{@code POST rows/ {table_name, rows:[…]}} (or SeaTable's single {@code row} with
  *       {@code anchor_row_id}) → {@code {"inserted_row_count", "row_ids":[{"_id"}], "first_row"}}.</li>
  *   <li>{@code PUT rows/ {table_name, updates:[{row_id, row}]}} → {@code {"success": true}}.</li>
@@ -71,6 +71,7 @@ public class GatewayRowsController {
             if (orderBy != null && !orderBy.isBlank()) {
                 throw ApiException.badRequest("not_supported", "order_by is not supported by this server");
             }
+            refuseFilteredView(base.requireTable(Json.newObject().put("table_name", table)), viewName);
             int from = number("start", start);
             int count = limit == null || limit.isBlank() ? max : number("limit", limit);
             if (count > max) {
@@ -151,6 +152,24 @@ public class GatewayRowsController {
                 (base, json) -> RestCommands.columnCommand(base, method, json),
                 (base, op) -> method.equals("DELETE") ? Json.write(Json.newObject().put("success", true))
                         : Json.write(changedColumn(base, op)));
+    }
+
+    /**
+     * Views are kept as the client made them but their filters and sorts are not evaluated by this
+     * server: listing a view that has some would answer the wrong rows, so it is refused. A view
+     * without them (or an unknown name, as SeaTable does) lists the table's rows in order.
+     */
+    private static void refuseFilteredView(Table table, String viewName) {
+        if (viewName == null || viewName.isBlank()) {
+            return;
+        }
+        for (ObjectNode view : table.views()) {
+            if (viewName.equals(view.path("name").asString()) && (!view.path("filters").isEmpty()
+                    || !view.path("sorts").isEmpty())) {
+                throw ApiException.badRequest("not_supported", "view \"" + viewName + "\" has filters or sorts, "
+                        + "which this server does not evaluate; list the table without view_name");
+            }
+        }
     }
 
     /** The table an {@code insert_table} created (its logged form names the new {@code table_id}). */

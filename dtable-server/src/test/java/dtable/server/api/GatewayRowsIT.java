@@ -167,6 +167,14 @@ class GatewayRowsIT {
         refused("GET", v2("rows/?table_name=Tasks&limit=ten"), token, null, 400, "invalid_parameter");
         refused("GET", v2("rows/?table_name=Tasks&order_by=Name"), token, null, 400, "not_supported");
         refused("GET", v2("rows/"), token, null, 400, "invalid_parameter");
+        Answer view = node.send("POST", "/api/v1/dtables/" + uuid + "/operations/", token, "{\"op_type\":\"insert_view\","
+                + "\"table_id\":\"0000\",\"view_data\":{\"_id\":\"v001\",\"name\":\"Open ones\",\"type\":\"table\","
+                + "\"filters\":[{\"column_key\":\"0003\",\"filter_predicate\":\"is\",\"filter_term\":\"s1\"}],"
+                + "\"sorts\":[],\"groupbys\":[],\"hidden_columns\":[]}}");
+        assertThat(view.status()).as(view.body()).isEqualTo(200);
+        refused("GET", v2("rows/?table_name=Tasks&view_name=Open%20ones"), token, null, 400, "not_supported");
+        assertThat(node.send("GET", v2("rows/?table_name=Tasks&view_name=No%20such%20view"), token, null).json()
+                .path("rows").size()).isEqualTo(2);
 
         // tokens: none, another base's, read-only on a write
         refused("POST", v2("rows/"), null, "{\"table_name\":\"Tasks\",\"rows\":[{\"Name\":\"x\"}]}", 401, null);
