@@ -108,6 +108,11 @@ public final class ClusterMonitor implements AutoCloseable {
         return election;
     }
 
+    /** The fast-failover loop, empty when {@code fast_failover} is off. */
+    public java.util.Optional<FastFailover> fastFailover() {
+        return java.util.Optional.ofNullable(fastFailover);
+    }
+
     public MoveHistory history() {
         return history;
     }

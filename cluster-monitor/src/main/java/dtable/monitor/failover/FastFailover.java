@@ -45,6 +45,8 @@ public final class FastFailover implements AutoCloseable {
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer;
     private volatile long revocations;
+    /** Nodes whose refusals would count, as of the last round (for the cluster view and tests). */
+    private volatile java.util.Set<String> armed = java.util.Set.of();
 
     /**
      * @param interval     time between two rounds (and the least spacing of two refusals that count)
@@ -75,6 +77,11 @@ public final class FastFailover implements AutoCloseable {
         return this;
     }
 
+    /** The nodes this monitor has seen accepting, whose refusals would count, as of the last round. */
+    public java.util.Set<String> armedNodes() {
+        return armed;
+    }
+
     /** Leases revoked by this monitor since it started. */
     public long revocations() {
         return revocations;
@@ -94,6 +101,7 @@ public final class FastFailover implements AutoCloseable {
         Optional<LeadershipState.Leadership> leading = leadership.guardIfLeader();
         if (leading.isEmpty()) {
             evidence.reset();
+            armed = java.util.Set.of();
             return;
         }
         Map<String, String> urls = new LinkedHashMap<>();
@@ -103,6 +111,7 @@ public final class FastFailover implements AutoCloseable {
             }
         }
         DeathEvidence.Verdict verdict = evidence.round(probeAll(urls));
+        armed = urls.keySet().stream().filter(evidence::isArmed).collect(java.util.stream.Collectors.toUnmodifiableSet());
         for (String nodeId : verdict.heldBack()) {
             log.warn("fast failover: {} refused {} connections in a row, but so did every other node;"
                     + " not acting (the lease decides)", nodeId, DeathEvidence.REFUSALS_REQUIRED);
