@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,18 @@ public final class NodeRuntime implements SmartLifecycle {
     private final Clock clock;
     private Client client;
     private ClusterWatcher watcher;
-    private NodeRegistration registration;
+    /** Replaced only by start(), stop() and the mysql-check thread (release and rejoin). */
+    private volatile NodeRegistration registration;
+    private String registrationJson;
     private volatile boolean running;
+    /** Checks MySQL every second while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
+    private final ScheduledExecutorService mysqlCheck =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mysql-check").daemon(true).factory());
+    private final ExecutorService mysqlPings = Executors.newVirtualThreadPerTaskExecutor();
+    /** mysql-check thread. */
+    private MysqlReachability reachability;
+    /** mysql-check thread: a ping still running from an earlier check (a hung database must not pile them up). */
+    private java.util.concurrent.Future<Boolean> pendingPing;
 
     /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
     static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
@@ -83,7 +94,21 @@ public final class NodeRuntime implements SmartLifecycle {
         ownership.onMap(watcher.current());
         NodeInfo info = new NodeInfo(cluster.nodeId(), cluster.nodeUrl(), cluster.localNodeUrl(),
                 Instant.now(clock).toString());
-        registration = NodeRegistration.start(client, keys.node(cluster.nodeId()), JSON.writeValueAsString(info),
+        registrationJson = JSON.writeValueAsString(info);
+        registration = register(keys);
+        maintenance.start();
+        if (!cluster.mysqlUnreachableRelease().isZero()) {
+            reachability = new MysqlReachability(cluster.mysqlUnreachableRelease(), clock);
+            mysqlCheck.scheduleWithFixedDelay(() -> checkMysql(keys), 1, 1, TimeUnit.SECONDS);
+        }
+        running = true;
+        log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
+                cluster.leaseTtl().toSeconds());
+    }
+
+    private NodeRegistration register(EtcdKeys keys) {
+        var cluster = config.cluster();
+        return NodeRegistration.start(client, keys.node(cluster.nodeId()), registrationJson,
                 cluster.leaseTtl(), new RegistrationListener() {
                     @Override
                     public void onRegistered(long leaseId) {
@@ -95,10 +120,63 @@ public final class NodeRuntime implements SmartLifecycle {
                         ownership.onLeaseLost(reason);
                     }
                 });
-        maintenance.start();
-        running = true;
-        log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
-                cluster.leaseTtl().toSeconds());
+    }
+
+    /**
+     * mysql-check thread: a node that cannot reach MySQL for {@code mysql_unreachable_release_seconds} stops
+     * serving and revokes its lease (the monitor gives its buckets to a node that can write), and registers
+     * again once MySQL answers. See {@link MysqlReachability} for the rule.
+     */
+    private void checkMysql(EtcdKeys keys) {
+        try {
+            boolean reachable = pingMysql();
+            String self = config.cluster().nodeId();
+            boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
+            switch (reachability.onCheck(reachable, others)) {
+                case RELEASE -> {
+                    String reason = "MySQL unreachable for " + reachability.unreachableFor().toSeconds() + " s";
+                    log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",
+                            self, reason);
+                    ownership.onLeaseLost(reason);
+                    NodeRegistration released = registration;
+                    registration = null;
+                    if (released != null) {
+                        released.close();
+                    }
+                }
+                case REJOIN -> {
+                    log.info("node {}: MySQL answers again: registering again", self);
+                    if (registration == null && running) {
+                        registration = register(keys);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            // an exception would cancel the schedule
+            log.warn("MySQL reachability check failed: {}", e.toString());
+        }
+    }
+
+    /** A ping that does not answer within 3 s counts as a failure; it is not started again while it hangs. */
+    private boolean pingMysql() {
+        if (pendingPing == null) {
+            pendingPing = mysqlPings.submit(() -> store.ping(java.time.Duration.ofSeconds(2)));
+        }
+        try {
+            boolean ok = pendingPing.get(3, TimeUnit.SECONDS);
+            pendingPing = null;
+            return ok;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            pendingPing = null;
+            return false;
+        }
     }
 
     private void warnOnSmallPackets() {
@@ -116,6 +194,13 @@ public final class NodeRuntime implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        mysqlCheck.shutdownNow();
+        mysqlPings.shutdownNow();
+        try {
+            mysqlCheck.awaitTermination(10, TimeUnit.SECONDS); // a release or rejoin in progress finishes first
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         maintenance.close();
         ownership.onLeaseLost("shutting down");
         releases.shutdown();
@@ -125,8 +210,9 @@ public final class NodeRuntime implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         registry.unloadAll("shutting down");
-        if (registration != null) {
-            registration.close();
+        NodeRegistration current = registration;
+        if (current != null) {
+            current.close();
         }
         awaitBucketsMovedAway();
         if (watcher != null) {
