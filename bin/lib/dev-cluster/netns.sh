@@ -4,7 +4,7 @@
 # Some components run in network namespaces of their own, each joined to the host by a veth pair:
 #   etcd-3, dtable-server-01, dtable-server-02, monitor.
 # Addresses come from 10.<100 + offset/256>.<offset % 256>.0/24, so copies at different port offsets never share
-# one: the host side of this copy has HOST (.1, on a dummy interface dcf<offset>h), and component k (1..4) has a
+# one: the host side of this copy has HOST (.1, a /32 on lo labelled lo:dcf<offset>), and component k (1..4) has a
 # /29 at 8k: .8k+1 on the host end of its veth, .8k+2 inside (its node_url / client address) and .8k+3 inside
 # (a dtable-server's local_node_url: what the proxy and the monitor's probes connect to).
 # The components on the host (etcd-1, etcd-2, MariaDB, proxy, slave) also listen on HOST so the namespaced ones
@@ -62,7 +62,10 @@ netns_name() { echo "dcf$OFFSET-$1"; }
 netns_addr() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 2 ))"; }
 netns_local_addr() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 3 ))"; }
 netns_gateway() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 1 ))"; }
-netns_dummy() { echo "dcf${OFFSET}h"; }
+netns_host_label() { echo "lo:dcf$OFFSET"; }
+# (no `cmd | grep -q` here: under pipefail grep's early exit can fail the pipeline with SIGPIPE)
+host_addr_present() { [[ "$(ip -o addr show dev lo)" == *" $(netns_host_addr)/32 "* ]]; }
+netns_exists() { [[ " $(ip netns list 2>/dev/null | cut -d' ' -f1 | tr '\n' ' ') " == *" $1 "* ]]; }
 
 # The address NAME is reached at (from the host and from the namespaces).
 addr_of() {
@@ -77,16 +80,13 @@ netns_exec_prefix() {
   if is_netns_member "$1"; then printf '%s\n' ip netns exec "$(netns_name "$1")"; fi
 }
 
-# Creates the dummy host address and every namespace with its veth pair; idempotent.
+# Creates the host address and every namespace with its veth pair; idempotent.
 netns_setup() {
   netns_on || return 0
-  local dummy host name ns k
-  dummy=$(netns_dummy)
+  local host name ns k
   host=$(netns_host_addr)
-  if ! ip link show "$dummy" >/dev/null 2>&1; then
-    ip link add "$dummy" type dummy
-    ip addr add "$host/32" dev "$dummy"
-    ip link set "$dummy" up
+  if ! host_addr_present; then
+    ip addr add "$host/32" dev lo label "$(netns_host_label)"
   fi
   if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ]; then
     say "warning: net.ipv4.ip_forward is 0: the monitor cannot reach the nodes in other namespaces (fast failover then waits for leases)"
@@ -94,7 +94,7 @@ netns_setup() {
   for name in "${NETNS_MEMBERS[@]}"; do
     ns=$(netns_name "$name")
     k=$(netns_index "$name")
-    ip netns list | grep -qw -- "$ns" && continue
+    netns_exists "$ns" && continue
     ip netns add "$ns"
     ip link add "dcf${OFFSET}v${k}h" type veth peer name "dcf${OFFSET}v${k}n"
     ip link set "dcf${OFFSET}v${k}n" netns "$ns"
@@ -109,16 +109,18 @@ netns_setup() {
   done
 }
 
-# Removes the namespaces (their veth pairs go with them) and the dummy address; idempotent.
+# Removes the namespaces (their veth pairs go with them) and the host address; idempotent.
 netns_teardown() {
   local name ns
   for name in "${NETNS_MEMBERS[@]}"; do
     ns="dcf$OFFSET-$name"
-    if ip netns list 2>/dev/null | grep -qw -- "$ns"; then
+    if netns_exists "$ns"; then
       ip netns del "$ns" && say "$name: network namespace $ns removed"
     fi
   done
-  if ip link show "dcf${OFFSET}h" >/dev/null 2>&1; then ip link del "dcf${OFFSET}h"; fi
+  local host
+  host=$(netns_host_addr)
+  if host_addr_present; then ip addr del "$host/32" dev lo; fi
 }
 
 # iptables inside NAME's namespace.
@@ -148,7 +150,7 @@ cmd_isolate() {
   case " ${NETNS_TARGETS[*]} " in *" $target "*) ;; *) die "isolate NAME TARGET: TARGET is one of ${NETNS_TARGETS[*]}" ;; esac
   [ -n "$(running_pid "$name" 2>/dev/null || true)" ] || say "$name: not running (the rules apply when it starts)"
   local c="dev-cluster:$target" addr port member
-  if netns_iptables "$name" -S | grep -q -- "\"$c\""; then
+  if [[ "$(netns_iptables "$name" -S)" == *"\"$c\""* ]]; then
     say "$name: already cut from $target"
     return 0
   fi
@@ -199,7 +201,7 @@ cmd_heal() {
 # "etcd,mysql" or "-" for NAME.
 netns_cuts() {
   local cuts
-  cuts=$(netns_iptables "$1" -S 2>/dev/null | grep -o 'dev-cluster:[a-z]*' | cut -d: -f2 | sort -u | paste -sd, -)
+  cuts=$(netns_iptables "$1" -S 2>/dev/null | grep -o 'dev-cluster:[a-z]*' | cut -d: -f2 | sort -u | paste -sd, -) || true
   echo "${cuts:--}"
 }
 
@@ -208,7 +210,7 @@ netns_status() {
   local name
   echo "partitions (network namespaces, host address $(netns_host_addr)):"
   for name in "${NETNS_MEMBERS[@]}"; do
-    if ip netns list 2>/dev/null | grep -qw -- "$(netns_name "$name")"; then
+    if netns_exists "$(netns_name "$name")"; then
       printf '  %-17s %-15s cut from: %s\n' "$name" "$(netns_addr "$name")" "$(netns_cuts "$name")"
     else
       printf '  %-17s %-15s (no namespace)\n' "$name" "$(netns_addr "$name")"

@@ -322,7 +322,7 @@ public final class DevCluster implements AutoCloseable {
         removeNamespaces();
     }
 
-    /** The network namespaces and the dummy address of this copy, if `down` did not get to remove them. */
+    /** The network namespaces and the host address of this copy, if `down` did not get to remove them. */
     private void removeNamespaces() {
         if (!"1".equals(launcherEnv.get("DEV_CLUSTER_NETNS"))) {
             return;
@@ -330,7 +330,8 @@ public final class DevCluster implements AutoCloseable {
         for (String member : List.of("etcd-3", NODE_1, NODE_2, "monitor")) {
             Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", "dcf" + offset + "-" + member));
         }
-        Commands.run(Duration.ofSeconds(10), List.of("ip", "link", "del", "dcf" + offset + "h"));
+        Commands.run(Duration.ofSeconds(10), List.of("ip", "addr", "del",
+                "10." + (100 + offset / 256) + "." + (offset % 256) + ".1/32", "dev", "lo"));
     }
 
     private void killProcesses() {

@@ -31,11 +31,17 @@ public final class MysqlReachability {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** A check that started now (see {@link #onCheck(boolean, boolean, Instant)}). */
+    public Action onCheck(boolean reachable, boolean othersAvailable) {
+        return onCheck(reachable, othersAvailable, clock.instant());
+    }
+
     /**
      * @param reachable       the check's result (a check that did not finish in time is a failure)
      * @param othersAvailable another node is registered and not this one
+     * @param startedAt       when the check began: a check that hung for seconds counts from its start
      */
-    public Action onCheck(boolean reachable, boolean othersAvailable) {
+    public Action onCheck(boolean reachable, boolean othersAvailable, Instant startedAt) {
         Instant now = clock.instant();
         if (reachable) {
             unreachableSince = null;
@@ -46,7 +52,7 @@ public final class MysqlReachability {
             return Action.NONE;
         }
         if (unreachableSince == null) {
-            unreachableSince = now;
+            unreachableSince = startedAt.isAfter(now) ? now : startedAt;
         }
         if (!released && !releaseAfter.isZero() && othersAvailable
                 && !now.isBefore(unreachableSince.plus(releaseAfter))) {

@@ -61,6 +61,8 @@ public final class NodeRuntime implements SmartLifecycle {
     private MysqlReachability reachability;
     /** mysql-check thread: a ping still running from an earlier check (a hung database must not pile them up). */
     private java.util.concurrent.Future<Boolean> pendingPing;
+    /** mysql-check thread: when {@link #pendingPing} started. */
+    private Instant pendingPingSince;
 
     /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
     static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
@@ -129,10 +131,14 @@ public final class NodeRuntime implements SmartLifecycle {
      */
     private void checkMysql(EtcdKeys keys) {
         try {
+            if (pendingPing == null) {
+                pendingPingSince = clock.instant();
+            }
+            Instant startedAt = pendingPingSince;
             boolean reachable = pingMysql();
             String self = config.cluster().nodeId();
             boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
-            switch (reachability.onCheck(reachable, others)) {
+            switch (reachability.onCheck(reachable, others, startedAt)) {
                 case RELEASE -> {
                     String reason = "MySQL unreachable for " + reachability.unreachableFor().toSeconds() + " s";
                     log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",

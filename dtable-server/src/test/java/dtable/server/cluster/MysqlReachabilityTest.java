@@ -51,6 +51,16 @@ class MysqlReachabilityTest {
     }
 
     @Test
+    void aHangingCheckCountsFromItsStart() {
+        Instant started = clock.instant();
+        clock.advance(Duration.ofSeconds(3)); // the first failing check hung for 3 s
+        assertThat(reachability.onCheck(false, true, started)).isEqualTo(NONE);
+        assertThat(reachability.unreachableFor()).isEqualTo(Duration.ofSeconds(3));
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(reachability.onCheck(false, true, clock.instant())).isEqualTo(RELEASE);
+    }
+
+    @Test
     void zeroNeverReleases() {
         MysqlReachability never = new MysqlReachability(Duration.ZERO, clock);
         for (int i = 0; i < 100; i++) {
