@@ -56,8 +56,8 @@ final class PartitionScenarios {
                     NODE_1 + " fences itself before its buckets move (fenced " + since(cutAt, fencedAt) + " ms, moved "
                             + since(cutAt, movedAt) + " ms after the cut)");
             ctx.awaitEveryBaseWritten("every base written while " + NODE_1 + " is cut from etcd", Duration.ofSeconds(60));
-            ctx.note("every base written again " + (ctx.history.now() - cutAt) + " ms after the cut; through the proxy: "
-                    + Recovery.describe(Recovery.throughProxy(ctx, ctx.basesByNode.get(NODE_1))));
+            ctx.note("bases of " + NODE_1 + " written by " + NODE_2 + " after the cut: "
+                    + Recovery.describe(Recovery.takenOver(ctx, ctx.basesByNode.get(NODE_1), NODE_1, cutAt, false)));
             ctx.zombie = new LogAudit.Zombie(NODE_1, ctx.audit().versions(ctx.bases));
             ctx.hold(ttl);
             ctx.cluster().heal(NODE_1);
@@ -80,8 +80,8 @@ final class PartitionScenarios {
             ctx.note(NODE_1 + " gave its buckets up " + since(cutAt, movedAt) + " ms after the cut");
             boolean written = ctx.everyBaseWrittenWithin("every base written while " + NODE_1 + " is cut from MySQL",
                     Duration.ofSeconds(60));
-            List<Long> recovery = Recovery.throughProxy(ctx, ctx.basesByNode.get(NODE_1));
-            ctx.note("bases of " + NODE_1 + " written again through the proxy: " + Recovery.describe(recovery));
+            List<Long> recovery = Recovery.takenOver(ctx, ctx.basesByNode.get(NODE_1), NODE_1, cutAt, false);
+            ctx.note("bases of " + NODE_1 + " written by " + NODE_2 + " after the cut: " + Recovery.describe(recovery));
             ctx.expect(written && Recovery.max(recovery) >= 0 && Recovery.max(recovery) <= 15_000,
                     "the bases of " + NODE_1 + " are written again within 15 s of the cut (" + Recovery.describe(recovery) + ")");
             ctx.zombie = new LogAudit.Zombie(NODE_1, ctx.audit().versions(ctx.bases));

@@ -59,6 +59,7 @@ final class Scenarios {
         return new Scenario("kill-node", ANY, ANY, ctx -> {
             ctx.faultBegins();
             ctx.cluster().kill(NODE_1);
+            long killedAt = ctx.history.now(); // the launcher returns once the process is gone
             BaseUuid orphan = ctx.basesByNode.get(NODE_1).get(0);
             // the check only means something while the map still names the dead node (its lease is 4 s)
             boolean stillMapped = NODE_1.equals(ctx.api().bucketMap().get(orphan.bucket().hex()));
@@ -76,7 +77,7 @@ final class Scenarios {
             ctx.expect(ctx.api().servedBuckets(NODE_2) == 256, NODE_2 + " serves all 256 buckets after " + NODE_1 + " died");
             // fast failover (SPEC §10): the monitor sees the dead node's port refuse and revokes its lease, so the
             // bases come back well before the lease would have expired
-            List<Long> recovery = Recovery.throughProxy(ctx, ctx.basesByNode.get(NODE_1));
+            List<Long> recovery = Recovery.takenOver(ctx, ctx.basesByNode.get(NODE_1), NODE_1, killedAt, true);
             long ttl = ctx.cluster().leaseTtl().toMillis();
             ctx.note("bases of " + NODE_1 + " acknowledged again through the proxy: " + Recovery.describe(recovery)
                     + " (lease TTL " + ttl + " ms)");

@@ -64,7 +64,7 @@ class ServerConfigTest {
         assertThat(cluster.nodeUrl()).isEqualTo("https://dtable-server-01.example.com/");
         assertThat(cluster.localNodeUrl()).isEqualTo(cluster.nodeUrl());
         assertThat(cluster.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(cluster.mysqlUnreachableRelease()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cluster.mysqlUnreachableRelease()).isEqualTo(Duration.ofSeconds(8));
     }
 
     @Test

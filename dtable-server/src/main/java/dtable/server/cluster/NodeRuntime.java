@@ -165,13 +165,13 @@ public final class NodeRuntime implements SmartLifecycle {
         }
     }
 
-    /** A ping that does not answer within 3 s counts as a failure; it is not started again while it hangs. */
+    /** A ping that does not answer within 1.5 s counts as a failure; it is not started again while it hangs. */
     private boolean pingMysql() {
         if (pendingPing == null) {
-            pendingPing = mysqlPings.submit(() -> store.ping(java.time.Duration.ofSeconds(2)));
+            pendingPing = mysqlPings.submit(() -> store.ping(java.time.Duration.ofSeconds(1)));
         }
         try {
-            boolean ok = pendingPing.get(3, TimeUnit.SECONDS);
+            boolean ok = pendingPing.get(1500, TimeUnit.MILLISECONDS);
             pendingPing = null;
             return ok;
         } catch (java.util.concurrent.TimeoutException e) {
