@@ -53,7 +53,7 @@ public final class NodeRuntime implements SmartLifecycle {
     private volatile NodeRegistration registration;
     private String registrationJson;
     private volatile boolean running;
-    /** Checks MySQL every second while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
+    /** Checks MySQL every 500 ms while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
     private final ScheduledExecutorService mysqlCheck =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mysql-check").daemon(true).factory());
     private final ExecutorService mysqlPings = Executors.newVirtualThreadPerTaskExecutor();
@@ -61,6 +61,8 @@ public final class NodeRuntime implements SmartLifecycle {
     private MysqlReachability reachability;
     /** mysql-check thread: a ping still running from an earlier check (a hung database must not pile them up). */
     private java.util.concurrent.Future<Boolean> pendingPing;
+    /** Set by the mysql-check thread while this node has let its buckets go because MySQL is unreachable. */
+    private volatile boolean mysqlReleased;
     /** mysql-check thread: when {@link #pendingPing} started. */
     private Instant pendingPingSince;
 
@@ -82,7 +84,8 @@ public final class NodeRuntime implements SmartLifecycle {
     }
 
     private void release(Set<Bucket> buckets, String reason) {
-        releases.execute(() -> registry.releaseBuckets(buckets, reason));
+        boolean snapshot = !mysqlReleased; // no snapshot attempt on a link known to be dead
+        releases.execute(() -> registry.releaseBuckets(buckets, reason, snapshot));
     }
 
     @Override
@@ -101,7 +104,7 @@ public final class NodeRuntime implements SmartLifecycle {
         maintenance.start();
         if (!cluster.mysqlUnreachableRelease().isZero()) {
             reachability = new MysqlReachability(cluster.mysqlUnreachableRelease(), clock);
-            mysqlCheck.scheduleWithFixedDelay(() -> checkMysql(keys), 1, 1, TimeUnit.SECONDS);
+            mysqlCheck.scheduleWithFixedDelay(() -> checkMysql(keys), 500, 500, TimeUnit.MILLISECONDS);
         }
         running = true;
         log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
@@ -143,6 +146,7 @@ public final class NodeRuntime implements SmartLifecycle {
                     String reason = "MySQL unreachable for " + reachability.unreachableFor().toSeconds() + " s";
                     log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",
                             self, reason);
+                    mysqlReleased = true;
                     ownership.onLeaseLost(reason);
                     NodeRegistration released = registration;
                     registration = null;
@@ -152,6 +156,7 @@ public final class NodeRuntime implements SmartLifecycle {
                 }
                 case REJOIN -> {
                     log.info("node {}: MySQL answers again: registering again", self);
+                    mysqlReleased = false;
                     if (registration == null && running) {
                         registration = register(keys);
                     }
