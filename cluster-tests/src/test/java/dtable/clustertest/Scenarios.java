@@ -77,7 +77,16 @@ final class Scenarios {
             ctx.expect(ctx.api().servedBuckets(NODE_2) == 256, NODE_2 + " serves all 256 buckets after " + NODE_1 + " died");
             // fast failover (SPEC §10): the monitor sees the dead node's port refuse and revokes its lease, so the
             // bases come back well before the lease would have expired
-            List<Long> recovery = Recovery.takenOver(ctx, ctx.basesByNode.get(NODE_1), NODE_1, killedAt, true);
+            // an HTTP client whose write was on the wire at the kill got a 502 and writes again: wait for each
+            List<BaseUuid> orphans = ctx.basesByNode.get(NODE_1);
+            try {
+                await("every base of " + NODE_1 + " acknowledged through the proxy by another node")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> Recovery.max(Recovery.takenOver(ctx, orphans, NODE_1, killedAt, true)) >= 0);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported below with -1
+            }
+            List<Long> recovery = Recovery.takenOver(ctx, orphans, NODE_1, killedAt, true);
             long ttl = ctx.cluster().leaseTtl().toMillis();
             ctx.note("bases of " + NODE_1 + " acknowledged again through the proxy: " + Recovery.describe(recovery)
                     + " (lease TTL " + ttl + " ms)");
