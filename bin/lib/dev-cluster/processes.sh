@@ -53,7 +53,10 @@ spawn() {
   # the inner shell writes its own PID, then becomes the program (exec keeps the PID); fd 9 is the
   # lock held by this script and must not stay open in daemons
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  (cd "$DC_HOME" && exec env "${envs[@]}" setsid bash -c 'echo $$ > "$0"; exec "$@"' "$file" "$@") \
+  # a namespaced component (DEV_CLUSTER_NETNS=1) starts inside its namespace: ip netns exec keeps the PID too
+  local wrap=()
+  mapfile -t wrap < <(netns_exec_prefix "$name")
+  (cd "$DC_HOME" && exec env "${envs[@]}" "${wrap[@]}" setsid bash -c 'echo $$ > "$0"; exec "$@"' "$file" "$@") \
     </dev/null >>"$log" 2>&1 9>&- &
   local tries=0
   until [ -s "$file" ]; do
@@ -119,7 +122,7 @@ healthy() {
   local name=$1
   case "$name" in
     etcd-*)
-      ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$(port_of "$name")" --dial-timeout=1s \
+      ETCDCTL_API=3 etcdctl --endpoints="http://$(addr_of "$name"):$(port_of "$name")" --dial-timeout=1s \
         --command-timeout=2s endpoint health >/dev/null 2>&1 ;;
     mysql)
       mariadb-admin --no-defaults --socket="$(mysql_socket)" -uroot --connect-timeout=2 ping >/dev/null 2>&1 ;;

@@ -2,6 +2,7 @@ package dtable.monitor;
 
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.config.MonitorConfig;
 import dtable.core.etcd.AssignmentStore;
 import dtable.core.etcd.ClusterWatcher;
 import dtable.monitor.assignment.AssignmentCoordinator;
@@ -13,6 +14,9 @@ import dtable.monitor.assignment.WatcherSnapshots;
 import dtable.monitor.election.LeadershipState;
 import dtable.monitor.election.MonitorElection;
 import dtable.monitor.election.MonitorIdentity;
+import dtable.monitor.failover.EtcdLeaseRevoker;
+import dtable.monitor.failover.FastFailover;
+import dtable.monitor.failover.TcpPortProbe;
 import io.etcd.jetcd.Client;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +42,11 @@ public final class ClusterMonitor implements AutoCloseable {
     private final AssignmentLoop loop;
     private final MoveHistory history;
     private final EtcdMapStore store;
+    /** Null when fast failover is off. */
+    private final FastFailover fastFailover;
 
-    private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
+    private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock,
+                           MonitorConfig.FastFailover failover) {
         this.settings = settings;
         this.watcher = ClusterWatcher.start(client, keys);
         this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.namespace());
@@ -49,11 +56,28 @@ public final class ClusterMonitor implements AutoCloseable {
                 store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance());
         this.loop = new AssignmentLoop(coordinator, leadership, history, settings.checkInterval(), clock);
         this.election = new MonitorElection(client, keys.electionName(), leadership, settings.electionLeaseTtl(), clock);
+        this.fastFailover = failover.enabled()
+                ? new FastFailover(watcher::current, leadership, new TcpPortProbe(probeTimeout(failover)),
+                        new EtcdLeaseRevoker(client, keys, Duration.ofSeconds(2)), clock, failover.probeInterval(),
+                        probeTimeout(failover))
+                : null;
     }
 
-    /** Starts watching, deciding and campaigning. The client stays the caller's to close. */
+    /** A probe may take most of the interval; a slower answer is no answer (never evidence). */
+    private static Duration probeTimeout(MonitorConfig.FastFailover failover) {
+        Duration fraction = failover.probeInterval().multipliedBy(4).dividedBy(5);
+        return fraction.compareTo(Duration.ofMillis(1000)) > 0 ? Duration.ofMillis(1000) : fraction;
+    }
+
+    /** Starts watching, deciding and campaigning, without fast failover. The client stays the caller's to close. */
     public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
-        ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, clock);
+        return start(client, keys, settings, clock, new MonitorConfig.FastFailover(false, Duration.ofMillis(300)));
+    }
+
+    /** Starts watching, deciding, campaigning and, when enabled, fast failover. The client stays the caller's to close. */
+    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock,
+                                       MonitorConfig.FastFailover failover) {
+        ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, clock, failover);
         try {
             // campaign only with a populated snapshot (a new term still catches up, this just saves the wait)
             if (!monitor.watcher.awaitReady(Duration.ofSeconds(10))) {
@@ -66,6 +90,9 @@ public final class ClusterMonitor implements AutoCloseable {
         monitor.watcher.addListener(monitor.loop::onClusterChange);
         monitor.loop.start();
         monitor.election.start();
+        if (monitor.fastFailover != null) {
+            monitor.fastFailover.start();
+        }
         return monitor;
     }
 
@@ -79,6 +106,11 @@ public final class ClusterMonitor implements AutoCloseable {
 
     public MonitorElection election() {
         return election;
+    }
+
+    /** The fast-failover loop, empty when {@code fast_failover} is off. */
+    public java.util.Optional<FastFailover> fastFailover() {
+        return java.util.Optional.ofNullable(fastFailover);
     }
 
     public MoveHistory history() {
@@ -102,6 +134,9 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Graceful stop: resign leadership (another monitor leads at once), stop deciding and watching. */
     @Override
     public void close() {
+        if (fastFailover != null) {
+            fastFailover.close();
+        }
         election.close();
         loop.close();
         watcher.close();
@@ -109,6 +144,9 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Crash stand-in for tests: stop without resigning; the lease runs out in etcd. */
     public void crash() {
+        if (fastFailover != null) {
+            fastFailover.close();
+        }
         election.abandon();
         loop.close();
         watcher.close();

@@ -36,6 +36,6 @@ class MonitorBeans {
         MonitorConfig.Cluster cluster = config.cluster();
         MonitorSettings settings = new MonitorSettings(cluster.monitorId(), cluster.monitorUrl(),
                 cluster.electionLeaseTtl(), config.checkInterval(), config.autoRebalance(), config.maxMovesPerRebalance());
-        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, clock);
+        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, clock, config.fastFailover());
     }
 }

@@ -3,6 +3,7 @@ package dtable.clustertest;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
+import dtable.testsupport.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,7 @@ public final class DevCluster implements AutoCloseable {
         env.put("DEV_CLUSTER_SKIP_BUILD", "1");
         // two cores run nine processes: a small young generation and one GC thread keep pauses short
         env.put("DEV_CLUSTER_JAVA_OPTS", System.getProperty("cluster.javaOpts", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+        env.put("DEV_CLUSTER_NETNS", netnsWanted() ? "1" : "0");
         this.launcherEnv = Map.copyOf(env);
         this.shutdownHook = new Thread(this::killEverything, "dev-cluster-reaper-" + offset);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -249,6 +251,45 @@ public final class DevCluster implements AutoCloseable {
         }
     }
 
+    // ---- partitions (DEV_CLUSTER_NETNS=1) ------------------------------------------------------------
+
+    /**
+     * Whether the copy runs etcd-3, the nodes and the monitor in network namespaces ({@code -Dcluster.netns}:
+     * {@code auto} (default: when running as root with {@code ip} and {@code iptables}), {@code on}, {@code off}).
+     */
+    static boolean netnsWanted() {
+        String mode = System.getProperty("cluster.netns", "auto");
+        if (mode.equals("on") || mode.equals("off")) {
+            return mode.equals("on");
+        }
+        return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/ip"))
+                && Files.isExecutable(Path.of("/usr/sbin/iptables"));
+    }
+
+    /** True when {@link #isolate} works: the copy runs with network namespaces. */
+    public boolean partitions() {
+        return "1".equals(settings.get("DEV_CLUSTER_NETNS"));
+    }
+
+    /** {@code bin/dev-cluster isolate COMPONENT TARGET}: iptables DROP rules in the component's namespace. */
+    public void isolate(String component, String target) {
+        launcher(Duration.ofSeconds(60), "isolate", component, target);
+    }
+
+    /** {@code bin/dev-cluster heal COMPONENT}: removes every cut of the component. */
+    public void heal(String component) {
+        launcher(Duration.ofSeconds(60), "heal", component);
+    }
+
+    /** What {@code bin/dev-cluster status} says (the partitions section names the cuts). */
+    public String status() {
+        try {
+            return launcher(Duration.ofSeconds(60), "status");
+        } catch (RuntimeException e) {
+            return e.getMessage(); // exit 1 while something is unhealthy: the text is still what we want
+        }
+    }
+
     /** Everything down, leftovers SIGKILLed, the folder deleted. Idempotent. */
     @Override
     public void close() {
@@ -277,6 +318,23 @@ public final class DevCluster implements AutoCloseable {
 
     /** SIGKILLs every process of this copy still alive (PID files whose command line names our folder). */
     private void killEverything() {
+        killProcesses();
+        removeNamespaces();
+    }
+
+    /** The network namespaces and the host address of this copy, if `down` did not get to remove them. */
+    private void removeNamespaces() {
+        if (!"1".equals(launcherEnv.get("DEV_CLUSTER_NETNS"))) {
+            return;
+        }
+        for (String member : List.of("etcd-3", NODE_1, NODE_2, "monitor")) {
+            Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", "dcf" + offset + "-" + member));
+        }
+        Commands.run(Duration.ofSeconds(10), List.of("ip", "addr", "del",
+                "10." + (100 + offset / 256) + "." + (offset % 256) + ".1/32", "dev", "lo"));
+    }
+
+    private void killProcesses() {
         Path run = home.resolve("run");
         if (!Files.isDirectory(run)) {
             return;
@@ -318,6 +376,11 @@ public final class DevCluster implements AutoCloseable {
     }
 
     // ---- addresses and tokens -------------------------------------------------------------------
+
+    /** A value of {@code bin/dev-cluster env}, or {@code fallback} when it names none. */
+    public String settingOr(String key, String fallback) {
+        return settings.getOrDefault(key, fallback);
+    }
 
     /** A value of {@code bin/dev-cluster env} (available after {@link #up}). */
     public String setting(String key) {

@@ -32,7 +32,9 @@ final class ExtraMonitor implements AutoCloseable {
     static ExtraMonitor start(ClusterApi api) {
         DevCluster cluster = api.cluster();
         int port = DevCluster.EXTRA_MONITOR_PORT + cluster.offset();
-        String url = "http://127.0.0.1:" + port + "/";
+        // with network namespaces the host side is reached at HOST_ADDRESS (a namespaced monitor forwards there)
+        String host = cluster.settingOr("HOST_ADDRESS", "127.0.0.1");
+        String url = "http://" + host + ":" + port + "/";
         Map<String, String> env = new LinkedHashMap<>(cluster.serviceEnvironment());
         env.put("DTABLE_CONF_DIR", cluster.home().resolve("conf/monitor").toString());
         env.put("DTABLE_LISTEN_PORT", Integer.toString(port));
@@ -41,7 +43,7 @@ final class ExtraMonitor implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", cluster.repo().resolve("cluster-monitor/target/cluster-monitor.jar").toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1");
+                "--server.port=" + port, "--server.address=" + host);
         ManagedProcess process = ManagedProcess.start(MONITOR_ID, command, cluster.home(),
                 cluster.home().resolve("logs/" + MONITOR_ID + ".log"), env);
         ExtraMonitor monitor = new ExtraMonitor(process, url);

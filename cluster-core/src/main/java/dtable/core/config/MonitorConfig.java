@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param autoRebalance        {@code auto_rebalance} (false): rebalance when a node joins, not only on request
  * @param maxMovesPerRebalance {@code max_moves_per_rebalance} (0 = unlimited)
  * @param cluster              the {@code cluster_config} object
+ * @param fastFailover         {@code fast_failover} and its probe interval (SPEC §10)
  */
 public record MonitorConfig(int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
-                            int maxMovesPerRebalance, Cluster cluster) {
+                            int maxMovesPerRebalance, Cluster cluster, FastFailover fastFailover) {
 
     public static final String FILE_NAME = "cluster_monitor_config.json";
 
@@ -31,9 +32,32 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
     public record Cluster(EtcdSettings etcd, String monitorId, String monitorUrl, Duration electionLeaseTtl) {
     }
 
+    /**
+     * Evidence-based failover (SPEC §10): the leader probes every node's {@code local_node_url} port and
+     * revokes the lease of a node whose port refused two connections in a row.
+     *
+     * @param enabled       {@code fast_failover} (true); false leaves failover to lease expiry alone
+     * @param probeInterval {@code fast_failover_probe_interval_ms} (300, 100..5000): time between two probes of a node
+     */
+    public record FastFailover(boolean enabled, Duration probeInterval) {
+
+        public static final FastFailover DEFAULT = new FastFailover(true, Duration.ofMillis(300));
+
+        public FastFailover {
+            Objects.requireNonNull(probeInterval, "probeInterval");
+        }
+    }
+
     public MonitorConfig {
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(fastFailover, "fastFailover");
+    }
+
+    /** With {@link FastFailover#DEFAULT}. */
+    public MonitorConfig(int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
+                         int maxMovesPerRebalance, Cluster cluster) {
+        this(listenPort, privateKey, checkInterval, autoRebalance, maxMovesPerRebalance, cluster, FastFailover.DEFAULT);
     }
 
     /** True when {@link #maxMovesPerRebalance} limits a rebalance. */
@@ -60,8 +84,10 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
         String monitorUrl = file.optionalUrl("cluster_config.monitor_url")
                 .orElse("http://127.0.0.1:" + listenPort + "/");
         Duration electionTtl = Duration.ofSeconds(file.integer("cluster_config.election_lease_ttl_seconds", 10, 1, 3600));
+        FastFailover fastFailover = new FastFailover(file.bool("fast_failover", true),
+                Duration.ofMillis(file.integer("fast_failover_probe_interval_ms", 300, 100, 5000)));
         return new MonitorConfig(listenPort, privateKey, checkInterval, autoRebalance, maxMoves,
-                new Cluster(etcd, monitorId, monitorUrl, electionTtl));
+                new Cluster(etcd, monitorId, monitorUrl, electionTtl), fastFailover);
     }
 
     /** {@code $HOSTNAME}, else the resolver's name for this host, reduced to characters valid in an id. */
@@ -83,6 +109,6 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
     public String toString() {
         return "MonitorConfig[listenPort=" + listenPort + ", privateKey=***, checkInterval=" + checkInterval
                 + ", autoRebalance=" + autoRebalance + ", maxMovesPerRebalance=" + maxMovesPerRebalance
-                + ", cluster=" + cluster + "]";
+                + ", cluster=" + cluster + ", fastFailover=" + fastFailover + "]";
     }
 }

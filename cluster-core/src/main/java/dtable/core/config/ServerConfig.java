@@ -65,8 +65,19 @@ public record ServerConfig(
      * @param nodeUrl      {@code node_url} (required): what browsers connect to, ending with {@code /}
      * @param localNodeUrl {@code local_node_url} (default {@code node_url}): what the proxy forwards to
      * @param leaseTtl     {@code lease_ttl_seconds} (10): the etcd lease; a node that cannot renew it fences itself
+     * @param mysqlUnreachableRelease {@code mysql_unreachable_release_seconds} (8; 0 = never, {@link Duration#ZERO}):
+     *                     a node that cannot reach MySQL for this long revokes its lease, so that another node serves
+     *                     its buckets, and registers again once MySQL answers. 8 s: with the check's 1.5 s and the
+     *                     move, a healthy node writes the bases within 15 s of the cut; a MySQL restart (a few
+     *                     seconds) stays below it
      */
-    public record Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl) {
+    public record Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl,
+                          Duration mysqlUnreachableRelease) {
+
+        /** With the default {@code mysql_unreachable_release_seconds} of 8. */
+        public Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl) {
+            this(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, Duration.ofSeconds(8));
+        }
     }
 
     public ServerConfig {
@@ -124,7 +135,9 @@ public record ServerConfig(
         String nodeUrl = file.requiredUrl("cluster_config.node_url");
         String localNodeUrl = file.optionalUrl("cluster_config.local_node_url").orElse(nodeUrl);
         Duration leaseTtl = Duration.ofSeconds(file.integer("cluster_config.lease_ttl_seconds", 10, 1, 3600));
-        return new Cluster(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl);
+        Duration mysqlRelease = Duration.ofSeconds(
+                file.integer("cluster_config.mysql_unreachable_release_seconds", 8, 0, 3600));
+        return new Cluster(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, mysqlRelease);
     }
 
     static Duration seconds(ConfigFile file, String key, int defaultSeconds) {

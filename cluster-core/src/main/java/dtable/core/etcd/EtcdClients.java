@@ -13,12 +13,17 @@ import java.util.List;
  * pings every 10 s (etcd's server rejects pings more often than every 5 s) with a 5 s timeout so a
  * hung member (SIGSTOP, network loss) breaks the watch and lease streams instead of leaving them
  * silent; no pings without active calls, which etcd's default policy would answer with GOAWAY.
+ * Every call carries etcd's {@code hasleader} metadata (Go's {@code clientv3.WithRequireLeader}): a member cut
+ * off from the others' quorum refuses new calls with "no leader" and, a few election timeouts later, ends the
+ * watch and lease keep-alive streams it holds, so they move to a member that can answer instead of going silent.
  */
 public final class EtcdClients {
 
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
     public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+    /** etcd's {@code rpctypes.MetadataRequireLeaderKey}. */
+    static final String REQUIRE_LEADER_KEY = "hasleader";
 
     private EtcdClients() {
     }
@@ -37,6 +42,7 @@ public final class EtcdClients {
                 .keepaliveTimeout(KEEPALIVE_TIMEOUT)
                 .keepaliveWithoutCalls(false)
                 .retryMaxDuration(Duration.ofSeconds(10))
+                .header(REQUIRE_LEADER_KEY, "true")
                 .build();
     }
 

@@ -34,6 +34,23 @@ class MonitorConfigTest {
         assertThat(config.cluster().monitorId()).isEqualTo("box1-5555");
         assertThat(config.cluster().monitorUrl()).isEqualTo("http://127.0.0.1:5555/");
         assertThat(config.cluster().electionLeaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.fastFailover()).isEqualTo(new MonitorConfig.FastFailover(true, Duration.ofMillis(300)));
+    }
+
+    @Test
+    void fastFailoverCanBeSwitchedOffAndItsProbeIntervalSet() throws IOException {
+        MonitorConfig config = load(MINIMAL.replace("{\"private_key\"",
+                "{\"fast_failover\": false, \"fast_failover_probe_interval_ms\": 500, \"private_key\""), Map.of());
+
+        assertThat(config.fastFailover()).isEqualTo(new MonitorConfig.FastFailover(false, Duration.ofMillis(500)));
+        assertThat(load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER", "false")).fastFailover().enabled()).isFalse();
+    }
+
+    @Test
+    void probeIntervalOutOfRangeIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER_PROBE_INTERVAL_MS", "20")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fast_failover_probe_interval_ms");
     }
 
     @Test

@@ -64,6 +64,7 @@ class ServerConfigTest {
         assertThat(cluster.nodeUrl()).isEqualTo("https://dtable-server-01.example.com/");
         assertThat(cluster.localNodeUrl()).isEqualTo(cluster.nodeUrl());
         assertThat(cluster.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cluster.mysqlUnreachableRelease()).isEqualTo(Duration.ofSeconds(8));
     }
 
     @Test
@@ -110,13 +111,15 @@ class ServerConfigTest {
                 "DTABLE_PRIVATE_KEY", "from-env",
                 "DTABLE_CLUSTER_CONFIG_NODE_ID", "dtable-server-02",
                 "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "127.0.0.1:2379,127.0.0.1:22379",
-                "DTABLE_CLUSTER_CONFIG_LEASE_TTL_SECONDS", "4"));
+                "DTABLE_CLUSTER_CONFIG_LEASE_TTL_SECONDS", "4",
+                "DTABLE_CLUSTER_CONFIG_MYSQL_UNREACHABLE_RELEASE_SECONDS", "0"));
 
         assertThat(config.listenPort()).isEqualTo(5001);
         assertThat(config.privateKey()).isEqualTo("from-env");
         assertThat(config.cluster().nodeId()).isEqualTo("dtable-server-02");
         assertThat(config.cluster().etcd().hostList()).containsExactly("127.0.0.1:2379", "127.0.0.1:22379");
         assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.cluster().mysqlUnreachableRelease()).as("0 switches the release off").isZero();
     }
 
     @Test

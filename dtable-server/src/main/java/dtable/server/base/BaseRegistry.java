@@ -202,6 +202,15 @@ public final class BaseRegistry {
 
     /** Unloads every loaded base of the given buckets: snapshot where the epoch is still held, tell the room. */
     public void releaseBuckets(Set<Bucket> buckets, String reason) {
+        releaseBuckets(buckets, reason, true);
+    }
+
+    /**
+     * @param snapshot false when MySQL is known to be unreachable: a snapshot would first wait for the appends
+     *                 stuck on the dead link (up to a minute per base) and then fail; the log holds every
+     *                 acknowledged operation anyway, so the next owner loses nothing but replay time
+     */
+    public void releaseBuckets(Set<Bucket> buckets, String reason, boolean snapshot) {
         List<LoadedBase> leaving = new ArrayList<>();
         for (LoadedBase base : loaded.values()) {
             if (buckets.contains(base.uuid().bucket())) {
@@ -209,19 +218,23 @@ public final class BaseRegistry {
             }
         }
         for (LoadedBase base : leaving) {
-            unload(base, reason);
+            unload(base, reason, snapshot);
         }
     }
 
     /** Snapshots (when changed) and drops a base; its room is told the base moved. */
     public void unload(LoadedBase base, String reason) {
+        unload(base, reason, true);
+    }
+
+    private void unload(LoadedBase base, String reason, boolean snapshot) {
         try {
             base.transitionTo(BaseState.UNLOADING);
         } catch (IllegalStateException e) {
             return; // already leaving or failed
         }
         try {
-            if (base.dirty()) {
+            if (snapshot && base.dirty()) {
                 saveSnapshot(base);
             }
         } finally {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,22 @@ public final class NodeRuntime implements SmartLifecycle {
     private final Clock clock;
     private Client client;
     private ClusterWatcher watcher;
-    private NodeRegistration registration;
+    /** Replaced only by start(), stop() and the mysql-check thread (release and rejoin). */
+    private volatile NodeRegistration registration;
+    private String registrationJson;
     private volatile boolean running;
+    /** Checks MySQL every 500 ms while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
+    private final ScheduledExecutorService mysqlCheck =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mysql-check").daemon(true).factory());
+    private final ExecutorService mysqlPings = Executors.newVirtualThreadPerTaskExecutor();
+    /** mysql-check thread. */
+    private MysqlReachability reachability;
+    /** mysql-check thread: a ping still running from an earlier check (a hung database must not pile them up). */
+    private java.util.concurrent.Future<Boolean> pendingPing;
+    /** Set by the mysql-check thread while this node has let its buckets go because MySQL is unreachable. */
+    private volatile boolean mysqlReleased;
+    /** mysql-check thread: when {@link #pendingPing} started. */
+    private Instant pendingPingSince;
 
     /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
     static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
@@ -69,7 +84,8 @@ public final class NodeRuntime implements SmartLifecycle {
     }
 
     private void release(Set<Bucket> buckets, String reason) {
-        releases.execute(() -> registry.releaseBuckets(buckets, reason));
+        boolean snapshot = !mysqlReleased; // no snapshot attempt on a link known to be dead
+        releases.execute(() -> registry.releaseBuckets(buckets, reason, snapshot));
     }
 
     @Override
@@ -83,7 +99,21 @@ public final class NodeRuntime implements SmartLifecycle {
         ownership.onMap(watcher.current());
         NodeInfo info = new NodeInfo(cluster.nodeId(), cluster.nodeUrl(), cluster.localNodeUrl(),
                 Instant.now(clock).toString());
-        registration = NodeRegistration.start(client, keys.node(cluster.nodeId()), JSON.writeValueAsString(info),
+        registrationJson = JSON.writeValueAsString(info);
+        registration = register(keys);
+        maintenance.start();
+        if (!cluster.mysqlUnreachableRelease().isZero()) {
+            reachability = new MysqlReachability(cluster.mysqlUnreachableRelease(), clock);
+            mysqlCheck.scheduleWithFixedDelay(() -> checkMysql(keys), 500, 500, TimeUnit.MILLISECONDS);
+        }
+        running = true;
+        log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
+                cluster.leaseTtl().toSeconds());
+    }
+
+    private NodeRegistration register(EtcdKeys keys) {
+        var cluster = config.cluster();
+        return NodeRegistration.start(client, keys.node(cluster.nodeId()), registrationJson,
                 cluster.leaseTtl(), new RegistrationListener() {
                     @Override
                     public void onRegistered(long leaseId) {
@@ -95,10 +125,69 @@ public final class NodeRuntime implements SmartLifecycle {
                         ownership.onLeaseLost(reason);
                     }
                 });
-        maintenance.start();
-        running = true;
-        log.info("node {} started: etcd {}, lease TTL {} s", cluster.nodeId(), cluster.etcd().endpoints(),
-                cluster.leaseTtl().toSeconds());
+    }
+
+    /**
+     * mysql-check thread: a node that cannot reach MySQL for {@code mysql_unreachable_release_seconds} stops
+     * serving and revokes its lease (the monitor gives its buckets to a node that can write), and registers
+     * again once MySQL answers. See {@link MysqlReachability} for the rule.
+     */
+    private void checkMysql(EtcdKeys keys) {
+        try {
+            if (pendingPing == null) {
+                pendingPingSince = clock.instant();
+            }
+            Instant startedAt = pendingPingSince;
+            boolean reachable = pingMysql();
+            String self = config.cluster().nodeId();
+            boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
+            switch (reachability.onCheck(reachable, others, startedAt)) {
+                case RELEASE -> {
+                    String reason = "MySQL unreachable for " + reachability.unreachableFor().toSeconds() + " s";
+                    log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",
+                            self, reason);
+                    mysqlReleased = true;
+                    ownership.onLeaseLost(reason);
+                    NodeRegistration released = registration;
+                    registration = null;
+                    if (released != null) {
+                        released.close();
+                    }
+                }
+                case REJOIN -> {
+                    log.info("node {}: MySQL answers again: registering again", self);
+                    mysqlReleased = false;
+                    if (registration == null && running) {
+                        registration = register(keys);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            // an exception would cancel the schedule
+            log.warn("MySQL reachability check failed: {}", e.toString());
+        }
+    }
+
+    /** A ping that does not answer within 1.5 s counts as a failure; it is not started again while it hangs. */
+    private boolean pingMysql() {
+        if (pendingPing == null) {
+            pendingPing = mysqlPings.submit(() -> store.ping(java.time.Duration.ofSeconds(1)));
+        }
+        try {
+            boolean ok = pendingPing.get(1500, TimeUnit.MILLISECONDS);
+            pendingPing = null;
+            return ok;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            pendingPing = null;
+            return false;
+        }
     }
 
     private void warnOnSmallPackets() {
@@ -116,6 +205,13 @@ public final class NodeRuntime implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        mysqlCheck.shutdownNow();
+        mysqlPings.shutdownNow();
+        try {
+            mysqlCheck.awaitTermination(10, TimeUnit.SECONDS); // a release or rejoin in progress finishes first
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         maintenance.close();
         ownership.onLeaseLost("shutting down");
         releases.shutdown();
@@ -125,8 +221,9 @@ public final class NodeRuntime implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         registry.unloadAll("shutting down");
-        if (registration != null) {
-            registration.close();
+        NodeRegistration current = registration;
+        if (current != null) {
+            current.close();
         }
         awaitBucketsMovedAway();
         if (watcher != null) {

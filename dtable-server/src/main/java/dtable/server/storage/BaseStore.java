@@ -168,6 +168,18 @@ public class BaseStore {
     }
 
     /** The server's {@code max_allowed_packet}: a snapshot larger than this cannot be written. */
+    /**
+     * True when a pooled connection answers a validity check within {@code timeout} (the pool's own connection
+     * timeout bounds the wait for a connection). Never throws.
+     */
+    public boolean ping(java.time.Duration timeout) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid((int) Math.max(1, timeout.toSeconds()));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public long maxAllowedPacket() {
         return query("SELECT @@max_allowed_packet", ps -> { }, rs -> rs.next() ? rs.getLong(1) : 0L);
     }
