@@ -136,7 +136,7 @@ EOF
 {
   "listen_port": $(port_of proxy),
   "private_key": "$key",
-  "host": "127.0.0.1",
+  "host": "$(addr_of mysql)",
   "port": $(port_of mysql),
   "user": "$MYSQL_USER",
   "password": "$MYSQL_PASSWORD",
