@@ -3,10 +3,12 @@
 Standard library only (the host has python3 for docker-compose anyway). One phase per call:
 
   ready      wait until every service answers /ping/, both nodes are registered, 256 buckets assigned
+  balance    POST /rebalance/ so that both nodes own buckets (the second node may have joined late)
   basic      create a base through the proxy, write rows, and see a socket client get the broadcast
   failover   write through the proxy to bases of both nodes while one node's container is stopped:
              its bases are written again within TTL + 5 s, and no acknowledged row is lost
   rebalance  start the node again, POST /rebalance/ with an internal token: buckets move to it
+  prometheus the monitoring profile's Prometheus scrapes every service and loaded the rules
   verify     every acknowledged row of the earlier phases is still there (run after down + up)
 
 Settings come from the environment (see bin/compose-test): CT_KEY, CT_PROXY, CT_MONITOR, CT_SLAVE,
@@ -386,6 +388,16 @@ def phase_failover():
     say("buckets per node after the failover: %s" % bucket_counts(view))
 
 
+def phase_balance():
+    """A node that registered after the first assignment owns nothing until a rebalance (auto_rebalance off)."""
+    status, answer = http("POST", MONITOR + "rebalance/", auth=internal_token(), timeout=60)
+    expect(status == 200 and isinstance(answer, dict), "POST /rebalance/ answered %s %s" % (status, answer))
+    view = wait_for("buckets on both nodes",
+                    lambda: (lambda v: v if v and len(owners_of(v)) == 256 and all(
+                        bucket_counts(v).get(n, 0) > 0 for n in NODES) else None)(cluster_view()), 30)
+    say("first rebalance moved %s buckets; buckets per node %s" % (answer.get("moved"), bucket_counts(view)))
+
+
 def phase_rebalance():
     state = load_state()
     result = subprocess.run(["bash", "-c", ENV["CT_START_CMD"]], capture_output=True, text=True)
@@ -405,6 +417,36 @@ def phase_rebalance():
     save_state(state)
     say("POST /rebalance/ moved %d buckets; buckets per node %s" % (moved, bucket_counts(view)))
     phase_verify("after the rebalance")
+
+
+def phase_prometheus():
+    prometheus = ENV["CT_PROMETHEUS"]
+    jobs = {"dtable-server": 2, "dtable-server-proxy": 1, "cluster-monitor": 1, "dtable-server-slave": 1}
+
+    def all_up():
+        status, answer = http("GET", prometheus + "api/v1/targets", timeout=5)
+        targets = answer["data"]["activeTargets"] if status == 200 else []
+        up = {}
+        for t in targets:
+            if t.get("health") == "up":
+                up[t["labels"]["job"]] = up.get(t["labels"]["job"], 0) + 1
+        return up == jobs
+
+    wait_for("Prometheus scraping every service", all_up, 120)
+    status, answer = http("GET", prometheus + "api/v1/rules", timeout=5)
+    groups = {g["name"]: len(g["rules"]) for g in answer["data"]["groups"]} if status == 200 else {}
+    expect(set(groups) == {"dtable-recording", "dtable-alerts"}, "Prometheus rule groups: %s" % groups)
+
+    def metric(query):
+        status, answer = http("GET", prometheus + "api/v1/query?query=" + urllib.request.quote(query), timeout=5)
+        result = answer["data"]["result"] if status == 200 else []
+        return float(result[0]["value"][1]) if result else None
+
+    expect(wait_for("dtable:buckets_unassigned recorded", lambda: metric("dtable:buckets_unassigned") is not None,
+                    60) and metric("dtable:buckets_unassigned") == 0, "Prometheus sees unassigned buckets")
+    commits = metric("sum(dtable_oplog_commit_seconds_count)")
+    expect(commits and commits > 0, "Prometheus has no op-log commits (dtable_oplog_commit_seconds_count %s)" % commits)
+    say("Prometheus scrapes all 5 services; rules %s; 0 unassigned buckets; %d op-log commits" % (groups, commits))
 
 
 def phase_verify(when="after down and up"):
@@ -427,10 +469,14 @@ def main():
             phase_ready(int(sys.argv[2]) if len(sys.argv) > 2 else 300)
         elif phase == "basic":
             phase_basic()
+        elif phase == "balance":
+            phase_balance()
         elif phase == "failover":
             phase_failover()
         elif phase == "rebalance":
             phase_rebalance()
+        elif phase == "prometheus":
+            phase_prometheus()
         elif phase == "verify":
             phase_verify()
         elif phase == "summary":
@@ -440,7 +486,7 @@ def main():
                   % (len(state["bases"]), sum(len(v) for v in state["bases"].values()), f.get("worst_gap"),
                      f.get("recovery"), f.get("lost", -1), state.get("rebalance_moved")))
         else:
-            print("usage: compose_check.py ready|basic|failover|rebalance|verify|summary", file=sys.stderr)
+            print("usage: compose_check.py ready|basic|balance|failover|rebalance|prometheus|verify|summary", file=sys.stderr)
             return 2
     except CheckFailed as e:
         say("FAILED: %s" % e)
