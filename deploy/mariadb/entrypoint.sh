@@ -7,8 +7,8 @@ set -eu
 datadir=/var/lib/mysql
 database=${MYSQL_DATABASE:-dtable_db}
 user=${MYSQL_USER:-dtable}
-: "${MYSQL_PASSWORD:?set MYSQL_PASSWORD (the password of MYSQL_USER)}"
-: "${MYSQL_ROOT_PASSWORD:?set MYSQL_ROOT_PASSWORD}"
+: "${MYSQL_PASSWORD:?is empty: set the password of MYSQL_USER (docker-compose.yml: DTABLE_DB_PASSWORD in .env)}"
+: "${MYSQL_ROOT_PASSWORD:?is empty: set the root password (docker-compose.yml: DTABLE_DB_ROOT_PASSWORD in .env)}"
 for value in "$database" "$user"; do
   case "$value" in *[!A-Za-z0-9_]*|'') echo "mariadb-entrypoint: '$value' must be letters, digits and _" >&2; exit 2 ;; esac
 done
