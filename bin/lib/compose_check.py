@@ -2,7 +2,8 @@
 
 Standard library only (the host has python3 for docker-compose anyway). One phase per call:
 
-  ready      wait until every service answers /ping/, both nodes are registered, 256 buckets assigned
+  ready      wait until every service answers /ping/ and is UP on /actuator/health, both nodes are
+             registered, 256 buckets assigned
   balance    POST /rebalance/ so that both nodes own buckets (the second node may have joined late)
   basic      create a base through the proxy, write rows, and see a socket client get the broadcast
   failover   write through the proxy to bases of both nodes while one node's container is stopped:
@@ -263,10 +264,13 @@ def phase_ready(timeout):
                 "dtable-server-proxy": PROXY, "cluster-monitor": MONITOR, "dtable-server-slave": SLAVE}
     for name, url in services.items():
         wait_for(name + " /ping/", lambda: http("GET", url + "ping/", timeout=5) == (200, "pong"), timeout)
+    for name, url in services.items():
+        wait_for(name + " /actuator/health UP", lambda: http("GET", url + "actuator/health", timeout=5)[0] == 200,
+                 timeout)
     view = wait_for("both nodes registered and 256 buckets assigned",
                     lambda: (lambda v: v if v and live_nodes(v) >= set(NODES) and len(owners_of(v)) == 256
                              and v.get("unassigned") == 0 else None)(cluster_view()), timeout)
-    say("every service answers /ping/; nodes %s; buckets per node %s"
+    say("every service answers /ping/ and reports UP on /actuator/health; nodes %s; buckets per node %s"
         % (sorted(live_nodes(view)), bucket_counts(view)))
 
 
