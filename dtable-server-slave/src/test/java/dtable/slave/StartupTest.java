@@ -14,7 +14,7 @@ class StartupTest {
     @Test
     void aMissingRequiredKeyPrintsOneLineAndExitsWithTwo(@TempDir Path conf) throws Exception {
         Files.writeString(conf.resolve("dtable_server_slave_config.json"), """
-                { "host": "127.0.0.1", "private_key": "k", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]} }
+                { "host": "127.0.0.1", "private_key": "test-key-0123456789abcdef0123456789abcdef", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]} }
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

@@ -17,7 +17,9 @@ import dtable.server.storage.BaseStore;
 import dtable.server.storage.OperationLog;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -64,8 +66,11 @@ public class ServerWiring {
     OperationLog operationLog(DataSource dataSource, ServerConfig config, MeterRegistry meters) {
         DistributionSummary batchSizes = DistributionSummary.builder("dtable.oplog.batch.size")
                 .description("operations per group commit").register(meters);
+        Timer commits = Timer.builder("dtable.oplog.commit").publishPercentileHistogram()
+                .description("from taking a connection to the commit of one group-commit batch").register(meters);
         return new OperationLog(dataSource, config.groupCommitWriters(), config.groupCommitMaxOps(),
-                config.groupCommitLinger().toMillis(), batchSizes::record);
+                config.groupCommitLinger().toMillis(), batchSizes::record,
+                nanos -> commits.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     @Bean

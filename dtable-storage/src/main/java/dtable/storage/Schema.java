@@ -17,8 +17,12 @@ public final class Schema {
     private Schema() {
     }
 
-    /** Applies every pending migration; a no-op on an up-to-date database. */
+    /**
+     * Applies every pending migration; a no-op on an up-to-date database. Waits first until the database
+     * can be reached ({@link DatabaseWait}), so a service started before MySQL waits instead of failing.
+     */
     public static void migrate(DataSource dataSource) {
+        DatabaseWait.awaitDatabase(dataSource, "the configured database");
         Flyway.configure().dataSource(dataSource).locations(LOCATION).load().migrate();
     }
 }

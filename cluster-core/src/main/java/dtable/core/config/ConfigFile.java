@@ -3,6 +3,7 @@ package dtable.core.config;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,6 +49,11 @@ public final class ConfigFile {
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
             .build();
+    /** The {@code private_key} of the example files in {@code conf/}: known to everyone, so refused. */
+    public static final String PLACEHOLDER_PRIVATE_KEY = "change-me-to-a-long-random-string-of-at-least-32-bytes";
+    /** The shortest {@code private_key} accepted, in UTF-8 bytes (HS256 wants a key of at least 256 bits). */
+    public static final int MIN_PRIVATE_KEY_BYTES = 32;
+
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:[0-9]{1,5}");
 
     private final String source;
@@ -140,6 +146,32 @@ public final class ConfigFile {
             throw invalid(key, "must be a string, got " + describe(node));
         }
         return Optional.of(node.asString());
+    }
+
+    /**
+     * The token signing key: required, at least {@link #MIN_PRIVATE_KEY_BYTES} UTF-8 bytes, and not the
+     * placeholder of the example files. A deployment must never run with a short or published key.
+     */
+    public String requiredPrivateKey(String key) {
+        return checkPrivateKey(key, requiredNonBlank(key));
+    }
+
+    /** An optional token signing key ({@link #requiredPrivateKey}'s rules when set; blank counts as absent). */
+    public Optional<String> optionalPrivateKey(String key) {
+        return optionalString(key).filter(value -> !value.isBlank()).map(value -> checkPrivateKey(key, value));
+    }
+
+    private String checkPrivateKey(String key, String value) {
+        if (value.equals(PLACEHOLDER_PRIVATE_KEY)) {
+            throw invalid(key, "is the placeholder of the example files; set a random string of at least "
+                    + MIN_PRIVATE_KEY_BYTES + " bytes (openssl rand -hex 32)");
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < MIN_PRIVATE_KEY_BYTES) {
+            throw invalid(key, "must be at least " + MIN_PRIVATE_KEY_BYTES + " bytes, got " + bytes
+                    + " (openssl rand -hex 32 makes one)");
+        }
+        return value;
     }
 
     // ---- numbers and booleans -----------------------------------------------------------------

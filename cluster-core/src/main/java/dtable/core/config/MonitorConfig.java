@@ -75,7 +75,7 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
     public static MonitorConfig load(Path confDir, Map<String, String> env) {
         ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
         int listenPort = file.integer("listen_port", 5555, 1, 65535);
-        String privateKey = file.requiredNonBlank("private_key");
+        String privateKey = file.requiredPrivateKey("private_key");
         Duration checkInterval = ServerConfig.seconds(file, "check_interval_seconds", 5);
         boolean autoRebalance = file.bool("auto_rebalance", false);
         int maxMoves = file.integer("max_moves_per_rebalance", 0, 0, 256);

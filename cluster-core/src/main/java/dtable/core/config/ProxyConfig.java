@@ -46,7 +46,7 @@ public record ProxyConfig(int listenPort, Optional<String> privateKey, Duration 
     public static ProxyConfig load(Path confDir, Map<String, String> env) {
         ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
         int listenPort = file.integer("listen_port", 5550, 1, 65535);
-        Optional<String> privateKey = file.optionalString("private_key").filter(key -> !key.isBlank());
+        Optional<String> privateKey = file.optionalPrivateKey("private_key");
         Duration retryBudget = Duration.ofMillis(file.integer("retry_budget_ms", 15_000, 0, 600_000));
         Optional<String> slaveUrl = file.optionalUrl("dtable_server_slave_url");
         Optional<MysqlSettings> mysql = file.isSet("user") ? Optional.of(MysqlSettings.read(file)) : Optional.empty();

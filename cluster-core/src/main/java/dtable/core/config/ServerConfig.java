@@ -101,7 +101,7 @@ public record ServerConfig(
     public static ServerConfig load(Path confDir, Map<String, String> env) {
         ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
         MysqlSettings mysql = MysqlSettings.read(file);
-        String privateKey = file.requiredNonBlank("private_key");
+        String privateKey = file.requiredPrivateKey("private_key");
         String listenHost = file.string("listen_host", "0.0.0.0").trim();
         int listenPort = file.integer("listen_port", 5000, 1, 65535);
         int workerThreadsRowsLimit = file.integer("worker_threads_rows_limit", 50_000, 1, Integer.MAX_VALUE);

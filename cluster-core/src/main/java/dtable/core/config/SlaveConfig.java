@@ -45,7 +45,7 @@ public record SlaveConfig(MysqlSettings mysql, String privateKey, String dtableS
     public static SlaveConfig load(Path confDir, Map<String, String> env) {
         ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
         MysqlSettings mysql = MysqlSettings.read(file);
-        String privateKey = file.requiredNonBlank("private_key");
+        String privateKey = file.requiredPrivateKey("private_key");
         String proxy = file.optionalUrl("dtable_server_proxy").orElse("http://127.0.0.1:5550/");
         int listenPort = file.integer("listen_port", 4000, 1, 65535);
         long maxCachedRows = file.longValue("max_cached_rows", 2_000_000, 1, Long.MAX_VALUE);

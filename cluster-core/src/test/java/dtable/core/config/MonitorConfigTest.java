@@ -15,7 +15,7 @@ class MonitorConfigTest {
 
     private static final String MINIMAL = """
             /* the monitor needs the key for its admin endpoints */
-            {"private_key": "k", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
+            {"private_key": "test-key-0123456789abcdef0123456789abcdef", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
             """;
 
     @TempDir
@@ -26,7 +26,7 @@ class MonitorConfigTest {
         MonitorConfig config = load(MINIMAL, Map.of("HOSTNAME", "box1"));
 
         assertThat(config.listenPort()).isEqualTo(5555);
-        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
         assertThat(config.checkInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.autoRebalance()).isFalse();
         assertThat(config.maxMovesPerRebalance()).isZero();
@@ -81,8 +81,8 @@ class MonitorConfigTest {
     }
 
     @Test
-    void exampleFileInTheRepositoryLoads() {
-        assertThat(MonitorConfig.load(ExampleConf.dir(), Map.of()).cluster().monitorId()).isEqualTo("monitor-1");
+    void exampleFileInTheRepositoryLoadsWithARealKey() {
+        assertThat(MonitorConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).cluster().monitorId()).isEqualTo("monitor-1");
     }
 
     private MonitorConfig load(String json, Map<String, String> env) throws IOException {

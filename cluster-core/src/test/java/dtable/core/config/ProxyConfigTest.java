@@ -63,11 +63,11 @@ class ProxyConfigTest {
     @Test
     void environmentOverrides() throws IOException {
         ProxyConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_LISTEN_PORT", "15550", "DTABLE_RETRY_BUDGET_MS", "500",
-                "DTABLE_PRIVATE_KEY", "k", "DTABLE_CLUSTER_CONFIG_ETCD_PREFIX", "/test-1/"));
+                "DTABLE_PRIVATE_KEY", "test-key-0123456789abcdef0123456789abcdef", "DTABLE_CLUSTER_CONFIG_ETCD_PREFIX", "/test-1/"));
 
         assertThat(config.listenPort()).isEqualTo(15550);
         assertThat(config.retryBudget()).isEqualTo(Duration.ofMillis(500));
-        assertThat(config.privateKey()).contains("k");
+        assertThat(config.privateKey()).contains("test-key-0123456789abcdef0123456789abcdef");
         assertThat(config.etcd().keys().nodesPrefix()).isEqualTo("/test-1/nodes/");
     }
 
@@ -87,8 +87,8 @@ class ProxyConfigTest {
     }
 
     @Test
-    void exampleFileInTheRepositoryLoads() {
-        assertThat(ProxyConfig.load(ExampleConf.dir(), Map.of()).listenPort()).isEqualTo(5550);
+    void exampleFileInTheRepositoryLoadsWithARealKey() {
+        assertThat(ProxyConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).listenPort()).isEqualTo(5550);
     }
 
     private ProxyConfig load(String json, Map<String, String> env) throws IOException {

@@ -18,7 +18,7 @@ class ServerConfigTest {
     private static final String MINIMAL = """
             {
               "user": "dtable", /* MySQL */ "password": "secret",
-              "private_key": "k",
+              "private_key": "test-key-0123456789abcdef0123456789abcdef",
               "cluster_config": {
                 // three etcd members
                 "etcd_host_list": ["etcd-1:2379", "etcd-2:2379", "etcd-3:2379"],
@@ -37,7 +37,7 @@ class ServerConfigTest {
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "secret", "dtable_db"));
         assertThat(config.mysql().jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/dtable_db");
-        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
         assertThat(config.listenHost()).isEqualTo("0.0.0.0");
         assertThat(config.listenPort()).isEqualTo(5000);
         assertThat(config.workerThreadsRowsLimit()).isEqualTo(50_000);
@@ -71,7 +71,7 @@ class ServerConfigTest {
     void everyKeyIsRead() throws IOException {
         ServerConfig config = load("""
                 {"host": "db", "port": 3307, "user": "u", "password": "p", "database": "other_db",
-                 "private_key": "k", "listen_host": "127.0.0.1", "listen_port": 5001,
+                 "private_key": "test-key-0123456789abcdef0123456789abcdef", "listen_host": "127.0.0.1", "listen_port": 5001,
                  "worker_threads_rows_limit": 10, "dtable_server_slave_url": "http://slave:4000",
                  "save_interval_seconds": 30, "snapshot_every_ops": 50, "operation_log_retention_days": 2,
                  "idle_unload_seconds": 60, "max_loaded_rows": 100, "rows_api_max_limit": 20, "batch_max_rows": 30,
@@ -108,14 +108,14 @@ class ServerConfigTest {
     void environmentOverridesTopLevelAndClusterKeys() throws IOException {
         ServerConfig config = load(MINIMAL, Map.of(
                 "DTABLE_LISTEN_PORT", "5001",
-                "DTABLE_PRIVATE_KEY", "from-env",
+                "DTABLE_PRIVATE_KEY", "from-env-0123456789abcdef0123456789abcdef",
                 "DTABLE_CLUSTER_CONFIG_NODE_ID", "dtable-server-02",
                 "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "127.0.0.1:2379,127.0.0.1:22379",
                 "DTABLE_CLUSTER_CONFIG_LEASE_TTL_SECONDS", "4",
                 "DTABLE_CLUSTER_CONFIG_MYSQL_UNREACHABLE_RELEASE_SECONDS", "0"));
 
         assertThat(config.listenPort()).isEqualTo(5001);
-        assertThat(config.privateKey()).isEqualTo("from-env");
+        assertThat(config.privateKey()).isEqualTo("from-env-0123456789abcdef0123456789abcdef");
         assertThat(config.cluster().nodeId()).isEqualTo("dtable-server-02");
         assertThat(config.cluster().etcd().hostList()).containsExactly("127.0.0.1:2379", "127.0.0.1:22379");
         assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(4));
@@ -125,7 +125,7 @@ class ServerConfigTest {
     @Test
     void environmentAloneIsEnoughWithoutAFile() {
         ServerConfig config = ServerConfig.load(dir, Map.of(
-                "DTABLE_USER", "dtable", "DTABLE_PRIVATE_KEY", "k",
+                "DTABLE_USER", "dtable", "DTABLE_PRIVATE_KEY", "test-key-0123456789abcdef0123456789abcdef",
                 "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "e:2379",
                 "DTABLE_CLUSTER_CONFIG_NODE_ID", "n1",
                 "DTABLE_CLUSTER_CONFIG_NODE_URL", "http://127.0.0.1:5000/"));
@@ -146,13 +146,13 @@ class ServerConfigTest {
 
     @Test
     void missingPrivateKeyIsReported() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"k\",", ""), Map.of()))
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", ""), Map.of()))
                 .hasMessageContaining("dtable_server_config.json: private_key is missing");
     }
 
     @Test
     void wronglyTypedPortIsOneLineNamingKeyAndFile() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"k\",", "\"private_key\": \"k\", \"listen_port\": \"five\","), Map.of()))
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", "\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\", \"listen_port\": \"five\","), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("config error: " + dir.resolve(ServerConfig.FILE_NAME)
                         + ": listen_port must be an integer, got string \"five\"");
@@ -174,14 +174,14 @@ class ServerConfigTest {
 
     @Test
     void toStringHidesSecrets() throws IOException {
-        String text = load(MINIMAL.replace("\"private_key\": \"k\"", "\"private_key\": \"very-secret-key\""), Map.of()).toString();
+        String text = load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\"", "\"private_key\": \"very-secret-key-0123456789abcdef0123456789\""), Map.of()).toString();
 
         assertThat(text).doesNotContain("very-secret-key").doesNotContain("secret\"").contains("password=***");
     }
 
     @Test
-    void exampleFileInTheRepositoryLoads() {
-        ServerConfig config = ServerConfig.load(ExampleConf.dir(), Map.of());
+    void exampleFileInTheRepositoryLoadsWithARealKey() {
+        ServerConfig config = ServerConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY);
 
         assertThat(config.cluster().etcd().hostList()).isEqualTo(List.of("127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"));
         assertThat(config.mysql().port()).isEqualTo(3307);

@@ -20,7 +20,7 @@ class SlaveConfigTest {
                 "password": "pw",
                 "database": "dtable_db",
                 "port": 3306,
-                "private_key": "k",
+                "private_key": "test-key-0123456789abcdef0123456789abcdef",
                 "dtable_web_service_url": "https://cloud.example.com/",  // not used here, ignored
                 "dtable_server_proxy": "http://dtable-server-proxy.example.com:5550/",
                 "cluster_config": {"etcd_host_list": ["etcd-01:2379"]}
@@ -35,7 +35,7 @@ class SlaveConfigTest {
         SlaveConfig config = load(SEATABLE_STYLE, Map.of());
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("mysql-host", 3306, "dtable", "pw", "dtable_db"));
-        assertThat(config.privateKey()).isEqualTo("k");
+        assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
         assertThat(config.dtableServerProxy()).isEqualTo("http://dtable-server-proxy.example.com:5550/");
         assertThat(config.listenPort()).isEqualTo(4000);
         assertThat(config.maxCachedRows()).isEqualTo(2_000_000);
@@ -70,8 +70,8 @@ class SlaveConfigTest {
     }
 
     @Test
-    void exampleFileInTheRepositoryLoads() {
-        assertThat(SlaveConfig.load(ExampleConf.dir(), Map.of()).listenPort()).isEqualTo(4000);
+    void exampleFileInTheRepositoryLoadsWithARealKey() {
+        assertThat(SlaveConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).listenPort()).isEqualTo(4000);
     }
 
     private SlaveConfig load(String json, Map<String, String> env) throws IOException {

@@ -55,6 +55,8 @@ final class LogWriter {
     private final Set<Object> failed = Collections.newSetFromMap(new WeakHashMap<>());
     private final Thread writer;
     private final LongConsumer batchSizeRecorder;
+    /** Nanoseconds from taking the connection to the commit of a batch, for each committed batch. */
+    private final LongConsumer commitNanosRecorder;
     private volatile boolean running = true;
     /** Longest a busy writer keeps one connection before handing it back to the pool. */
     static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -63,7 +65,13 @@ final class LogWriter {
     private long heldSince;
 
     LogWriter(String name, DataSource dataSource, int maxBatch, long lingerNanos, LongConsumer batchSizeRecorder) {
+        this(name, dataSource, maxBatch, lingerNanos, batchSizeRecorder, nanos -> { });
+    }
+
+    LogWriter(String name, DataSource dataSource, int maxBatch, long lingerNanos, LongConsumer batchSizeRecorder,
+            LongConsumer commitNanosRecorder) {
         this.dataSource = dataSource;
+        this.commitNanosRecorder = commitNanosRecorder;
         this.maxBatch = Math.max(1, maxBatch);
         this.lingerNanos = lingerNanos;
         this.batchSizeRecorder = batchSizeRecorder;
@@ -139,6 +147,7 @@ final class LogWriter {
             byInstance.computeIfAbsent(a.instance(), k -> new ArrayList<>()).add(a);
         }
         Set<Object> fenced = Collections.newSetFromMap(new IdentityHashMap<>());
+        long started = System.nanoTime();
         Connection c;
         try {
             c = connection();
@@ -170,6 +179,7 @@ final class LogWriter {
             fail(live, new OutcomeUnknownException("commit outcome unknown: " + e.getMessage(), e));
             return;
         }
+        commitNanosRecorder.accept(System.nanoTime() - started);
         // Committed: the outcome is decided. Returning the connection to the pool later resets it (autocommit)
         // and can fail when MySQL dies right then; that must not turn a durable batch into a refusal the
         // caller would retry (it did: a restart of MariaDB logged payloads twice, F4/F8 in docs/reliability.md),

@@ -36,11 +36,21 @@ public final class OperationLog implements AutoCloseable {
 
     public OperationLog(DataSource dataSource, int writers, int maxBatch, long lingerMillis,
             LongConsumer batchSizeRecorder) {
+        this(dataSource, writers, maxBatch, lingerMillis, batchSizeRecorder, nanos -> { });
+    }
+
+    /**
+     * @param batchSizeRecorder   gets the operations of each batch sent to MySQL
+     * @param commitNanosRecorder gets, for each committed batch, the nanoseconds from taking its connection
+     *                            to the end of its commit (the op-log commit latency)
+     */
+    public OperationLog(DataSource dataSource, int writers, int maxBatch, long lingerMillis,
+            LongConsumer batchSizeRecorder, LongConsumer commitNanosRecorder) {
         long lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
         this.writers = new LogWriter[Math.max(1, writers)];
         for (int i = 0; i < this.writers.length; i++) {
             this.writers[i] = new LogWriter("operation-log-writer-" + i, dataSource, maxBatch, lingerNanos,
-                    batchSizeRecorder);
+                    batchSizeRecorder, commitNanosRecorder);
         }
     }
 

@@ -1,0 +1,89 @@
+package dtable.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dtable.server.StorageFixture;
+import dtable.testsupport.MariaDbExtension;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The op-log commit latency ({@code dtable_oplog_commit_seconds}): one sample per committed batch, none for a refusal. */
+@Tag("integration")
+class OperationLogCommitTimeIT {
+
+    @RegisterExtension
+    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+
+    private static StorageFixture storage;
+
+    @BeforeAll
+    static void start() {
+        storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
+    }
+
+    @AfterAll
+    static void stop() {
+        storage.close();
+    }
+
+    @Test
+    void everyCommittedBatchRecordsItsCommitTime() throws Exception {
+        String uuid = newBase();
+        ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
+        try (OperationLog log = new OperationLog(storage.dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
+            Object instance = new Object();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int version = 1; version <= 40; version++) {
+                done.add(append(log, instance, uuid, version));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(sizes.stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+        assertThat(commitNanos).hasSameSizeAs(sizes).allMatch(nanos -> nanos > 0);
+    }
+
+    @Test
+    void aBatchThatNeverReachedMysqlRecordsNoCommitTime() {
+        ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
+        DataSource down = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    throw new SQLException("injected: MySQL unreachable", "08S01");
+                });
+        try (OperationLog log = new OperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
+            CompletableFuture<Void> done = append(log, new Object(), UUID.randomUUID().toString(), 1);
+
+            assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isExactlyInstanceOf(StorageException.class);
+        }
+        assertThat(commitNanos).isEmpty();
+    }
+
+    private static String newBase() {
+        String uuid = UUID.randomUUID().toString();
+        assertThat(storage.store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
+        return uuid;
+    }
+
+    private static CompletableFuture<Void> append(OperationLog log, Object instance, String uuid, long version) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        log.append(new OperationLog.Append(instance, uuid, "node-a", 1, version, System.currentTimeMillis(),
+                "tester", null, "{\"op_type\":\"insert_row\"}", 1, done));
+        return done;
+    }
+}
