@@ -3,6 +3,8 @@ package dtable.server.api;
 import dtable.core.bucket.Bucket;
 import dtable.server.base.LoadedBase;
 import dtable.server.cluster.Ownership;
+import dtable.server.storage.BaseStore;
+import dtable.server.storage.BaseSummary;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,7 +13,10 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code GET /api/v1/admin/node/}: what this node serves and holds (internal token). */
+/**
+ * Admin reads (internal token): {@code GET /api/v1/admin/node/}, what this node serves and holds, and
+ * {@code GET /api/v1/admin/dtables/}, the bases of the cluster (from MySQL, so any node answers it).
+ */
 @RestController
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 public class AdminController {
@@ -19,11 +24,45 @@ public class AdminController {
     private final BaseAccess access;
     private final Ownership ownership;
     private final String nodeUrl;
+    private final BaseStore store;
 
-    public AdminController(BaseAccess access, Ownership ownership, dtable.server.NodeIdentity identity) {
+    public AdminController(BaseAccess access, Ownership ownership, dtable.server.NodeIdentity identity, BaseStore store) {
         this.access = access;
         this.ownership = ownership;
         this.nodeUrl = identity.nodeUrl();
+        this.store = store;
+    }
+
+    /** Largest {@code limit} of the base listing. */
+    static final int MAX_LISTED_BASES = 10_000;
+
+    @GetMapping(path = {"/api/v1/admin/dtables/", "/api/v1/admin/dtables"})
+    public String bases(HttpServletRequest request) {
+        access.authorizer().internal(request);
+        int limit = listLimit(request.getParameter("limit"));
+        ObjectNode answer = Json.newObject();
+        ArrayNode bases = answer.putArray("dtables");
+        for (BaseSummary base : store.list(limit)) {
+            bases.addObject().put("dtable_uuid", base.dtableUuid()).put("row_count", base.rowCount())
+                    .put("snapshot_version", base.snapshotVersion()).put("created_at", base.createdAt())
+                    .put("updated_at", base.updatedAt());
+        }
+        return Json.write(answer);
+    }
+
+    private static int listLimit(String text) {
+        if (text == null) {
+            return 1000;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 0 && limit <= MAX_LISTED_BASES) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(400, "invalid_parameter", "limit must be an integer from 0 to " + MAX_LISTED_BASES);
     }
 
     @GetMapping(path = {"/api/v1/admin/node/", "/api/v1/admin/node"})

@@ -42,6 +42,22 @@ public class BaseStore {
     }
 
     /**
+     * The bases that are not deleted, newest first, at most {@code limit}; reads only the header
+     * columns (no snapshot blobs). For the people's page, which has no other catalogue of bases.
+     */
+    public List<BaseSummary> list(int limit) {
+        return query("SELECT dtable_uuid, row_count, snapshot_version, created_at, updated_at FROM dtables"
+                + " WHERE deleted = 0 ORDER BY created_at DESC, dtable_uuid LIMIT ?", ps -> ps.setInt(1, limit), rs -> {
+                    List<BaseSummary> bases = new ArrayList<>();
+                    while (rs.next()) {
+                        bases.add(new BaseSummary(rs.getString(1), rs.getInt(2), rs.getLong(3),
+                                rs.getTimestamp(4).getTime(), rs.getTimestamp(5).getTime()));
+                    }
+                    return bases;
+                });
+    }
+
+    /**
      * Inserts a new base owned by {@code node} at epoch 1. Returns false when a row with that UUID
      * exists already (also a deleted one: UUIDs are never reused).
      */

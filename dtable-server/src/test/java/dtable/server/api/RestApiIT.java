@@ -391,6 +391,31 @@ class RestApiIT {
         assertThat(anonymous.errorType()).isEqualTo("token_invalid");
     }
 
+    @Test
+    void adminListsTheBasesThatAreNotDeletedNewestFirst() {
+        BaseUuid older = node.createBase(null);
+        BaseUuid newer = node.createBase(null);
+        BaseUuid deleted = node.createBase(null);
+        assertThat(node.send("DELETE", base(deleted), node.readWrite(deleted), null).status()).isEqualTo(200);
+
+        Answer list = node.send("GET", "/api/v1/admin/dtables/?limit=10000", node.internalToken(), null);
+        assertThat(list.status()).isEqualTo(200);
+        List<String> uuids = new ArrayList<>();
+        list.json().path("dtables").forEach(b -> uuids.add(b.path("dtable_uuid").asString()));
+        assertThat(uuids).contains(older.value(), newer.value()).doesNotContain(deleted.value());
+        assertThat(uuids.indexOf(newer.value())).isLessThan(uuids.indexOf(older.value()));
+        JsonNode first = list.json().path("dtables").get(uuids.indexOf(newer.value()));
+        assertThat(first.path("created_at").asLong()).isPositive();
+        assertThat(first.has("row_count")).isTrue();
+
+        assertThat(node.send("GET", "/api/v1/admin/dtables/?limit=1", node.internalToken(), null).json()
+                .path("dtables")).hasSize(1);
+        assertThat(node.send("GET", "/api/v1/admin/dtables/?limit=-1", node.internalToken(), null).errorType())
+                .isEqualTo("invalid_parameter");
+        assertThat(node.send("GET", "/api/v1/admin/dtables/", node.readWrite(older), null).status()).isEqualTo(403);
+        assertThat(node.send("GET", "/api/v1/admin/dtables/", null, null).status()).isEqualTo(401);
+    }
+
     private static List<String> names(BaseUuid uuid, String table) {
         List<String> names = new ArrayList<>();
         node.send("GET", base(uuid) + "rows/?table_name=" + table, node.internalToken(), null).json().path("rows")
