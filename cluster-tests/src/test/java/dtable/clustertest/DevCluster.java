@@ -453,6 +453,11 @@ public final class DevCluster implements AutoCloseable {
         return tokens.mintBase(base, "fault-suite@dev-cluster.local", Permission.READ_WRITE, Duration.ofHours(6));
     }
 
+    /** A base token for {@code username} (the page tests tell people apart by it). */
+    public String baseToken(BaseUuid base, String username, Permission permission) {
+        return tokens.mintBase(base, username, permission, Duration.ofHours(6));
+    }
+
     /** The last lines of a component's log, for failure messages. */
     public String logTail(String component, int lines) {
         Path log = home.resolve("logs").resolve(component + ".log");
