@@ -17,6 +17,8 @@ DEV_CLUSTER_PACKAGES=(
   "ss iproute2"
   "flock util-linux"
   "setsid util-linux"
+  # building the proxy vendors the page's socket.io-client from npm (dtable-server-proxy/src/main/js)
+  "npm npm"
 )
 
 TEST_PACKAGES=(
