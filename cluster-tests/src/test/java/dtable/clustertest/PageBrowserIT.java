@@ -83,13 +83,17 @@ class PageBrowserIT {
                 .until(() -> "hello from alice".equals(cellText(bob, 0, "Name")));
         long latencyMs = (System.nanoTime() - typed) / 1_000_000;
         System.out.printf("PAGE-BENCH edit seen by the other page after %d ms%n", latencyMs);
-        assertThat(bob.findElement(By.id("activity-list")).getText()).contains("alice edited a row in Tasks");
+        await().atMost(Duration.ofSeconds(5)).until(() -> bob.findElement(By.id("activity-list")).getText()
+                .contains("alice edited a row in Tasks"));
+        assertThat(bob.findElement(By.cssSelector("#grid .cell.flash .who")).getText()).isEqualTo("alice");
 
         // B adds a row through the grid and names it; A shows it
         bob.findElement(By.id("add-row")).click();
         editCell(bob, 3, "Name", "row from bob");
         await().atMost(Duration.ofSeconds(5)).until(() -> "row from bob".equals(cellText(alice, 3, "Name")));
-        assertThat(alice.findElement(By.id("activity-list")).getText()).contains("bob added a row in Tasks");
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.findElement(By.id("activity-list")).getText()
+                .contains("bob added a row in Tasks"));
+        assertThat(alice.findElement(By.id("transport")).getText()).isEqualTo("socket.io via proxy");
 
         // both keep editing while the base's bucket moves away and back
         String owner = api.serverInfo(base, null).json().path("node_id").asString();

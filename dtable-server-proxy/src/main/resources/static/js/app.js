@@ -108,18 +108,21 @@ async function openBase(uuid, token) {
     message(e.message, true);
     return;
   }
-  session = new Session({ uuid, token: access.token, claims: access.claims, listener: {
+  const transport = new URLSearchParams(location.hash.slice(1)).get('transport');
+  session = new Session({ uuid, token: access.token, claims: access.claims, transport, listener: {
     state: (state, detail) => {
       $('conn').textContent = state + (detail && state !== 'live' ? ' (' + detail + ')' : '');
       $('conn').dataset.state = state;
       $('node').textContent = session.node || '–';
     },
+    presence: (username, joined) => noteActivity({ author: username, what: joined ? 'opened the base' : 'left' }),
     changed: (kind) => render(kind),
     refused: (op, error) => message('Refused by the server: ' + error.message + ' [' + error.errorType + ']'
       + (op ? ' — your change was undone.' : ''), true),
     remote: (entry) => noteRemote(entry),
   } });
   $('user').textContent = session.me;
+  $('transport').textContent = session.channel.name;
   $('permission').textContent = session.writable ? '(read-write)' : '(read-only)';
   for (const id of ['add-row', 'delete-row']) { $(id).hidden = !session.writable; }
   try {
@@ -171,25 +174,65 @@ function renderTabs() {
 
 function noteRemote({ version, operation, author }) {
   const table = session.model.tables.find(t => t._id === operation.table_id);
-  const what = describe(operation, table);
-  activity.unshift({ version, author, what });
+  const cells = [];
+  if (operation.op_type === 'modify_row') {
+    Object.keys(operation.updated).filter(k => !k.startsWith('_')).forEach(k => cells.push([operation.row_id, k]));
+  } else if (operation.op_type === 'insert_row' && table) {
+    table.columns.forEach(c => cells.push([operation.row_data._id, c.key]));
+  }
+  const entry = { version, author, what: describe(operation, table) + ' (v' + version + ')', cells };
+  noteActivity(entry);
+  if (author) {
+    cells.forEach(([row, key]) => grid.flash(row, key, author));
+  } else {
+    unknownAuthors.set(version, entry);           // socket.io's broadcast names nobody: ask the log
+    clearTimeout(noteRemote.timer);
+    noteRemote.timer = setTimeout(lookUpAuthors, 100);
+  }
+  grid.refresh();
+}
+
+const unknownAuthors = new Map();
+
+/** Fills in who made the operations the socket.io broadcast brought, from the operation log. */
+async function lookUpAuthors() {
+  const entries = new Map(unknownAuthors);
+  unknownAuthors.clear();
+  const versions = [...entries.keys()].sort((a, b) => a - b);
+  if (!versions.length || !session) { return; }
+  try {
+    const from = versions[0] - 1;
+    const operations = await session.operationsAfter(from, Math.min(10000, versions[versions.length - 1] - from));
+    for (const o of operations) {
+      const entry = entries.get(o.version);
+      if (entry) {
+        entry.author = o.author;
+        entry.cells.forEach(([row, key]) => grid.flash(row, key, o.author));
+      }
+    }
+  } catch (e) {
+    entries.forEach(entry => { entry.author = 'someone'; });
+  }
+  renderActivity();
+  grid.refresh();
+}
+
+function noteActivity(entry) {
+  activity.unshift(entry);
   activity.length = Math.min(activity.length, 50);
+  renderActivity();
+}
+
+function renderActivity() {
   const items = activity.map(a => {
     const li = document.createElement('li');
     const who = document.createElement('span');
     who.className = 'author';
-    who.textContent = a.author;
-    li.append(who, ' ' + a.what + ' (v' + a.version + ')');
+    who.textContent = a.author || '…';
+    li.append(who, ' ' + a.what);
     return li;
   });
   $('activity-list').replaceChildren(...items);
-  if (operation.op_type === 'modify_row') {
-    Object.keys(operation.updated).filter(k => !k.startsWith('_'))
-      .forEach(k => grid.flash(operation.row_id, k, author));
-  } else if (operation.op_type === 'insert_row' && table) {
-    table.columns.forEach(c => grid.flash(operation.row_data._id, c.key, author));
-  }
-  grid.refresh();
 }
 
 function describe(op, table) {

@@ -130,9 +130,14 @@ const APPLY = {
   },
   insert_column(m, op) {
     const table = m.table(op.table_id);
-    if (table.columns.some(c => c.key === op.column_key)) { throw refusal('duplicate_column', 'column key in use'); }
-    table.columns.push({ key: op.column_key, name: op.column_name, type: op.column_type, data: op.column_data || null });
-    return { op_type: 'delete_column', table_id: table._id, column_key: op.column_key };
+    // the node's shape names the new column; SeaTable's client's puts it in column_data, after column_key
+    const client = op.column_name === undefined && op.column_data && op.column_data.key;
+    const c = client ? { key: op.column_data.key, name: op.column_data.name, type: op.column_data.type, data: op.column_data.data || null }
+      : { key: op.column_key, name: op.column_name, type: op.column_type, data: op.column_data || null };
+    if (table.columns.some(x => x.key === c.key)) { throw refusal('duplicate_column', 'column key in use'); }
+    const anchor = client ? table.columns.findIndex(x => x.key === op.column_key) : -1;
+    table.columns.splice(anchor < 0 ? table.columns.length : anchor + 1, 0, c);
+    return { op_type: 'delete_column', table_id: table._id, column_key: c.key };
   },
   rename_column(m, op) {
     const c = column(m.table(op.table_id), op.column_key);
@@ -161,14 +166,16 @@ const APPLY = {
     return { op_type: 'delete_column', table_id: table._id, column_key: op.column.key };
   },
   insert_table(m, op) {
-    if (m.tables.some(t => t._id === op.table_id)) { throw refusal('duplicate_table', 'table id in use'); }
-    const columns = (op.columns && op.columns.length ? op.columns
-      : [{ column_key: '0000', column_name: 'Name', column_type: 'text' }])
-      .map(c => ({ key: c.column_key, name: c.column_name, type: c.column_type, data: c.column_data || null }));
-    const table = { _id: op.table_id, name: op.table_name, columns, rows: [] };
+    const d = op.table_data;                        // SeaTable's client's shape
+    const id = d ? d._id : op.table_id;
+    if (m.tables.some(t => t._id === id)) { throw refusal('duplicate_table', 'table id in use'); }
+    const columns = d ? d.columns.map(c => ({ key: c.key, name: c.name, type: c.type, data: c.data || null }))
+      : (op.columns && op.columns.length ? op.columns : [{ column_key: '0000', column_name: 'Name', column_type: 'text' }])
+        .map(c => ({ key: c.column_key, name: c.column_name, type: c.column_type, data: c.column_data || null }));
+    const table = { _id: id, name: d ? d.name : op.table_name, columns, rows: [] };
     reindex(table);
     m.tables.push(table);
-    return { op_type: 'delete_table', table_id: op.table_id };
+    return { op_type: 'delete_table', table_id: id };
   },
   rename_table(m, op) {
     const table = m.table(op.table_id);
