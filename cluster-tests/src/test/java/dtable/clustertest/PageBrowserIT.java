@@ -116,6 +116,7 @@ class PageBrowserIT {
         editing.set(false);
         aliceLoop.join();
         bobLoop.join();
+        screenshot(bob);
         for (ChromeDriver page : List.of(alice, bob)) {
             await().atMost(PAGE_WAIT).until(() -> "live".equals(state(page)) && pending(page) == 0);
             assertThat(number(page, "return window.dtablePage.session().stats.reconnects")).as("the page reconnected").isPositive();
@@ -145,7 +146,20 @@ class PageBrowserIT {
                     .isEqualTo(stored.path("version").asString());
             assertThat(pageRows(page)).isEqualTo(expected);
         }
-        screenshot(alice);
+    }
+
+    @Test
+    void theNodesOwnWebSocketWorksAsTheOtherChannel(ClusterApi api) {
+        DevCluster cluster = api.cluster();
+        BaseUuid base = createBase(api, 2);
+        ChromeDriver frank = openBase(cluster, base, "frank", Permission.READ_WRITE, "websocket");
+        ChromeDriver gina = openBase(cluster, base, "gina", Permission.READ_WRITE, "websocket");
+        assertThat(frank.findElement(By.id("transport")).getText()).isEqualTo("WebSocket to the node");
+        editCell(frank, 1, "Name", "over the node's socket");
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                .until(() -> "over the node's socket".equals(cellText(gina, 1, "Name")));
+        assertThat(gina.findElement(By.id("activity-list")).getText()).contains("frank edited a row in Tasks");
+        assertThat(version(api, base)).isEqualTo(1);
     }
 
     @Test
@@ -282,8 +296,14 @@ class PageBrowserIT {
     // ---- the browser ---------------------------------------------------------------------------------
 
     private ChromeDriver openBase(DevCluster cluster, BaseUuid base, String user, Permission permission) {
+        return openBase(cluster, base, user, permission, null);
+    }
+
+    /** Opens the direct link dtable-web would hand out; {@code transport} "websocket" picks the node's own socket. */
+    private ChromeDriver openBase(DevCluster cluster, BaseUuid base, String user, Permission permission, String transport) {
         ChromeDriver page = browser();
-        page.get(cluster.proxyUrl() + "#dtable=" + base.value() + "&token=" + cluster.baseToken(base, user, permission));
+        page.get(cluster.proxyUrl() + "#dtable=" + base.value() + "&token=" + cluster.baseToken(base, user, permission)
+                + (transport == null ? "" : "&transport=" + transport));
         await().atMost(PAGE_WAIT).until(() -> "live".equals(state(page)) && cellText(page, 0, "Name") != null);
         assertThat(page.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("token=");
         return page;

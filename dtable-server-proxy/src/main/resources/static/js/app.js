@@ -353,7 +353,8 @@ function route() {
   const uuid = params.get('dtable');
   if (params.get('token')) {                    // keep the token out of the address bar and history
     sessionStorage.setItem(TOKEN_KEY, params.get('token'));
-    history.replaceState(null, '', '#dtable=' + uuid);
+    params.delete('token');
+    history.replaceState(null, '', '#' + params.toString());
   }
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (uuid && token) { openBase(uuid, token); return; }
