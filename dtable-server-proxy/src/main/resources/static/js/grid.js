@@ -4,7 +4,7 @@
 
 export const ROW_HEIGHT = 32;
 const OVERSCAN = 8;
-const WIDTHS = { number: 110, checkbox: 80, date: 130, rate: 90, duration: 100 };
+const WIDTHS = { number: 130, checkbox: 110, date: 140, rate: 110, duration: 120 };
 
 export class Grid {
   constructor(root, handlers) {
