@@ -91,6 +91,18 @@ const APPLY = {
   },
   insert_rows(m, op) {
     const table = m.table(op.table_id);
+    if (!op.row_id && Array.isArray(op.row_ids)) {   // SeaTable's client's shape: one anchor per row, in turn
+      op.row_datas.forEach((d, i) => {
+        if (op.row_ids[i]) {
+          insertAt(table, { row_id: op.row_ids[i], row_insert_position: op.row_insert_position }, [{ ...d }]);
+        } else {                                       // as the client's own apply: before the last row
+          const r = { ...d };
+          table.rows.splice(Math.max(0, table.rows.length - 1), 0, r);
+          table.byId.set(r._id, r);
+        }
+      });
+      return { op_type: 'delete_rows', table_id: table._id, row_ids: op.row_datas.map(d => d._id) };
+    }
     insertAt(table, op, op.row_datas.map(d => ({ ...d })));
     return { op_type: 'delete_rows', table_id: table._id, row_ids: op.row_datas.map(d => d._id) };
   },
@@ -180,7 +192,7 @@ const APPLY = {
   rename_table(m, op) {
     const table = m.table(op.table_id);
     const old = table.name;
-    table.name = op.new_table_name;
+    table.name = op.new_table_name !== undefined ? op.new_table_name : op.table_name;
     return { op_type: 'rename_table', table_id: table._id, new_table_name: old };
   },
   delete_table(m, op) {
@@ -194,6 +206,12 @@ const APPLY = {
     return { op_type: 'delete_table', table_id: op.table._id };
   },
 };
+
+// Views are not shown here: their operations change nothing the page holds.
+for (const op of ['insert_view', 'rename_view', 'delete_view', 'modify_filters', 'modify_sorts',
+  'modify_hidden_columns', 'modify_groupbys', '_noop']) {
+  APPLY[op] = () => ({ op_type: '_noop' });
+}
 
 // Ids the page chooses itself, so a resent operation is recognisable and cannot create twice.
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
