@@ -405,7 +405,7 @@ window.dtablePage = {
       last = now;
       grid.root.scrollTop += step;
       if (++n < frames) { requestAnimationFrame(tick); } else {
-        resolve({ frames: times.slice(1), renders: grid.renderMillis.slice(renders), domRows: grid.body.children.length,
+        resolve({ frames: times.slice(1), renders: grid.renderMillis.slice(renders), domRows: grid.rowsBox.children.length,
           scrollTop: grid.root.scrollTop });
       }
     };

@@ -18,6 +18,8 @@ export class Grid {
     this.renderMillis = [];           // time spent building rows, per render (for the benchmark)
     this.header = el('div', 'grid-header');
     this.body = el('div', 'grid-body');
+    this.rowsBox = el('div', 'grid-rows');  // rows are rebuilt here; an open editor is the body's, and stays
+    this.body.append(this.rowsBox);
     root.replaceChildren(this.header, this.body);
     root.tabIndex = 0;
     root.addEventListener('scroll', () => this.schedule());
@@ -88,8 +90,7 @@ export class Grid {
     const now = Date.now();
     const out = [];
     for (let i = first; i < last; i++) { out.push(this.renderRow(rows[i], i, now)); }
-    this.body.replaceChildren(...out);
-    if (this.editor) { this.body.append(this.editor.element); }
+    this.rowsBox.replaceChildren(...out);
     this.renderMillis.push(performance.now() - started);
     if (this.renderMillis.length > 2000) { this.renderMillis.splice(0, 1000); }
     if (out.length && this.handlers.onRowsShown) { this.handlers.onRowsShown(); }
@@ -146,7 +147,7 @@ export class Grid {
   select(rowId, key) {
     this.selected = { rowId, key };
     for (const cell of this.body.querySelectorAll('.cell.selected')) { cell.classList.remove('selected'); }
-    const line = [...this.body.children].find(r => r.dataset && r.dataset.rowId === rowId);
+    const line = [...this.rowsBox.children].find(r => r.dataset.rowId === rowId);
     const cell = line && line.querySelector('.cell[data-key="' + key + '"]');
     if (cell) { cell.classList.add('selected'); }
     if (this.handlers.onSelect) { this.handlers.onSelect(rowId); }
@@ -231,13 +232,16 @@ export class Grid {
     });
     input.addEventListener('blur', () => finish(true));
     if (input.tagName === 'SELECT') { input.addEventListener('change', () => finish(true)); }
-    this.editor = { element: input, rowId: row._id, key: column.key };
+    this.editor = { element: input, cancel: () => { done = true; } };
     this.body.append(input);
     input.focus();
   }
 
+  /** Removes an open editor without saving (its blur must not save into another table or row). */
   closeEditor() {
-    if (this.editor) { this.editor.element.remove(); this.editor = null; }
+    const editor = this.editor;
+    this.editor = null;
+    if (editor) { editor.cancel(); editor.element.remove(); }
   }
 }
 
