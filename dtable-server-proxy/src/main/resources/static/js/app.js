@@ -9,7 +9,7 @@ import { newBaseUuid, newRowId, newShortId } from './model.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'dtable-page-token';
-const metrics = { started: performance.now(), firstRowsMs: null, loadMillis: null };
+const metrics = { firstRowsMs: null, loadMillis: null };   // ms since navigation; for the benchmark
 let session = null;
 let grid = null;
 let tableId = null;
@@ -101,6 +101,9 @@ async function openBase(uuid, token) {
   if (session) { session.close(); }
   show('base');
   $('base-title').textContent = uuid;
+  activity.length = 0;
+  unknownAuthors.clear();
+  renderActivity();
   let access;
   try {
     access = await accessFor(token);
