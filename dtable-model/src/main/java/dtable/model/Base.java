@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * stream, so a million-row base loads in seconds and occupies a few hundred megabytes.
  *
  * <p><b>Not thread-safe; the caller serializes.</b> A base belongs to one thread at a time (the
- * server runs one operation lane per base); {@link #copy()} gives another thread its own copy.
+ * server runs one operation lane per base); {@link #freeze()} gives another thread a frozen view to read
+ * (cheap, copy-on-write) and {@link #copy()} a deep copy.
  */
 public final class Base {
 
@@ -32,6 +33,7 @@ public final class Base {
     private long version;
     private int formatVersion;
     private final List<Table> tables = new ArrayList<>();
+    private final Freezes freezes = new Freezes();
 
     Base(long version, int formatVersion) {
         this.version = version;
@@ -71,7 +73,35 @@ public final class Base {
 
     /** Writes the whole base as UTF-8 JSON, streaming; the stream is flushed, not closed. */
     public void write(OutputStream out) {
-        BaseWriter.write(this, out);
+        try (FrozenBase frozen = freeze()) {
+            frozen.write(out);
+        }
+    }
+
+    /**
+     * A frozen view of the base as it is now, for reading on another thread while this base goes on
+     * changing: costs an array copy of row references per table, never a serialisation. Rows are
+     * copy-on-write: the first change to a row the view shares copies that row into the view.
+     * {@link FrozenBase#close()} it when done.
+     */
+    public FrozenBase freeze() {
+        if (freezes.resetDue()) {
+            tables.forEach(Table::resetStamps);
+            freezes.resetStamps();
+        }
+        int number = freezes.next();
+        List<FrozenBase.FrozenTable> frozen = new ArrayList<>(tables.size());
+        for (Table table : tables) {
+            frozen.add(table.freeze());
+        }
+        FrozenBase view = new FrozenBase(freezes, number, version, formatVersion, List.copyOf(frozen));
+        freezes.register(view);
+        return view;
+    }
+
+    /** Frozen views not yet closed. */
+    int liveFrozenViews() {
+        return freezes.liveViews();
     }
 
     /**
@@ -79,7 +109,9 @@ public final class Base {
      * per table, {@code links}, {@code settings}, {@code scripts} and {@code statistics}.
      */
     public void writeForClient(OutputStream out) {
-        BaseWriter.write(this, out, true);
+        try (FrozenBase frozen = freeze()) {
+            frozen.writeForClient(out);
+        }
     }
 
     /** The whole base as JSON text; columns, rows and cells in order, so equal bases give equal text. */
@@ -160,7 +192,7 @@ public final class Base {
     public Base copy() {
         Base copy = new Base(version, formatVersion);
         for (Table table : tables) {
-            copy.tables.add(table.copy());
+            copy.addTable(table.copy());
         }
         return copy;
     }
@@ -221,6 +253,7 @@ public final class Base {
     // ---- engine and loader access ----
 
     void addTable(Table table) {
+        table.attach(freezes);
         tables.add(table);
     }
 

@@ -6,7 +6,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Streams a {@link Base} out as SeaTable-shaped JSON without building a tree:
+ * Streams a {@link FrozenBase} out as SeaTable-shaped JSON without building a tree:
  * {@code {"version","format_version","tables":[{"_id","name","columns":[…],"rows":[…]}]}}. Each row
  * is {@code {"_id","_ctime","_mtime", key: value…}} with empty cells left out, in column order.
  */
@@ -15,25 +15,22 @@ final class BaseWriter {
     private BaseWriter() {
     }
 
-    /** I/O failures of {@code out} surface as Jackson's unchecked {@code JacksonIOException}. */
-    static void write(Base base, OutputStream out) {
-        write(base, out, false);
-    }
-
     /**
      * {@code forClient}: the shape SeaTable's browser client loads ({@code dtable-store}), which also
      * needs {@code views[]} per table (it throws on column operations without one), {@code links[]},
-     * {@code settings}, {@code scripts}, {@code statistics} and {@code view_structure}.
+     * {@code settings}, {@code scripts}, {@code statistics} and {@code view_structure}. I/O failures of
+     * {@code out} surface as Jackson's unchecked {@code JacksonIOException}.
      */
-    static void write(Base base, OutputStream out, boolean forClient) {
+    static void write(FrozenBase base, OutputStream out, boolean forClient) {
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberProperty("version", base.version());
             g.writeNumberProperty("format_version", base.formatVersion());
             g.writeName("tables");
             g.writeStartArray();
-            for (Table table : base.tables()) {
-                writeTable(g, table, forClient);
+            FrozenBase.RowState row = new FrozenBase.RowState();
+            for (FrozenBase.FrozenTable table : base.tables()) {
+                writeTable(g, base, table, row, forClient);
             }
             g.writeEndArray();
             if (forClient) {
@@ -54,7 +51,8 @@ final class BaseWriter {
         }
     }
 
-    private static void writeTable(JsonGenerator g, Table table, boolean forClient) {
+    private static void writeTable(JsonGenerator g, FrozenBase base, FrozenBase.FrozenTable table,
+            FrozenBase.RowState row, boolean forClient) {
         g.writeStartObject();
         g.writeStringProperty("_id", table.id());
         g.writeStringProperty("name", table.name());
@@ -113,18 +111,19 @@ final class BaseWriter {
         }
         g.writeName("rows");
         g.writeStartArray();
-        for (int r = 0; r < table.rowCount(); r++) {
-            writeRow(g, table.row(r), keys, slots);
+        for (Object live : table.rows()) {
+            base.read((Row) live, row);
+            writeRow(g, row, keys, slots);
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void writeRow(JsonGenerator g, Row row, String[] keys, int[] slots) {
+    private static void writeRow(JsonGenerator g, FrozenBase.RowState row, String[] keys, int[] slots) {
         g.writeStartObject();
-        g.writeStringProperty("_id", row.id());
-        g.writeStringProperty("_ctime", Timestamps.format(row.ctime()));
-        g.writeStringProperty("_mtime", Timestamps.format(row.mtime()));
+        g.writeStringProperty("_id", row.id);
+        g.writeStringProperty("_ctime", Timestamps.format(row.ctime));
+        g.writeStringProperty("_mtime", Timestamps.format(row.mtime));
         for (int i = 0; i < keys.length; i++) {
             Object cell = row.cell(slots[i]);
             if (cell != null) {

@@ -85,7 +85,8 @@ final class CellUpdate {
     }
 
     /** Applies the update to an existing row and stamps its {@code _mtime}. */
-    void applyTo(Row row) {
+    void applyTo(Table table, Row row) {
+        table.beforeChange(row);
         for (int i = 0; i < columns.size(); i++) {
             row.set(columns.get(i).slot(), values.get(i));
         }

@@ -192,7 +192,10 @@ final class ColumnOperations {
         int slot = column.slot();
         for (int i = 0; i < table.rowCount(); i++) {
             Row row = table.row(i);
-            row.set(slot, CellConversion.convert(row.cell(slot), column, retyped));
+            Object converted = CellConversion.convert(row.cell(slot), column, retyped);
+            if (converted != row.cell(slot)) {
+                table.setCell(row, slot, converted); // unchanged cells cost no copy-on-write
+            }
         }
         table.replaceColumn(retyped);
     }

@@ -1,5 +1,7 @@
 package dtable.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -7,17 +9,36 @@ import java.util.Arrays;
  * cells, indexed by column slot. A cell is {@code null} (empty) or an immutable value of the kind
  * {@link ColumnType} describes. Kept deliberately small: a base may hold a million of these.
  *
- * <p>Not thread-safe; only the thread that owns the {@link Base} touches it.
+ * <p>Not thread-safe; only the thread that owns the {@link Base} changes it. The one exception is a
+ * {@link FrozenBase} reading a row on another thread: it reads optimistically and checks
+ * {@link #stamp} before and after (a sequence lock), see {@link FrozenBase#read}.
  */
 public final class Row {
 
     private static final Object[] NO_CELLS = new Object[0];
+    private static final VarHandle STAMP;
+
+    static {
+        try {
+            STAMP = MethodHandles.lookup().findVarHandle(Row.class, "stamp", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String id;
     private final long ctime;
     private long mtime;
     /** May be shorter than the table's slot count: missing slots are empty (new columns cost nothing). */
     private Object[] cells;
+    /**
+     * The base's freeze count when this row last changed ({@link Freezes}): a frozen view taken at
+     * freeze {@code k} holds this row's current state only while {@code stamp < k}. Written by the
+     * owner (volatile, before the change it announces), read by frozen views (volatile). An int keeps
+     * a row at 40 bytes; {@link Freezes} resets the stamps long before the count could wrap.
+     */
+    @SuppressWarnings("unused") // accessed through STAMP
+    private int stamp;
 
     Row(String id, long ctime, long mtime, Object[] cells) {
         this.id = id;
@@ -57,6 +78,39 @@ public final class Row {
             cells = Arrays.copyOf(cells, slot + 1);
         }
         cells[slot] = value;
+    }
+
+    /** Volatile read of {@link #stamp}. */
+    int stamp() {
+        return (int) STAMP.getVolatile(this);
+    }
+
+    /**
+     * Announces a change: the stamp is published before any of the change's writes can be seen
+     * (store-store fence), so a reader that saw any of them sees the new stamp on its re-check.
+     */
+    void changing(int freezeCount) {
+        STAMP.setVolatile(this, freezeCount);
+        VarHandle.storeStoreFence();
+    }
+
+    /**
+     * Copies the cells into {@code into} (or a larger array when it is too short) without
+     * synchronisation, and the number copied into {@code length[0]}; returns the array used. The
+     * caller validates the copy with {@link #stamp()} afterwards.
+     */
+    Object[] copyCells(Object[] into, int[] length) {
+        Object[] current = cells;
+        int n = current.length;
+        Object[] target = into.length >= n ? into : new Object[Math.max(n, into.length * 2)];
+        System.arraycopy(current, 0, target, 0, n);
+        length[0] = n;
+        return target;
+    }
+
+    /** Owner only, while no frozen view is live ({@link Freezes#resetDue()}). */
+    void resetStamp() {
+        STAMP.setVolatile(this, 0);
     }
 
     void touch(long newMtime) {

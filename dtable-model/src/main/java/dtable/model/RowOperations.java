@@ -165,7 +165,7 @@ final class RowOperations {
         ObjectNode json = OperationEngine.header("modify_row", table);
         json.put("row_id", row.id());
         json.set("updated", update.json());
-        return new PreparedChange(json, () -> update.applyTo(row));
+        return new PreparedChange(json, () -> update.applyTo(table, row));
     }
 
     /**
@@ -201,7 +201,7 @@ final class RowOperations {
             idsJson.add(rowId);
             updatedJson.set(rowId, update.json());
         }
-        return new PreparedChange(json, () -> updates.forEach((row, update) -> update.applyTo(row)));
+        return new PreparedChange(json, () -> updates.forEach((row, update) -> update.applyTo(table, row)));
     }
 
     /** {@code {table, row_id}}; logged as {@code {op_type, table_id, row_id}}. */

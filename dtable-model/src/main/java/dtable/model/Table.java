@@ -34,6 +34,8 @@ public final class Table {
     private final List<ObjectNode> views = new ArrayList<>();
     private final ArrayList<Row> rows;
     private final HashMap<String, Row> rowsById;
+    /** The copy-on-write bookkeeping of the base this table belongs to (set by {@link Base#addTable}). */
+    private Freezes freezes = new Freezes();
 
     Table(String id, String name) {
         this(id, name, 16);
@@ -123,6 +125,35 @@ public final class Table {
 
     // ---- mutators (engine only) ----
 
+    void attach(Freezes baseFreezes) {
+        this.freezes = baseFreezes;
+    }
+
+    /** Must precede every change to a row already in this table (frozen views keep what they saw). */
+    void beforeChange(Row row) {
+        freezes.beforeChange(row);
+    }
+
+    /** Sets one cell of a row of this table. */
+    void setCell(Row row, int slot, Object value) {
+        freezes.beforeChange(row);
+        row.set(slot, value);
+    }
+
+    /** The table as it is now, for a {@link FrozenBase}: copies the row references, not the rows. */
+    FrozenBase.FrozenTable freeze() {
+        List<ObjectNode> frozenViews = new ArrayList<>(views.size());
+        views.forEach(view -> frozenViews.add(view.deepCopy()));
+        return new FrozenBase.FrozenTable(id, name, List.copyOf(columns), frozenViews, rows.toArray());
+    }
+
+    /** Owner only, no view live: see {@link Freezes#RESET_AT}. */
+    void resetStamps() {
+        for (Row row : rows) {
+            row.resetStamp();
+        }
+    }
+
     /** Replaces the views (given nodes are owned by the table from now on). */
     void setViews(List<ObjectNode> newViews) {
         views.clear();
@@ -179,7 +210,9 @@ public final class Table {
         columnsByName.remove(column.name());
         int slot = column.slot();
         for (Row row : rows) {
-            row.set(slot, null);
+            if (row.cell(slot) != null) {
+                setCell(row, slot, null);
+            }
         }
         usedSlots.clear(slot);
     }
@@ -195,6 +228,7 @@ public final class Table {
     }
 
     void appendRow(Row row) {
+        freezes.added(row);
         rows.add(row);
         rowsById.put(row.id(), row);
     }
@@ -202,6 +236,7 @@ public final class Table {
     void insertRows(int index, List<Row> newRows) {
         rows.addAll(index, newRows);
         for (Row row : newRows) {
+            freezes.added(row);
             rowsById.put(row.id(), row);
         }
     }
