@@ -7,6 +7,7 @@ import dtable.server.api.BaseAccess;
 import dtable.server.api.NodeHeaderFilter;
 import dtable.server.api.RowsController;
 import dtable.server.base.BaseRegistry;
+import dtable.server.base.LaneMonitor;
 import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
 import dtable.server.socket.DtableSocketHandler;
@@ -84,8 +85,10 @@ public class ServerWiring {
     }
 
     @Bean
-    BaseRegistry baseRegistry(NodeRuntime runtime) {
-        return runtime.registry();
+    BaseRegistry baseRegistry(NodeRuntime runtime, MeterRegistry meters) {
+        BaseRegistry registry = runtime.registry();
+        registry.monitorLanes(new LaneMonitor(meters));
+        return registry;
     }
 
     @Bean

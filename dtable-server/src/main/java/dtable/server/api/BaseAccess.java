@@ -3,6 +3,7 @@ package dtable.server.api;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.TokenClaims;
 import dtable.model.Base;
+import dtable.model.FrozenBase;
 import dtable.model.Operation;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.LoadedBase;
@@ -37,6 +38,13 @@ public final class BaseAccess {
         BaseUuid uuid = BaseUuid.parse(uuidText);
         authorizer.read(request, uuid);
         return registry.acquire(uuid).read(reader);
+    }
+
+    /** A read of the whole base from a frozen view, rendered outside the base's lane ({@link LoadedBase#readFrozen}). */
+    public <R> R readFrozen(String uuidText, HttpServletRequest request, Function<FrozenBase, R> reader) {
+        BaseUuid uuid = BaseUuid.parse(uuidText);
+        authorizer.read(request, uuid);
+        return registry.acquire(uuid).readFrozen(reader);
     }
 
     /** A read that also answers the version it saw in {@code X-Dtable-Version}. */

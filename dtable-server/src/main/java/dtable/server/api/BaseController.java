@@ -54,7 +54,7 @@ public class BaseController {
     public ResponseEntity<byte[]> get(@PathVariable String uuid, HttpServletRequest request) {
         record Rendered(byte[] json, long version) {
         }
-        Rendered rendered = access.read(uuid, request, base -> {
+        Rendered rendered = access.readFrozen(uuid, request, base -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 64));
             base.write(out);
             return new Rendered(out.toByteArray(), base.version());

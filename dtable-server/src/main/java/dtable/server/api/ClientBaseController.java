@@ -31,7 +31,7 @@ public class ClientBaseController {
     public ResponseEntity<byte[]> load(@PathVariable String uuid, HttpServletRequest request) {
         record Rendered(byte[] json, long version) {
         }
-        Rendered rendered = access.read(uuid, request, base -> {
+        Rendered rendered = access.readFrozen(uuid, request, base -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 64));
             base.writeForClient(out);
             return new Rendered(out.toByteArray(), base.version());

@@ -4,6 +4,8 @@ import dtable.server.storage.BaseStore;
 import dtable.server.storage.StorageException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * as the base has rows, when that is more), unloading of idle
  * bases without sockets after {@code idle_unload_seconds}, and operation-log retention.
  *
- * <p>Runs on one scheduler thread; snapshots of different bases run one after another.
+ * <p>Runs on one scheduler thread; the snapshots a round finds due run side by side on the
+ * registry's {@link SnapshotWriters}, and the round waits for them.
  */
 public final class BaseMaintenance implements AutoCloseable {
 
@@ -52,17 +55,22 @@ public final class BaseMaintenance implements AutoCloseable {
         try {
             long now = clock.millis();
             boolean intervalDue = now - lastFullSave >= settings.saveInterval().toMillis();
+            List<LoadedBase> due = new ArrayList<>();
+            List<LoadedBase> idleBases = new ArrayList<>();
             for (LoadedBase base : registry.loadedBases()) {
                 if (base.state() != BaseState.ACTIVE) {
                     continue;
                 }
                 boolean idle = base.room().isEmpty() && now - base.lastAccessMillis() >= settings.idleUnload().toMillis();
                 if (idle) {
-                    registry.unload(base, "idle for " + settings.idleUnload().toSeconds() + " s");
+                    idleBases.add(base);
                 } else if (base.dirty() && (intervalDue || snapshotDue(base.opsSinceSnapshot(), base.rowCount()))) {
-                    registry.saveSnapshot(base);
+                    due.add(base);
                 }
             }
+            registry.snapshotWriters().runAll(due, registry::saveSnapshot);
+            String idleReason = "idle for " + settings.idleUnload().toSeconds() + " s";
+            registry.snapshotWriters().runAll(idleBases, base -> registry.unload(base, idleReason));
             if (intervalDue) {
                 lastFullSave = now;
             }

@@ -57,6 +57,8 @@ public final class BaseRegistry {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, LoadedBase> loaded = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<LoadedBase>> loading = new ConcurrentHashMap<>();
+    private final SnapshotWriters snapshotWriters = new SnapshotWriters(SnapshotWriters.defaultWriters());
+    private volatile LaneMonitor laneMonitor = LaneMonitor.LOG_ONLY;
 
     public BaseRegistry(String nodeId, BaseStore store, OperationLog operationLog, Ownership ownership, Clock clock,
             Limits limits) {
@@ -66,6 +68,16 @@ public final class BaseRegistry {
         this.ownership = ownership;
         this.clock = clock;
         this.limits = limits;
+    }
+
+    /** Where bases loaded or created from now on report their lane holds (metrics). */
+    public void monitorLanes(LaneMonitor monitor) {
+        this.laneMonitor = monitor;
+    }
+
+    /** The threads that write snapshots (several at once). */
+    public SnapshotWriters snapshotWriters() {
+        return snapshotWriters;
     }
 
     /**
@@ -118,7 +130,8 @@ public final class BaseRegistry {
         long started = System.nanoTime();
         Base model = readSnapshot(record);
         int replayed = replay(uuid, model);
-        LoadedBase base = new LoadedBase(uuid, nodeId, epoch.getAsLong(), model, operationLog, clock, random, this::onFailed);
+        LoadedBase base = new LoadedBase(uuid, nodeId, epoch.getAsLong(), model, operationLog, clock, random, this::onFailed,
+                laneMonitor);
         base.transitionTo(BaseState.ACTIVE);
         if (ownership.token(uuid.bucket()) == 0) {
             // the bucket left while we were loading: do not serve it
@@ -171,7 +184,8 @@ public final class BaseRegistry {
         if (!store.create(uuid.value(), nodeId, token, snapshot, initial.version(), initial.rowCount())) {
             throw new BaseExistsException(uuid.value());
         }
-        LoadedBase base = new LoadedBase(uuid, nodeId, 1, initial, operationLog, clock, random, this::onFailed);
+        LoadedBase base = new LoadedBase(uuid, nodeId, 1, initial, operationLog, clock, random, this::onFailed,
+                laneMonitor);
         base.transitionTo(BaseState.ACTIVE);
         loaded.put(uuid.value(), base);
         return base;
@@ -217,8 +231,14 @@ public final class BaseRegistry {
                 leaving.add(base);
             }
         }
-        for (LoadedBase base : leaving) {
-            unload(base, reason, snapshot);
+        if (snapshot) {
+            // several at once: a move of k big bases takes about the longest snapshot, not k of them
+            snapshotWriters.runAll(leaving, base -> unload(base, reason, true));
+        } else {
+            // on the caller's thread: never queued behind snapshots stuck on the dead link
+            for (LoadedBase base : leaving) {
+                unload(base, reason, false);
+            }
         }
     }
 
@@ -306,9 +326,7 @@ public final class BaseRegistry {
 
     /** Snapshots every loaded base and drops it (graceful shutdown). */
     public void unloadAll(String reason) {
-        for (LoadedBase base : loadedBases()) {
-            unload(base, reason);
-        }
+        snapshotWriters.runAll(loadedBases(), base -> unload(base, reason));
     }
 
     private static byte[] gzip(Base base) {

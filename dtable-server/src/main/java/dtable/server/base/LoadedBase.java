@@ -2,13 +2,16 @@ package dtable.server.base;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
+import dtable.model.FrozenBase;
 import dtable.model.Operation;
 import dtable.model.OperationContext;
 import dtable.server.storage.FencedException;
+import dtable.server.storage.OperationAppender;
 import dtable.server.storage.OperationLog;
 import dtable.server.storage.OutcomeUnknownException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +41,11 @@ import tools.jackson.databind.node.ObjectNode;
  * is dropped, so that un-logged state is never served or snapshotted. Reads wait until every
  * operation they could have seen is durable.
  *
+ * <p>Nothing proportional to the base's size runs under the lane (STYLE: never serialise under the
+ * lane): a snapshot or a whole-base read takes a {@link FrozenBase} under the lane (an array copy of
+ * row references per table, copy-on-write rows) and serialises it, waits for the log and gzips it
+ * after releasing the lane. Every hold is reported to a {@link LaneMonitor}.
+ *
  * <p>Fields: {@code model}, {@code lastAppend}, {@code opsSinceSnapshot} are guarded by {@link #lane};
  * {@code state}, {@code durableVersion}, {@code lastAccessMillis} are volatile for lock-free peeks.
  */
@@ -45,7 +54,8 @@ public final class LoadedBase {
     private final BaseUuid uuid;
     private final String nodeId;
     private final long epoch;
-    private final OperationLog operationLog;
+    private final OperationAppender operationLog;
+    private final LaneMonitor laneMonitor;
     private final Clock clock;
     private final RandomGenerator random;
     private final Consumer<LoadedBase> onFailure;
@@ -66,8 +76,13 @@ public final class LoadedBase {
     public record Committed<R>(long version, R response, CompletableFuture<Void> durable) {
     }
 
-    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure) {
+        this(uuid, nodeId, epoch, model, operationLog, clock, random, onFailure, LaneMonitor.LOG_ONLY);
+    }
+
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
+            RandomGenerator random, Consumer<LoadedBase> onFailure, LaneMonitor laneMonitor) {
         this.uuid = uuid;
         this.nodeId = nodeId;
         this.epoch = epoch;
@@ -76,6 +91,7 @@ public final class LoadedBase {
         this.clock = clock;
         this.random = random;
         this.onFailure = onFailure;
+        this.laneMonitor = laneMonitor;
         this.durableVersion = model.version();
         this.rowCount = model.rowCount();
         this.lastAccessMillis = clock.millis();
@@ -148,13 +164,15 @@ public final class LoadedBase {
      */
     public <R> Committed<R> execute(Function<Base, JsonNode> command, String author, String app, Object origin, long seq,
             BiFunction<Base, Operation, R> response) {
-        lane.lock();
+        long held = lockLane();
+        String what = "operation";
         try {
             requireActive();
             lastAccessMillis = clock.millis();
             JsonNode raw = command.apply(model);
             long now = clock.millis();
             Operation op = model.prepare(raw, new OperationContext(clock.instant(), random, author));
+            what = op.opType();
             model.apply(op);
             long version = model.version();
             rowCount = model.rowCount();
@@ -180,25 +198,53 @@ public final class LoadedBase {
             R answer = response == null ? null : response.apply(model, op);
             return new Committed<>(version, answer, durable);
         } finally {
-            lane.unlock();
+            unlockLane(held, what);
         }
     }
 
-    /** Runs a read against the current state and returns once everything it saw is durable. */
+    /**
+     * Runs a read against the current state and returns once everything it saw is durable. The reader
+     * runs under the lane: it must be small (a row, a page, the metadata); a whole base is read with
+     * {@link #readFrozen}.
+     */
     public <R> R read(Function<Base, R> reader) {
         R result;
         CompletableFuture<Void> visible;
-        lane.lock();
+        long held = lockLane();
         try {
             requireActive();
             lastAccessMillis = clock.millis();
             result = reader.apply(model);
             visible = lastAppend;
         } finally {
-            lane.unlock();
+            unlockLane(held, "read");
         }
         awaitDurable(visible);
         return result;
+    }
+
+    /**
+     * Runs a read of the whole base outside the lane: freezes the current state under the lane, waits
+     * until everything in it is durable, then runs {@code reader} on the frozen view while writes go on.
+     */
+    public <R> R readFrozen(Function<FrozenBase, R> reader) {
+        FrozenBase frozen;
+        CompletableFuture<Void> visible;
+        long held = lockLane();
+        try {
+            requireActive();
+            lastAccessMillis = clock.millis();
+            frozen = model.freeze();
+            visible = lastAppend;
+        } finally {
+            unlockLane(held, "frozen read");
+        }
+        try {
+            awaitDurable(visible);
+            return reader.apply(frozen);
+        } finally {
+            frozen.close();
+        }
     }
 
     /** Waits for an operation's durability; maps failures to {@link BaseUnavailableException}. */
@@ -222,44 +268,53 @@ public final class LoadedBase {
     }
 
     /**
-     * Serialises the durable state as a gzip JSON snapshot, or returns null when the base is not
-     * ACTIVE/UNLOADING or its last append failed. Waits (holding the lane) for in-flight appends, so
-     * the snapshot never contains an operation that is not in the log.
+     * Serialises the base as a gzip JSON snapshot, or returns null when the base is not
+     * ACTIVE/UNLOADING or an append the snapshot would contain failed. Holds the lane only to freeze
+     * the state (milliseconds); waits for the commit of that version and serialises after releasing
+     * it, so the snapshot never contains an operation that is not in the log and writes go on meanwhile.
      */
     public Snapshot snapshot() {
-        // wait for the appends in flight without holding the lane, so writes go on meanwhile
+        return snapshot(UnaryOperator.identity());
+    }
+
+    /** {@link #snapshot()} writing the gzip stream through {@code sink} (a seam for tests). */
+    Snapshot snapshot(UnaryOperator<OutputStream> sink) {
+        FrozenBase frozen;
         CompletableFuture<Void> inFlight;
-        lane.lock();
-        try {
-            inFlight = lastAppend;
-        } finally {
-            lane.unlock();
-        }
-        if (!settled(inFlight)) {
-            return null;
-        }
-        lane.lock();
+        int covered;
+        long held = lockLane();
         try {
             BaseState now = state.get();
             if (now != BaseState.ACTIVE && now != BaseState.UNLOADING) {
                 return null;
             }
-            // only what was appended since the wait above: one group commit at most
-            if (!settled(lastAppend)) {
+            frozen = model.freeze();
+            inFlight = lastAppend;
+            covered = opsSinceSnapshot;
+            opsSinceSnapshot = 0;
+            dirty = false;
+        } finally {
+            unlockLane(held, "snapshot capture");
+        }
+        boolean done = false;
+        try {
+            // the frozen state may hold operations whose group commit is still running: wait outside the lane
+            if (!settled(inFlight)) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-            try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
-                model.write(gzip);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(64 * 1024, frozen.rowCount() * 24));
+            try (GZIPOutputStream gzip = new GZIPOutputStream(sink.apply(bytes), 64 * 1024)) {
+                frozen.write(gzip);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Snapshot snapshot = new Snapshot(model.version(), model.rowCount(), bytes.toByteArray(), opsSinceSnapshot);
-            opsSinceSnapshot = 0;
-            dirty = false;
-            return snapshot;
+            done = true;
+            return new Snapshot(frozen.version(), frozen.rowCount(), bytes.toByteArray(), covered);
         } finally {
-            lane.unlock();
+            frozen.close();
+            if (!done) {
+                notWritten(covered);
+            }
         }
     }
 
@@ -278,30 +333,47 @@ public final class LoadedBase {
 
     /** Marks the snapshot as not written (fenced or storage error), so the next round retries. */
     public void snapshotFailed(Snapshot snapshot) {
-        lane.lock();
+        notWritten(snapshot.opsCovered());
+    }
+
+    private void notWritten(int opsCovered) {
+        long held = lockLane();
         try {
             dirty = true;
-            opsSinceSnapshot += snapshot.opsCovered();
+            opsSinceSnapshot += opsCovered;
         } finally {
-            lane.unlock();
+            unlockLane(held, "snapshot failed");
         }
     }
 
     /** Operations applied since the last snapshot (for {@code snapshot_every_ops}). */
     public int opsSinceSnapshot() {
-        lane.lock();
+        long held = lockLane();
         try {
             return opsSinceSnapshot;
         } finally {
-            lane.unlock();
+            unlockLane(held, "snapshot check");
         }
+    }
+
+    /** Takes the lane; returns when it was taken (for {@link #unlockLane}). */
+    private long lockLane() {
+        lane.lock();
+        return System.nanoTime();
+    }
+
+    /** Releases the lane and reports how long it was held. */
+    private void unlockLane(long lockedAt, String what) {
+        long held = System.nanoTime() - lockedAt;
+        lane.unlock();
+        laneMonitor.held(uuid, what, held);
     }
 
     /** A serialised base. */
     public record Snapshot(long version, int rowCount, byte[] gzipJson, int opsCovered) {
     }
 
-    /** Called on the log writer thread; must not take the lane (a snapshot may hold it while waiting for this very append). */
+    /** Called on the log writer thread; must not take the lane (a writer must never wait for a base's lane). */
     private void fail(Throwable error) {
         while (true) {
             BaseState current = state.get();

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * commits together. Each writer's batch re-checks the ownership epoch of every base in it inside its
  * transaction (fencing, see {@link LogWriter}); writers never touch the same {@code dtables} row.
  */
-public final class OperationLog implements AutoCloseable {
+public final class OperationLog implements AutoCloseable, OperationAppender {
 
     /**
      * One operation to append.
@@ -55,6 +55,7 @@ public final class OperationLog implements AutoCloseable {
     }
 
     /** Queues an append; the returned future completes when the operation is durable (or failed). */
+    @Override
     public CompletableFuture<Void> append(Append append) {
         return writers[Math.floorMod(append.dtableUuid().hashCode(), writers.length)].append(append);
     }
