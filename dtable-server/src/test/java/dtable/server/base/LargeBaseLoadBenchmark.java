@@ -10,6 +10,8 @@ import dtable.testsupport.MariaDbExtension;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Benchmark, not a timed test: loads a 1,000,000-row × 10-column base through the real load path
  * (fenced claim, snapshot blob from MariaDB, gunzip, parse, log replay) and reports load time, retained
- * heap and the latency of a durable write on it. Runs only with {@code -Dbench=true}:
+ * heap and the latency of a durable write on it; then takes a snapshot while writes go on, and reports
+ * how long the snapshot held the base's lane (the freeze), how long it took in all (freeze, wait for the
+ * log, serialise, gzip, store) and the slowest durable write meanwhile. Runs only with {@code -Dbench=true}:
  * {@code ./mvnw -pl dtable-server test -Dtest=LargeBaseLoadBenchmark -Dbench=true -Dbench.rows=1000000}.
  */
 @Tag("benchmark")
@@ -43,6 +47,16 @@ class LargeBaseLoadBenchmark {
             assertThat(storage.store.create(uuid.value(), "someone-else", 1, gz.toByteArray(), 0, rows)).isTrue();
             node.believeOwner(uuid.bucket(), 5);
 
+            AtomicLong captureNanos = new AtomicLong();
+            node.registry.monitorLanes(new LaneMonitor(null) {
+                @Override
+                public void held(BaseUuid base, String what, long nanos) {
+                    super.held(base, what, nanos);
+                    if (what.equals("snapshot capture")) {
+                        captureNanos.accumulateAndGet(nanos, Math::max);
+                    }
+                }
+            });
             long heapBefore = usedHeapAfterGc();
             long started = System.nanoTime();
             LoadedBase base = node.registry.acquire(uuid);
@@ -63,6 +77,26 @@ class LargeBaseLoadBenchmark {
                     + " durable_insert_us=%d%n", rows, gz.size() / 1048576.0, loadMillis,
                     (heapAfter - heapBefore) / 1048576.0, writeMicros);
             assertThat(committed.version()).isEqualTo(1);
+
+            CompletableFuture<Boolean> saved = CompletableFuture.supplyAsync(() -> node.registry.saveSnapshot(base));
+            long snapshotStarted = System.nanoTime();
+            long slowestWrite = 0;
+            int writes = 0;
+            while (!saved.isDone()) {
+                long t = System.nanoTime();
+                LoadedBase.awaitDurable(base.execute(model -> {
+                    ObjectNode op = json.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
+                    op.putObject("row_data").put(SyntheticBase.key(0), "written during the snapshot");
+                    return op;
+                }, "bench", null, null, 0, null).durable());
+                slowestWrite = Math.max(slowestWrite, System.nanoTime() - t);
+                writes++;
+            }
+            assertThat(saved.join()).isTrue();
+            System.out.printf("BENCH large-base-snapshot rows=%d snapshot_ms=%d lane_hold_ms=%.1f"
+                    + " durable_inserts_meanwhile=%d slowest_insert_ms=%.1f%n", rows,
+                    (System.nanoTime() - snapshotStarted) / 1_000_000, captureNanos.get() / 1e6, writes,
+                    slowestWrite / 1e6);
         }
     }
 
