@@ -10,7 +10,6 @@ import dtable.server.storage.BaseStore;
 import dtable.server.storage.LoggedOperation;
 import dtable.server.storage.OperationLog;
 import dtable.server.storage.StorageException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -148,7 +146,8 @@ public final class BaseRegistry {
         if (record.snapshot() == null) {
             return Base.empty();
         }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(record.snapshot()), 64 * 1024)) {
+        // inflated on a second thread, ahead of the parse: the two overlap instead of adding up
+        try (InputStream in = InflatingReader.start(record.snapshot(), record.dtableUuid())) {
             return Base.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot of " + record.dtableUuid() + " is unreadable", e);
