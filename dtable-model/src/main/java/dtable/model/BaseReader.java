@@ -167,10 +167,9 @@ final class BaseReader {
         columns.forEach(table::addColumn);
         table.setViews(views);
         for (Row row : rows) {
-            if (table.rowById(row.id()) != null) {
+            if (!table.appendRowIfNew(row)) {
                 throw new ModelException(where + ": two rows share the _id \"" + row.id() + "\"");
             }
-            table.appendRow(row);
         }
         return table;
     }

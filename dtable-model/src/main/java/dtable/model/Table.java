@@ -233,6 +233,16 @@ public final class Table {
         rowsById.put(row.id(), row);
     }
 
+    /** Appends a row unless one with its {@code _id} is present (the loader: one hash lookup per row). */
+    boolean appendRowIfNew(Row row) {
+        if (rowsById.putIfAbsent(row.id(), row) != null) {
+            return false;
+        }
+        freezes.added(row);
+        rows.add(row);
+        return true;
+    }
+
     void insertRows(int index, List<Row> newRows) {
         rows.addAll(index, newRows);
         for (Row row : newRows) {
