@@ -63,6 +63,8 @@ final class LogWriter {
     /** The connection the writer is using, in a transaction; writer thread only. */
     private Connection held;
     private long heldSince;
+    /** Test seam: runs in {@link #append} between its check that the writer is open and the enqueue. */
+    volatile Runnable beforeEnqueue = () -> { };
 
     LogWriter(String name, DataSource dataSource, int maxBatch, long lingerNanos, LongConsumer batchSizeRecorder) {
         this(name, dataSource, maxBatch, lingerNanos, batchSizeRecorder, nanos -> { });
@@ -82,7 +84,15 @@ final class LogWriter {
         if (!running) {
             append.done().completeExceptionally(new StorageException("operation log is closed", null));
         } else {
+            beforeEnqueue.run();
             queue.add(append);
+            // stop() may have come between the check and the add, and the writer may already have drained
+            // its queue for the last time: then nobody takes this append, and its caller would wait for the
+            // write timeout and answer outcome_unknown for an operation that never reached MySQL. Whoever
+            // removes it from the queue completes it: the writer (it took it) or we (it was never taken).
+            if (!running && queue.remove(append)) {
+                append.done().completeExceptionally(new StorageException("operation log is closed", null));
+            }
         }
         return append.done();
     }
