@@ -48,11 +48,13 @@ public final class StorageFixture implements AutoCloseable {
         public final OperationLog log;
         public final Ownership ownership;
         public final BaseRegistry registry;
+        /** What the node does with buckets it stopped serving; nothing unless a test says so. */
+        public volatile java.util.function.BiConsumer<java.util.Set<Bucket>, String> onLost = (buckets, reason) -> { };
 
         Node(String nodeId) {
             this.nodeId = nodeId;
             this.log = new OperationLog(dataSource, 256, 1, size -> { });
-            this.ownership = new Ownership(nodeId, (buckets, reason) -> { });
+            this.ownership = new Ownership(nodeId, (buckets, reason) -> onLost.accept(buckets, reason));
             this.registry = new BaseRegistry(nodeId, store, log, ownership, Clock.systemUTC(),
                     new BaseRegistry.Limits(10_000_000));
             ownership.onRegistered();

@@ -57,6 +57,8 @@ public final class BaseRegistry {
     private final Map<String, CompletableFuture<LoadedBase>> loading = new ConcurrentHashMap<>();
     private final SnapshotWriters snapshotWriters = new SnapshotWriters(SnapshotWriters.defaultWriters());
     private volatile LaneMonitor laneMonitor = LaneMonitor.LOG_ONLY;
+    /** Test seam: runs when a freshly loaded or created base is about to become reachable. */
+    volatile Runnable beforePublish = () -> { };
 
     public BaseRegistry(String nodeId, BaseStore store, OperationLog operationLog, Ownership ownership, Clock clock,
             Limits limits) {
@@ -136,10 +138,33 @@ public final class BaseRegistry {
             base.transitionTo(BaseState.CLOSED);
             throw new NotServedHereException(ownership.route(uuid.bucket()));
         }
-        loaded.put(uuid.value(), base);
+        publish(base);
         log.info("loaded base {} at version {} ({} rows, {} ops replayed, epoch {}) in {} ms", uuid, model.version(),
                 model.rowCount(), replayed, epoch.getAsLong(), (System.nanoTime() - started) / 1_000_000);
         return base;
+    }
+
+    /** Makes a loaded base reachable, or throws when its bucket left this node meanwhile. */
+    private void publish(LoadedBase base) {
+        if (!publishedWhileServed(base)) {
+            throw new NotServedHereException(ownership.route(base.uuid().bucket()));
+        }
+    }
+
+    /**
+     * Puts the base in {@link #loaded} first and checks ownership after: {@link #releaseBuckets} runs after
+     * ownership changed, so either it sees the base, or this check sees the bucket gone and unloads it.
+     * Checking first and putting after (as before) let a release slip in between and miss the base, which
+     * then stayed in memory, unreachable, until the idle unload.
+     */
+    private boolean publishedWhileServed(LoadedBase base) {
+        beforePublish.run();
+        loaded.put(base.uuid().value(), base);
+        if (ownership.token(base.uuid().bucket()) != 0) {
+            return true;
+        }
+        unload(base, "its bucket left this node while it was loading");
+        return false;
     }
 
     private Base readSnapshot(BaseRecord record) {
@@ -186,7 +211,10 @@ public final class BaseRegistry {
         LoadedBase base = new LoadedBase(uuid, nodeId, 1, initial, operationLog, clock, random, this::onFailed,
                 laneMonitor);
         base.transitionTo(BaseState.ACTIVE);
-        loaded.put(uuid.value(), base);
+        if (!publishedWhileServed(base)) {
+            // created durably; the bucket's next owner loads it
+            log.info("created base {}, but its bucket left this node meanwhile: not kept in memory", uuid);
+        }
         return base;
     }
 
