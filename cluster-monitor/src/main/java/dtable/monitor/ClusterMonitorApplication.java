@@ -2,11 +2,13 @@ package dtable.monitor;
 
 import dtable.core.config.ConfigException;
 import dtable.core.config.MonitorConfig;
+import dtable.web.WebConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 
 /**
  * The cluster-monitor service (SPEC §10): reads {@code cluster_monitor_config.json} before Spring starts
@@ -14,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code listen_port}, and shuts down gracefully, resigning leadership on the way out.
  */
 @SpringBootApplication
+@Import(WebConfiguration.class)
 public class ClusterMonitorApplication {
 
     public static void main(String[] args) {

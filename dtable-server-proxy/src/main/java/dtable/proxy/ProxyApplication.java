@@ -13,25 +13,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The dtable-server-proxy (SPEC §9): routes every base request to the node owning its bucket, over
  * Reactor Netty. Reads {@code $DTABLE_CONF_DIR/dtable_server_proxy_config.json} before Spring starts;
- * a bad setting prints one line naming the key and exits with status 2.
+ * a bad setting prints one line naming the key and exits with {@link ConfigException#EXIT_STATUS} (78).
  */
 @SpringBootApplication
 @EnableConfigurationProperties(ProxySettings.class)
 public class ProxyApplication {
 
-    /** Exit status of a start-up refused for its configuration (as dtable-server). */
-    public static final int CONFIG_ERROR_EXIT = 2;
-
     public static void main(String[] args) {
-        ProxyConfig config;
-        try {
-            config = ProxyConfig.load();
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(CONFIG_ERROR_EXIT);
-            return;
-        }
-        start(config, args);
+        start(ConfigException.orExit(ProxyConfig::load), args);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.Bucket;
+import dtable.core.config.ConfigException;
 import dtable.testsupport.EtcdExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Start-up: health is DOWN until the watcher has read the map (etcd down at start), UP after, and
  * requests for bases wait for the map rather than failing; a bad config file stops the process with
- * one line and status 2.
+ * one line and status 78 (EX_CONFIG).
  */
 @Tag("integration")
 class ProxyStartupIntegrationTest {
@@ -101,7 +102,7 @@ class ProxyStartupIntegrationTest {
             String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(process.exitValue()).isEqualTo(ProxyApplication.CONFIG_ERROR_EXIT).isEqualTo(2);
+            assertThat(process.exitValue()).isEqualTo(ConfigException.EXIT_STATUS).isEqualTo(78);
             assertThat(stderr.strip().lines()).singleElement().asString()
                     .startsWith("config error: ")
                     .contains("dtable_server_proxy_config.json")

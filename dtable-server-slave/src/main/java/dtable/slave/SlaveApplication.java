@@ -2,31 +2,26 @@ package dtable.slave;
 
 import dtable.core.config.ConfigException;
 import dtable.core.config.SlaveConfig;
+import dtable.web.WebConfiguration;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 
 /**
  * The dtable-server-slave (SPEC §11): read-only copies of large bases, built from MySQL (snapshot +
  * {@code operation_log}) and kept fresh from the log, serving the dtable-server's read endpoints.
  * Reads {@code $DTABLE_CONF_DIR/dtable_server_slave_config.json}; a bad setting prints one line naming
- * the key and exits with status 2.
+ * the key and exits with status {@link ConfigException#EXIT_STATUS} (78).
  */
 @SpringBootApplication
+@Import(WebConfiguration.class)
 public class SlaveApplication {
 
     public static void main(String[] args) {
-        SlaveConfig config;
-        try {
-            config = SlaveConfig.load();
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        start(config, args);
+        start(ConfigException.orExit(SlaveConfig::load), args);
     }
 
     /**

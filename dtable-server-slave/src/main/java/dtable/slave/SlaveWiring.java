@@ -3,14 +3,14 @@ package dtable.slave;
 import dtable.core.config.SlaveConfig;
 import dtable.core.token.TokenService;
 import dtable.slave.api.CacheController;
-import dtable.slave.api.NodeHeaderFilter;
-import dtable.slave.api.ReadAuthorizer;
 import dtable.slave.api.ReadOnlyFilter;
 import dtable.slave.cache.BaseCache;
 import dtable.slave.cache.BaseLoader;
 import dtable.slave.cache.RowBudget;
 import dtable.slave.cluster.SlaveRegistration;
 import dtable.slave.storage.ReadOnlyStore;
+import dtable.web.Authorizer;
+import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,8 +41,8 @@ public class SlaveWiring {
     }
 
     @Bean
-    ReadAuthorizer readAuthorizer(SlaveConfig config, Clock clock) {
-        return new ReadAuthorizer(new TokenService(config.privateKey(), clock));
+    Authorizer authorizer(SlaveConfig config, Clock clock) {
+        return new Authorizer(new TokenService(config.privateKey(), clock));
     }
 
     @Bean

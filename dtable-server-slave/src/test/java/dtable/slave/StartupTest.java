@@ -2,13 +2,14 @@ package dtable.slave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dtable.core.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A wrong configuration stops the slave before Spring starts: one line naming the key, exit status 2. */
+/** A wrong configuration stops the slave before Spring starts: one line naming the key, exit status 78 (EX_CONFIG). */
 class StartupTest {
 
     @Test
@@ -25,7 +26,7 @@ class StartupTest {
         String output = new String(process.getInputStream().readAllBytes()).strip();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(process.exitValue()).isEqualTo(ConfigException.EXIT_STATUS).isEqualTo(78);
         assertThat(output.lines()).hasSize(1);
         assertThat(output).startsWith("config error: ").contains("dtable_server_slave_config.json").contains("user");
     }

@@ -2,9 +2,7 @@ package dtable.server;
 
 import dtable.core.config.ServerConfig;
 import dtable.core.token.TokenService;
-import dtable.server.api.Authorizer;
 import dtable.server.api.BaseAccess;
-import dtable.server.api.NodeHeaderFilter;
 import dtable.server.api.RowsController;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.LaneMonitor;
@@ -16,6 +14,9 @@ import dtable.server.socket.socketio.EngineIoServlet;
 import dtable.server.socket.socketio.SocketIoGateway;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.OperationLog;
+import dtable.web.Authorizer;
+import dtable.web.BodyLimitFilter;
+import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -103,9 +104,15 @@ public class ServerWiring {
 
     @Bean
     FilterRegistrationBean<NodeHeaderFilter> nodeHeaderFilter(ServerConfig config) {
-        var registration = new FilterRegistrationBean<>(
-                new NodeHeaderFilter(config.cluster().nodeId(), config.maxRequestBytes()));
+        var registration = new FilterRegistrationBean<>(new NodeHeaderFilter(config.cluster().nodeId()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(ServerConfig config) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(config.maxRequestBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 

@@ -3,6 +3,7 @@ package dtable.monitor.api;
 import dtable.core.token.TokenClaims;
 import dtable.core.token.TokenException;
 import dtable.core.token.TokenService;
+import dtable.web.ApiException;
 import org.springframework.stereotype.Component;
 
 /**

@@ -2,6 +2,7 @@ package dtable.monitor.api;
 
 import dtable.monitor.ClusterMonitor;
 import dtable.monitor.election.MonitorIdentity;
+import dtable.web.ApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

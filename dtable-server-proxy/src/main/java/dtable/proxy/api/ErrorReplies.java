@@ -1,9 +1,8 @@
 package dtable.proxy.api;
 
+import dtable.core.error.ErrorBody;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -15,7 +14,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SPEC §7's error shape for what Spring's dispatcher answers itself (no such endpoint, wrong method):
@@ -25,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 @Order(-2)
 class ErrorReplies implements WebExceptionHandler {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
@@ -40,10 +36,7 @@ class ErrorReplies implements WebExceptionHandler {
         String type = known == null ? "error" : known.name().toLowerCase(Locale.ROOT);
         String message = code == 404 ? "no such endpoint: " + path
                 : (status.getReason() != null ? status.getReason() : type.replace('_', ' ')) + ": " + path;
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error_type", type);
-        body.put("error_msg", message);
-        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ErrorBody.json(type, message).getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(status.getStatusCode());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length));

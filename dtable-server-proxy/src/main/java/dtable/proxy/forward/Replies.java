@@ -1,5 +1,6 @@
 package dtable.proxy.forward;
 
+import dtable.core.error.ErrorBody;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -7,8 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /** JSON answers the proxy gives itself on the forwarding path, in SPEC §7's error shape. Thread-safe. */
@@ -21,10 +20,7 @@ final class Replies {
 
     /** {@code {"error_type","error_msg"}} with {@code status}; 503 carries {@code Retry-After: 1}. */
     static FullHttpResponse error(int status, String errorType, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error_type", errorType);
-        body.put("error_msg", message);
-        return json(status, body);
+        return json(status, new ErrorBody(errorType, message).toObject());
     }
 
     /** Any JSON body. */

@@ -1,6 +1,8 @@
 package dtable.slave.api;
 
 import dtable.slave.cache.BaseCache;
+import dtable.web.Authorizer;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,10 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
 public class CacheController {
 
     private final BaseCache cache;
-    private final ReadAuthorizer authorizer;
+    private final Authorizer authorizer;
     private final String nodeId;
 
-    public CacheController(BaseCache cache, ReadAuthorizer authorizer, SlaveIdentity identity) {
+    public CacheController(BaseCache cache, Authorizer authorizer, SlaveIdentity identity) {
         this.cache = cache;
         this.authorizer = authorizer;
         this.nodeId = identity.nodeId();

@@ -5,6 +5,9 @@ import dtable.model.rest.RestViews;
 import dtable.slave.cache.BaseCache;
 import dtable.slave.cache.ReadLevel;
 import dtable.slave.cache.Reading;
+import dtable.web.ApiException;
+import dtable.web.Authorizer;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
@@ -29,9 +32,9 @@ public class ReadController {
     public static final int ROWS_API_MAX_LIMIT = 1000;
 
     private final BaseCache cache;
-    private final ReadAuthorizer authorizer;
+    private final Authorizer authorizer;
 
-    public ReadController(BaseCache cache, ReadAuthorizer authorizer) {
+    public ReadController(BaseCache cache, Authorizer authorizer) {
         this.cache = cache;
         this.authorizer = authorizer;
     }

@@ -1,5 +1,7 @@
 package dtable.slave.api;
 
+import dtable.core.error.ErrorBody;
+import dtable.core.error.ErrorType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,8 +21,7 @@ public final class ReadOnlyFilter extends OncePerRequestFilter {
 
     public static final String MESSAGE = "dtable-server-slave serves reads only; send writes to the owner";
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-    private static final byte[] BODY = Json.write(Json.newObject().put("error_type", "read_only")
-            .put("error_msg", MESSAGE)).getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY = ErrorBody.json(ErrorType.READ_ONLY, MESSAGE).getBytes(StandardCharsets.UTF_8);
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

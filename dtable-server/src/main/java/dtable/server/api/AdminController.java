@@ -5,6 +5,8 @@ import dtable.server.base.LoadedBase;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.BaseSummary;
+import dtable.web.ApiException;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -5,6 +5,8 @@ import dtable.model.Base;
 import dtable.model.ModelException;
 import dtable.model.rest.RestViews;
 import dtable.server.base.LoadedBase;
+import dtable.web.ApiException;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;

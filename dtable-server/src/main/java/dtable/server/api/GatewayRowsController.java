@@ -1,5 +1,7 @@
 package dtable.server.api;
 
+import dtable.web.Json;
+import dtable.web.ApiException;
 import dtable.model.Base;
 import dtable.model.Column;
 import dtable.model.Operation;

@@ -4,6 +4,8 @@ import dtable.core.bucket.BaseUuid;
 import dtable.server.base.LoadedBase;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.LoggedOperation;
+import dtable.web.ApiException;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dtable.server.api;
 
 import dtable.model.rest.RestCommands;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;

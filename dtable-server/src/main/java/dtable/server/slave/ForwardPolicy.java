@@ -1,13 +1,13 @@
 package dtable.server.slave;
 
 import dtable.core.bucket.BaseUuid;
-import dtable.server.api.Authorizer;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.LoadedBase;
 import dtable.server.cluster.Ownership;
 import dtable.server.cluster.Route;
 import dtable.server.storage.BaseRecord;
 import dtable.server.storage.BaseStore;
+import dtable.web.Authorizer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;

@@ -1,10 +1,11 @@
 package dtable.server.slave;
 
 import dtable.core.config.ServerConfig;
-import dtable.server.api.Authorizer;
 import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
+import dtable.web.Authorizer;
+import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

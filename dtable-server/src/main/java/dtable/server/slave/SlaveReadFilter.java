@@ -1,6 +1,7 @@
 package dtable.server.slave;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.web.NodeHeaderFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package dtable.server.socket;
 
+import dtable.core.error.ErrorBody;
 import java.io.IOException;
 import java.util.Map;
 import org.springframework.web.socket.CloseStatus;
@@ -143,6 +144,6 @@ final class WebSocketTransport implements Transport {
     }
 
     private static ObjectNode error(String type, String message) {
-        return JSON.createObjectNode().put("error_type", type).put("error_msg", message);
+        return new ErrorBody(type, message).toObject();
     }
 }

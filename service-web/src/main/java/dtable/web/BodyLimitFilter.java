@@ -1,5 +1,7 @@
-package dtable.server.api;
+package dtable.web;
 
+import dtable.core.error.ErrorBody;
+import dtable.core.error.ErrorType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,25 +10,21 @@ import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Adds {@code X-Dtable-Node} to every answer, and refuses bodies over {@code max_request_bytes}
- * with 413 before anything reads them (a declared length over the limit, or a stream that grows past it).
+ * Refuses request bodies over {@code max_request_bytes} with {@code 413 request_too_large} before anything
+ * reads them: a declared length over the limit at once, a body without one (chunked) when its stream
+ * passes the limit. A stream that fails inside Spring's body reading is answered by {@link ErrorAdvice}.
  */
-public final class NodeHeaderFilter extends OncePerRequestFilter {
+public final class BodyLimitFilter extends OncePerRequestFilter {
 
-    public static final String NODE_HEADER = "X-Dtable-Node";
-
-    private final String nodeId;
     private final long maxRequestBytes;
 
-    public NodeHeaderFilter(String nodeId, long maxRequestBytes) {
-        this.nodeId = nodeId;
+    public BodyLimitFilter(long maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        response.setHeader(NODE_HEADER, nodeId);
         if (request.getContentLengthLong() > maxRequestBytes) {
             tooLarge(response);
             return;
@@ -50,7 +48,7 @@ public final class NodeHeaderFilter extends OncePerRequestFilter {
         response.resetBuffer();
         response.setStatus(413);
         response.setContentType("application/json");
-        response.getWriter().write(Json.write(Json.newObject().put("error_type", "request_too_large")
-                .put("error_msg", "request body is larger than max_request_bytes (" + maxRequestBytes + ")")));
+        response.getWriter().write(ErrorBody.json(ErrorType.REQUEST_TOO_LARGE,
+                "request body is larger than max_request_bytes (" + maxRequestBytes + ")"));
     }
 }

@@ -1,4 +1,4 @@
-package dtable.server.api;
+package dtable.web;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -1,6 +1,11 @@
-package dtable.slave.api;
+package dtable.web;
 
-/** An error answered as {@code {"error_type","error_msg"}} with the given HTTP status. */
+import dtable.core.error.ErrorType;
+
+/**
+ * An error answered as {@code {"error_type","error_msg"}} with the given HTTP status (by {@link ErrorAdvice}).
+ * Carries no stack trace: it is an answer, not a bug.
+ */
 public class ApiException extends RuntimeException {
 
     private final int status;
@@ -10,6 +15,15 @@ public class ApiException extends RuntimeException {
         super(message, null, false, false);
         this.status = status;
         this.errorType = errorType;
+    }
+
+    public ApiException(int status, ErrorType errorType, String message) {
+        this(status, errorType.wireName(), message);
+    }
+
+    /** With the type's usual status. */
+    public ApiException(ErrorType errorType, String message) {
+        this(errorType.status(), errorType.wireName(), message);
     }
 
     public int status() {

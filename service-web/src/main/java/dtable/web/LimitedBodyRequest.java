@@ -1,4 +1,4 @@
-package dtable.server.api;
+package dtable.web;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

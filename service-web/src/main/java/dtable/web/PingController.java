@@ -1,11 +1,11 @@
-package dtable.server;
+package dtable.web;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Liveness probe with SeaTable's answer. */
 @RestController
-class PingController {
+public class PingController {
 
     @GetMapping({"/ping/", "/ping"})
     String ping() {

@@ -1,4 +1,4 @@
-package dtable.slave.api;
+package dtable.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Adds {@code X-Dtable-Node: <slave node_id>} to every answer (SPEC §7: who served it). */
+/** Adds {@code X-Dtable-Node: <node_id>} to every answer (SPEC §7: who served it). */
 public final class NodeHeaderFilter extends OncePerRequestFilter {
 
     public static final String NODE_HEADER = "X-Dtable-Node";

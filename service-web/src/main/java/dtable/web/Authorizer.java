@@ -1,4 +1,4 @@
-package dtable.server.api;
+package dtable.web;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.TokenClaims;

@@ -1,0 +1,117 @@
+package dtable.web;
+
+import dtable.core.bucket.InvalidBaseUuidException;
+import dtable.core.error.ErrorBody;
+import dtable.core.error.ErrorType;
+import dtable.core.token.TokenException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * SPEC §7's error shape {@code {"error_type","error_msg"}} for what every servlet service shares:
+ * {@link ApiException}, a bad base UUID, a missing or bad token, and Spring's own failures (unreadable body, missing or
+ * mistyped parameter, no such endpoint, wrong method, wrong media type), then anything else as 500.
+ *
+ * <p>Runs last: a service's own advice (its domain exceptions) is ordered before this one, and since
+ * Spring asks advices in order and takes the first that handles the exception's type, a service
+ * advice must not declare a catch-all of its own.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class ErrorAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorAdvice.class);
+
+    /** An error answer; 503s carry {@code Retry-After: 1}. */
+    public static ResponseEntity<String> error(int status, String type, String message) {
+        var builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (status == 503) {
+            builder.header(HttpHeaders.RETRY_AFTER, "1");
+        }
+        return builder.body(ErrorBody.json(type, message));
+    }
+
+    public static ResponseEntity<String> error(ErrorType type, String message) {
+        return error(type.status(), type.wireName(), message);
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<String> api(ApiException e) {
+        return error(e.status(), e.errorType(), e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidBaseUuidException.class)
+    ResponseEntity<String> badUuid(InvalidBaseUuidException e) {
+        return error(ErrorType.INVALID_DTABLE_UUID, e.getMessage());
+    }
+
+    /** Missing or bad token (a service may answer its own type, as the monitor's {@code unauthorized}). */
+    @ExceptionHandler(TokenException.class)
+    ResponseEntity<String> token(TokenException e) {
+        return error(ErrorType.TOKEN_INVALID, e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<String> unreadable(HttpMessageNotReadableException e) {
+        // a body without a declared length that grows past max_request_bytes fails while Spring reads it
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LimitedBodyRequest.TooLargeException tooLarge) {
+                return error(ErrorType.REQUEST_TOO_LARGE, tooLarge.getMessage());
+            }
+        }
+        return error(ErrorType.INVALID_JSON, "request body is not readable");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<String> missingParameter(MissingServletRequestParameterException e) {
+        return error(ErrorType.INVALID_PARAMETER, "parameter " + e.getParameterName() + " is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<String> badParameter(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == null ? "of another type"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "an integer" : "a " + type.getSimpleName();
+        return error(ErrorType.INVALID_PARAMETER, "parameter " + e.getName() + " must be " + expected);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<String> method(HttpRequestMethodNotSupportedException e) {
+        return error(ErrorType.METHOD_NOT_ALLOWED, e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<String> mediaType(HttpMediaTypeNotSupportedException e) {
+        return error(ErrorType.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<String> noResource(NoResourceFoundException e) {
+        return error(ErrorType.NOT_FOUND, "no such endpoint: " + e.getResourcePath());
+    }
+
+    @ExceptionHandler(NoHandlerFoundException.class)
+    ResponseEntity<String> noHandler(NoHandlerFoundException e) {
+        return error(ErrorType.NOT_FOUND, "no such endpoint: " + e.getRequestURL());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<String> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return error(ErrorType.INTERNAL_ERROR, "internal error: " + e.getClass().getSimpleName());
+    }
+}
