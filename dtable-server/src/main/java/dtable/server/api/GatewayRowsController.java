@@ -8,6 +8,8 @@ import dtable.model.Operation;
 import dtable.model.Table;
 import dtable.model.rest.RestCommands;
 import dtable.model.rest.RestViews;
+import dtable.web.ApiException;
+import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
