@@ -1,13 +1,12 @@
 package dtable.proxy.api;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.core.error.ErrorBody;
 import dtable.core.token.TokenClaims;
 import dtable.core.token.TokenException;
 import dtable.core.token.TokenService;
 import dtable.proxy.apitoken.ApiTokenBackend;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Shared parts of the proxy's token endpoints: SPEC §7's error shape, token checks, and running the
@@ -62,9 +62,7 @@ final class GatewayReplies {
     }
 
     static ResponseEntity<Object> error(int status, String type, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error_type", type);
-        body.put("error_msg", message);
+        ObjectNode body = new ErrorBody(type, message).toObject();
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
         if (status == 503) {
             builder.header(HttpHeaders.RETRY_AFTER, "1");
