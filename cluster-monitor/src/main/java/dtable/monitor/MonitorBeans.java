@@ -1,8 +1,10 @@
 package dtable.monitor;
 
 import dtable.core.config.MonitorConfig;
+import dtable.core.error.ErrorType;
 import dtable.core.etcd.EtcdClients;
 import dtable.core.token.TokenService;
+import dtable.web.Authorizer;
 import io.etcd.jetcd.Client;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,12 @@ class MonitorBeans {
     @Bean
     TokenService tokenService(MonitorConfig config, Clock clock) {
         return new TokenService(config.privateKey(), clock);
+    }
+
+    /** Admin endpoints need an internal token; a valid non-internal one is {@code 403 forbidden}. */
+    @Bean
+    Authorizer authorizer(TokenService tokens) {
+        return new Authorizer(tokens, ErrorType.FORBIDDEN);
     }
 
     @Bean(destroyMethod = "close")

@@ -4,6 +4,7 @@ import dtable.core.assign.Move;
 import dtable.monitor.ClusterMonitor;
 import dtable.monitor.assignment.Decision;
 import dtable.web.ApiException;
+import dtable.web.Authorizer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +28,12 @@ import org.springframework.web.bind.annotation.RestController;
 class AdminController {
 
     private final ClusterMonitor monitor;
-    private final InternalTokenGuard guard;
+    private final Authorizer authorizer;
     private final LeaderForwarder forwarder;
 
-    AdminController(ClusterMonitor monitor, InternalTokenGuard guard, LeaderForwarder forwarder) {
+    AdminController(ClusterMonitor monitor, Authorizer authorizer, LeaderForwarder forwarder) {
         this.monitor = monitor;
-        this.guard = guard;
+        this.authorizer = authorizer;
         this.forwarder = forwarder;
     }
 
@@ -42,7 +43,7 @@ class AdminController {
                                 @RequestHeader(value = LeaderForwarder.FORWARDED_HEADER, required = false) String forwardedBy,
                                 @RequestParam(value = "max_moves", required = false) Integer maxMoves,
                                 @RequestBody(required = false) String body, HttpServletRequest request) {
-        guard.require(authorization);
+        authorizer.internal(authorization, null);
         if (maxMoves != null && maxMoves < 0) {
             throw new ApiException(400, "bad_request", "max_moves must be >= 0 (0 = unlimited)");
         }
@@ -61,7 +62,7 @@ class AdminController {
                             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                             @RequestHeader(value = LeaderForwarder.FORWARDED_HEADER, required = false) String forwardedBy,
                             @RequestBody(required = false) String body, HttpServletRequest request) {
-        guard.require(authorization);
+        authorizer.internal(authorization, null);
         return leaderOrForward(request, authorization, body, forwardedBy,
                 () -> drainAnswer(nodeId, true, monitor.decide(c -> c.drain(nodeId))));
     }
@@ -71,7 +72,7 @@ class AdminController {
                               @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                               @RequestHeader(value = LeaderForwarder.FORWARDED_HEADER, required = false) String forwardedBy,
                               @RequestBody(required = false) String body, HttpServletRequest request) {
-        guard.require(authorization);
+        authorizer.internal(authorization, null);
         return leaderOrForward(request, authorization, body, forwardedBy,
                 () -> drainAnswer(nodeId, false, monitor.decide(c -> c.undrain(nodeId))));
     }

@@ -1,5 +1,6 @@
 package dtable.monitor.api;
 
+import dtable.web.Authorizer;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,16 +15,16 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterViewController {
 
     private final ClusterViewAssembler assembler;
-    private final InternalTokenGuard guard;
+    private final Authorizer authorizer;
 
-    ClusterViewController(ClusterViewAssembler assembler, InternalTokenGuard guard) {
+    ClusterViewController(ClusterViewAssembler assembler, Authorizer authorizer) {
         this.assembler = assembler;
-        this.guard = guard;
+        this.authorizer = authorizer;
     }
 
     @GetMapping({"/api/v1/cluster/", "/api/v1/cluster"})
     Map<String, Object> cluster(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-        guard.require(authorization);
+        authorizer.internal(authorization, null);
         return assembler.view();
     }
 }

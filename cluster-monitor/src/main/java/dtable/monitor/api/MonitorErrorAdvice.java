@@ -24,7 +24,9 @@ class MonitorErrorAdvice {
     /** The admin API has always answered a bad token as {@code unauthorized} (the nodes say {@code token_invalid}). */
     @ExceptionHandler(TokenException.class)
     ResponseEntity<String> token(TokenException e) {
-        return error(401, "unauthorized", e.getMessage());
+        String hint = e.kind() == TokenException.Kind.MISSING
+                ? "; admin endpoints need \"Authorization: Token <internal jwt>\"" : "";
+        return error(401, "unauthorized", e.getMessage() + hint);
     }
 
     @ExceptionHandler(UnknownNodeException.class)

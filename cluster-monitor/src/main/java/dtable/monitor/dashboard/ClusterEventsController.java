@@ -1,6 +1,6 @@
 package dtable.monitor.dashboard;
 
-import dtable.monitor.api.InternalTokenGuard;
+import dtable.web.Authorizer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,17 +18,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class ClusterEventsController {
 
     private final ClusterEventStream stream;
-    private final InternalTokenGuard guard;
+    private final Authorizer authorizer;
 
-    ClusterEventsController(ClusterEventStream stream, InternalTokenGuard guard) {
+    ClusterEventsController(ClusterEventStream stream, Authorizer authorizer) {
         this.stream = stream;
-        this.guard = guard;
+        this.authorizer = authorizer;
     }
 
     @GetMapping(value = {"/api/v1/cluster/events", "/api/v1/cluster/events/"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                       @RequestParam(value = "token", required = false) String token) {
-        guard.require(authorization, token);
+        authorizer.internal(authorization, token);
         return stream.subscribe();
     }
 }
