@@ -8,15 +8,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -109,8 +114,28 @@ public class ErrorAdvice {
         return error(ErrorType.NOT_FOUND, "no such endpoint: " + e.getRequestURL());
     }
 
+    /**
+     * An async request ran out of time. The monitor's event stream ends this way when its emitter times
+     * out: that stream is already answered (200, text/event-stream), so nothing more is written to it.
+     */
+    @ExceptionHandler(AsyncRequestTimeoutException.class)
+    ResponseEntity<String> asyncTimeout(AsyncRequestTimeoutException e, HttpServletResponse response) {
+        if (response.isCommitted()) {
+            return null;
+        }
+        return error(ErrorType.UNAVAILABLE, "the request timed out");
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> unexpected(Exception e) {
+        if (e instanceof ErrorResponse spring && spring.getStatusCode().is4xxClientError()) {
+            // another of Spring's own refusals (a missing header, an unacceptable Accept, ...): its status, our shape
+            int status = spring.getStatusCode().value();
+            HttpStatus known = HttpStatus.resolve(status);
+            String type = known == null ? ErrorType.BAD_REQUEST.wireName() : known.name().toLowerCase(Locale.ROOT);
+            String detail = spring.getBody().getDetail();
+            return error(status, type, detail != null ? detail : e.getMessage());
+        }
         log.error("unexpected error", e);
         return error(ErrorType.INTERNAL_ERROR, "internal error: " + e.getClass().getSimpleName());
     }

@@ -23,8 +23,10 @@ import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -70,6 +72,18 @@ class ServiceWebTest {
         @PostMapping("/typed")
         String typed(@RequestBody JsonNode body) {
             return body.toString();
+        }
+
+        @GetMapping("/header")
+        String header(@RequestHeader("X-Need") String need) {
+            return need;
+        }
+
+        @GetMapping("/stream")
+        SseEmitter stream() throws java.io.IOException {
+            SseEmitter emitter = new SseEmitter(300L);
+            emitter.send(SseEmitter.event().name("hello").data("hi"));
+            return emitter;
         }
 
         @GetMapping("/fail")
@@ -125,6 +139,18 @@ class ServiceWebTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{nope"))), 400, "invalid_json", "not readable");
         assertError(send(at("/typed").header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString("a,b"))), 415, "unsupported_media_type", "text/csv");
+    }
+
+    @Test
+    void springsOtherRefusalsKeepTheirStatusInOurShape() throws Exception {
+        assertError(send(at("/header")), 400, "bad_request", "X-Need");
+    }
+
+    @Test
+    void aStreamThatTimesOutEndsWithoutAnErrorBodyAppended() throws Exception {
+        HttpResponse<String> r = send(at("/stream"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("data:hi").doesNotContain("error_type");
     }
 
     @Test
