@@ -241,7 +241,7 @@ jars_stale() {
   done
   local sources=("$ROOT/pom.xml")
   local module
-  for module in cluster-core dtable-model dtable-server dtable-server-proxy cluster-monitor dtable-server-slave; do
+  for module in cluster-core dtable-model service-web dtable-server dtable-server-proxy cluster-monitor dtable-server-slave; do
     sources+=("$ROOT/$module/pom.xml")
     [ -d "$ROOT/$module/src/main" ] && sources+=("$ROOT/$module/src/main")
   done
