@@ -1,6 +1,7 @@
 package dtable.monitor;
 
 import dtable.core.config.MonitorConfig;
+import dtable.monitor.generation.GenerationLedger;
 import dtable.core.etcd.EtcdClients;
 import dtable.core.token.TokenService;
 import io.etcd.jetcd.Client;
@@ -32,10 +33,11 @@ class MonitorBeans {
     }
 
     @Bean(destroyMethod = "close")
-    ClusterMonitor clusterMonitor(Client etcdClient, MonitorConfig config, Clock clock) {
+    ClusterMonitor clusterMonitor(Client etcdClient, MonitorConfig config, GenerationLedger generationLedger, Clock clock) {
         MonitorConfig.Cluster cluster = config.cluster();
         MonitorSettings settings = new MonitorSettings(cluster.monitorId(), cluster.monitorUrl(),
                 cluster.electionLeaseTtl(), config.checkInterval(), config.autoRebalance(), config.maxMovesPerRebalance());
-        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, clock, config.fastFailover());
+        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, generationLedger, clock,
+                config.fastFailover());
     }
 }
