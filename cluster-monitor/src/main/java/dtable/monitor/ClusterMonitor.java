@@ -13,6 +13,8 @@ import dtable.monitor.assignment.MoveHistory;
 import dtable.monitor.assignment.WatcherSnapshots;
 import dtable.monitor.election.LeadershipState;
 import dtable.monitor.election.MonitorElection;
+import dtable.monitor.generation.GenerationKeeper;
+import dtable.monitor.generation.GenerationLedger;
 import dtable.monitor.election.MonitorIdentity;
 import dtable.monitor.failover.EtcdLeaseRevoker;
 import dtable.monitor.failover.FastFailover;
@@ -45,15 +47,19 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Null when fast failover is off. */
     private final FastFailover fastFailover;
 
-    private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock,
+    private final GenerationKeeper generations;
+
+    private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, GenerationLedger ledger, Clock clock,
                            MonitorConfig.FastFailover failover) {
         this.settings = settings;
         this.watcher = ClusterWatcher.start(client, keys);
         this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.namespace());
         this.history = new MoveHistory(100);
         this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
-        AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, new WatcherSnapshots(watcher, store),
-                store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance());
+        WatcherSnapshots snapshots = new WatcherSnapshots(watcher, store);
+        this.generations = new GenerationKeeper(ledger, store, snapshots, Duration.ofSeconds(10));
+        AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, snapshots,
+                store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance(), generations);
         this.loop = new AssignmentLoop(coordinator, leadership, history, settings.checkInterval(), clock);
         this.election = new MonitorElection(client, keys.electionName(), leadership, settings.electionLeaseTtl(), clock);
         this.fastFailover = failover.enabled()
@@ -69,15 +75,19 @@ public final class ClusterMonitor implements AutoCloseable {
         return fraction.compareTo(Duration.ofMillis(1000)) > 0 ? Duration.ofMillis(1000) : fraction;
     }
 
-    /** Starts watching, deciding and campaigning, without fast failover. The client stays the caller's to close. */
-    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock) {
-        return start(client, keys, settings, clock, new MonitorConfig.FastFailover(false, Duration.ofMillis(300)));
+    /**
+     * Starts watching, deciding and campaigning, without fast failover. The client and the ledger (MySQL's side of
+     * the cluster generation) stay the caller's to close.
+     */
+    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, GenerationLedger ledger,
+                                       Clock clock) {
+        return start(client, keys, settings, ledger, clock, new MonitorConfig.FastFailover(false, Duration.ofMillis(300)));
     }
 
     /** Starts watching, deciding, campaigning and, when enabled, fast failover. The client stays the caller's to close. */
-    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, Clock clock,
-                                       MonitorConfig.FastFailover failover) {
-        ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, clock, failover);
+    public static ClusterMonitor start(Client client, EtcdKeys keys, MonitorSettings settings, GenerationLedger ledger,
+                                       Clock clock, MonitorConfig.FastFailover failover) {
+        ClusterMonitor monitor = new ClusterMonitor(client, keys, settings, ledger, clock, failover);
         try {
             // campaign only with a populated snapshot (a new term still catches up, this just saves the wait)
             if (!monitor.watcher.awaitReady(Duration.ofSeconds(10))) {
@@ -115,6 +125,11 @@ public final class ClusterMonitor implements AutoCloseable {
 
     public MoveHistory history() {
         return history;
+    }
+
+    /** How many times this monitor, as leader, advanced the cluster generation. */
+    public long generationAdvances() {
+        return generations.advances();
     }
 
     public BucketMap snapshot() {

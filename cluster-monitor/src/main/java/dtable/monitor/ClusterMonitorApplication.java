@@ -2,12 +2,16 @@ package dtable.monitor;
 
 import dtable.core.config.ConfigException;
 import dtable.core.config.MonitorConfig;
+import dtable.monitor.generation.GenerationLedger;
+import dtable.monitor.generation.MysqlGenerationLedger;
 import dtable.web.WebConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -30,6 +34,14 @@ public class ClusterMonitorApplication {
      * {@code --server.port} still wins.
      */
     public static ConfigurableApplicationContext run(MonitorConfig config, String... args) {
+        MysqlGenerationLedger ledger = new MysqlGenerationLedger(config.mysql());
+        ConfigurableApplicationContext context = run(config, ledger, args);
+        context.addApplicationListener((ApplicationListener<ContextClosedEvent>) event -> ledger.close());
+        return context;
+    }
+
+    /** As {@link #run(MonitorConfig, String...)} with MySQL's side of the cluster generation given (tests). */
+    public static ConfigurableApplicationContext run(MonitorConfig config, GenerationLedger ledger, String... args) {
         SpringApplication app = new SpringApplication(ClusterMonitorApplication.class);
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("server.port", config.listenPort());
@@ -38,7 +50,10 @@ public class ClusterMonitorApplication {
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
         defaults.put("spring.application.name", "cluster-monitor");
         app.setDefaultProperties(defaults);
-        app.addInitializers(context -> context.getBeanFactory().registerSingleton("monitorConfig", config));
+        app.addInitializers(context -> {
+            context.getBeanFactory().registerSingleton("monitorConfig", config);
+            context.getBeanFactory().registerSingleton("generationLedger", ledger);
+        });
         return app.run(args);
     }
 }

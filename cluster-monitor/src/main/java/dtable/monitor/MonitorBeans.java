@@ -4,6 +4,7 @@ import dtable.core.config.MonitorConfig;
 import dtable.core.error.ErrorType;
 import dtable.core.etcd.EtcdClients;
 import dtable.core.token.TokenService;
+import dtable.monitor.generation.GenerationLedger;
 import dtable.web.Authorizer;
 import io.etcd.jetcd.Client;
 import java.time.Clock;
@@ -40,10 +41,11 @@ class MonitorBeans {
     }
 
     @Bean(destroyMethod = "close")
-    ClusterMonitor clusterMonitor(Client etcdClient, MonitorConfig config, Clock clock) {
+    ClusterMonitor clusterMonitor(Client etcdClient, MonitorConfig config, GenerationLedger generationLedger, Clock clock) {
         MonitorConfig.Cluster cluster = config.cluster();
         MonitorSettings settings = new MonitorSettings(cluster.monitorId(), cluster.monitorUrl(),
                 cluster.electionLeaseTtl(), config.checkInterval(), config.autoRebalance(), config.maxMovesPerRebalance());
-        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, clock, config.fastFailover());
+        return ClusterMonitor.start(etcdClient, cluster.etcd().keys(), settings, generationLedger, clock,
+                config.fastFailover());
     }
 }

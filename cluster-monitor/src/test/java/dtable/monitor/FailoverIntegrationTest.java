@@ -60,7 +60,8 @@ class FailoverIntegrationTest {
     private ClusterMonitor startMonitor(String id, Clock clock) {
         Client client = EtcdClients.connect(etcd.endpoints());
         clients.add(client);
-        ClusterMonitor monitor = ClusterMonitor.start(client, keys, settings(id, ELECTION_TTL, false), clock);
+        ClusterMonitor monitor = ClusterMonitor.start(client, keys, settings(id, ELECTION_TTL, false),
+                new dtable.monitor.generation.InMemoryGenerationLedger(), clock);
         monitors.add(monitor);
         return monitor;
     }

@@ -121,7 +121,8 @@ class FastFailoverIntegrationTest {
         Client client = EtcdClients.connect(etcd.endpoints());
         resources.add(client);
         ClusterMonitor monitor = ClusterMonitor.start(client, keys, settings("m1", Duration.ofSeconds(3), true),
-                Clock.systemUTC(), new MonitorConfig.FastFailover(fastFailover, Duration.ofMillis(250)));
+                new dtable.monitor.generation.InMemoryGenerationLedger(), Clock.systemUTC(),
+                new MonitorConfig.FastFailover(fastFailover, Duration.ofMillis(250)));
         resources.add(monitor);
         awaitLeader(List.of(monitor), Duration.ofSeconds(15));
         return monitor;

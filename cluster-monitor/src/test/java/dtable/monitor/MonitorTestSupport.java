@@ -43,6 +43,12 @@ final class MonitorTestSupport {
     }
 
     static ClusterMonitor start(io.etcd.jetcd.Client client, EtcdKeys keys, MonitorSettings settings) {
-        return ClusterMonitor.start(client, keys, settings, Clock.systemUTC());
+        return start(client, keys, settings, new dtable.monitor.generation.InMemoryGenerationLedger());
+    }
+
+    /** With MySQL's side of the generation given (monitors of one cluster share one ledger, as one database). */
+    static ClusterMonitor start(io.etcd.jetcd.Client client, EtcdKeys keys, MonitorSettings settings,
+                                dtable.monitor.generation.GenerationLedger ledger) {
+        return ClusterMonitor.start(client, keys, settings, ledger, Clock.systemUTC());
     }
 }

@@ -207,6 +207,57 @@ public final class DevCluster implements AutoCloseable {
         launcher(Duration.ofMinutes(1), "kill", component);
     }
 
+    /** The three etcd members lose their data and start again empty (the launcher's {@code reset-etcd}). */
+    public void resetEtcd() {
+        launcher(Duration.ofMinutes(2), "reset-etcd");
+    }
+
+    /** {@code etcdctl snapshot save} of etcd-1 into {@code file} (the launcher's {@code etcd-snapshot save}). */
+    public void saveEtcdSnapshot(Path file) {
+        launcher(Duration.ofMinutes(1), "etcd-snapshot", "save", file.toString());
+    }
+
+    /** Every member stopped, restored from {@code file} ({@code etcdctl snapshot restore}) and started again. */
+    public void restoreEtcdSnapshot(Path file) {
+        launcher(Duration.ofMinutes(2), "etcd-snapshot", "restore", file.toString());
+    }
+
+    /**
+     * SIGKILL straight to the PID, without the launcher (whose lock a running {@code reset-etcd} or
+     * {@code etcd-snapshot restore} holds): for killing a component in the middle of such an outage.
+     * Returns once the process is gone.
+     */
+    public void killNow(String component) {
+        paused.remove(component);
+        long pid = pid(component).orElseThrow(() -> new IllegalStateException(component + " is not running"));
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(component + " is gone"));
+        process.destroyForcibly(); // SIGKILL from this JVM: no `kill` process to spawn on a loaded machine
+        // a killed service is not our child: it stays a zombie until its reaper gets to it (ProcessHandle.onExit
+        // waits for that), but it is dead as soon as /proc shows it gone or in state Z
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!deadOrZombie(pid)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(component + " (pid " + pid + ") still alive 30 s after SIGKILL");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean deadOrZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String state = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 2)[0];
+            return state.equals("Z") || state.equals("X");
+        } catch (IOException e) {
+            return true; // no such process
+        }
+    }
+
     /** SIGSTOP: the process freezes with its sockets open — a hung peer, not a dead one. */
     public void pause(String component) {
         long pid = pid(component).orElseThrow(() -> new IllegalStateException(component + " is not running"));

@@ -60,11 +60,16 @@ public final class StorageFixture implements AutoCloseable {
             ownership.onRegistered();
         }
 
-        /** Makes this node believe it owns {@code bucket} under {@code token}. */
+        /** Makes this node believe it owns {@code bucket} under {@code token} (generation 0: a bare revision). */
         public void believeOwner(Bucket bucket, long token) {
+            believeOwner(bucket, 0, token);
+        }
+
+        /** Makes this node believe it owns {@code bucket} under the map of cluster {@code generation} at {@code revision}. */
+        public void believeOwner(Bucket bucket, long generation, long revision) {
             BucketMap map = ownership.map().toBuilder()
                     .node(new NodeInfo(nodeId, "http://" + nodeId + "/", "http://" + nodeId + "/", "now"))
-                    .owner(bucket, nodeId, token).revision(token).build();
+                    .owner(bucket, nodeId, revision).revision(revision).generation(generation).build();
             ownership.onMap(map);
         }
 

@@ -16,4 +16,14 @@ class SchemaTest {
             assertThat(new String(in.readAllBytes())).contains("CREATE TABLE dtables", "CREATE TABLE operation_log");
         }
     }
+
+    @Test
+    void theClusterGenerationMigrationIsV2() throws IOException {
+        String path = Schema.LOCATION.substring("classpath:".length()) + "/V2__cluster_generation.sql";
+        try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            assertThat(new String(in.readAllBytes())).contains("CREATE TABLE cluster_generation",
+                    "INSERT INTO cluster_generation (id, generation) VALUES (1, 0)", "ON dtables (assign_rev)");
+        }
+    }
 }

@@ -191,6 +191,23 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Loses every member's data: stops all members, deletes their data directories, starts them again
+     * (same ports, same cluster token) and waits until all are healthy. etcd then starts over at
+     * revision 1 with no keys and no leases, as after a rebuilt cluster or a compose {@code down}
+     * without volumes. Local members only.
+     *
+     * @throws org.opentest4j.TestAbortedException when the members run in containers
+     */
+    public synchronized void wipe() {
+        if (directory == null) {
+            Assumptions.abort("wiping etcd's data needs local etcd members");
+        }
+        members.forEach(EtcdMember::stop);
+        members.forEach(EtcdMember::deleteData);
+        startAll();
+    }
+
     public synchronized boolean isRunning(int i) {
         return member(i).isRunning();
     }

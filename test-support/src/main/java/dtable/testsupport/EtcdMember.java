@@ -28,6 +28,16 @@ interface EtcdMember {
     /** The end of the member's log, for failure messages. */
     String logTail();
 
+    /**
+     * Deletes the member's data directory (the member must be stopped): the next {@link #start()} begins a
+     * new, empty etcd, as after losing a disk.
+     *
+     * @throws UnsupportedOperationException when the implementation cannot (containers)
+     */
+    default void deleteData() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete its data");
+    }
+
     /** Stops the member for good and frees what it holds (the caller deletes the data). */
     void destroy();
 }

@@ -72,6 +72,22 @@ final class LocalEtcdMember implements EtcdMember {
     }
 
     @Override
+    public void deleteData() {
+        if (isRunning()) {
+            throw new IllegalStateException(name + " must be stopped before its data is deleted");
+        }
+        try (var paths = java.nio.file.Files.walk(dataDir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never started: nothing to delete
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete " + dataDir, e);
+        }
+    }
+
+    @Override
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(10));

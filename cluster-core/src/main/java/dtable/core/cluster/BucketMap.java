@@ -11,8 +11,12 @@ import java.util.TreeSet;
 
 /**
  * An immutable snapshot of the cluster as etcd last showed it: who owns each bucket (with the
- * mod revision of its {@code assign/} key, the owner's assignment token), the live nodes, the
- * draining nodes and the live slaves, at etcd revision {@link #revision()}.
+ * mod revision of its {@code assign/} key, which with the cluster {@link #generation()} makes the
+ * owner's assignment token), the live nodes, the draining nodes and the live slaves, at etcd revision
+ * {@link #revision()} of the watcher's {@link #incarnation()}-th view of etcd.
+ *
+ * <p>Snapshots are ordered by (incarnation, revision): the incarnation counts how often the watcher
+ * found etcd replaced (wiped, or restored from an older snapshot), after which revisions restart lower.
  *
  * <p>Built by the watcher and swapped atomically (volatile reference); readers never lock.
  * Use {@link Builder} (from {@link #toBuilder()}) to derive the next snapshot.
@@ -27,6 +31,8 @@ public final class BucketMap {
     private final Set<String> draining;
     private final Map<String, SlaveInfo> slaves;
     private final long revision;
+    private final long generation;
+    private final long incarnation;
 
     private BucketMap(Builder b) {
         this.owners = b.owners.clone();
@@ -35,6 +41,8 @@ public final class BucketMap {
         this.draining = Collections.unmodifiableSet(new TreeSet<>(b.draining));
         this.slaves = Collections.unmodifiableMap(new TreeMap<>(b.slaves));
         this.revision = b.revision;
+        this.generation = b.generation;
+        this.incarnation = b.incarnation;
     }
 
     public static BucketMap empty() {
@@ -46,9 +54,33 @@ public final class BucketMap {
         return owners[bucket.index()];
     }
 
-    /** The mod revision of {@code assign/{xx}}: the owner's assignment token (0 when unassigned). */
+    /**
+     * The owner's assignment token: {@link FencingToken#of}(generation, mod revision of {@code assign/{xx}})
+     * (0 when unassigned). Without a generation key (generation 0) it is the bare mod revision.
+     */
     public long token(Bucket bucket) {
+        long modRevision = tokens[bucket.index()];
+        return modRevision == 0 ? 0 : FencingToken.of(generation, modRevision);
+    }
+
+    /** The mod revision of {@code assign/{xx}} (0 when unassigned). */
+    public long modRevision(Bucket bucket) {
         return tokens[bucket.index()];
+    }
+
+    /** The cluster generation of {@code {ns}generation}; 0 when etcd has no such key (yet). */
+    public long generation() {
+        return generation;
+    }
+
+    /** How many times the watcher that built this snapshot found etcd replaced; 0 for the first etcd it saw. */
+    public long incarnation() {
+        return incarnation;
+    }
+
+    /** True when this snapshot comes after {@code other} in the watcher's order (incarnation, then revision). */
+    public boolean isNewerThan(BucketMap other) {
+        return incarnation != other.incarnation ? incarnation > other.incarnation : revision > other.revision;
     }
 
     /** The owner's registration, or null when the bucket is unassigned or its owner is not live. */
@@ -105,12 +137,15 @@ public final class BucketMap {
         b.draining.addAll(draining);
         b.slaves.putAll(slaves);
         b.revision = revision;
+        b.generation = generation;
+        b.incarnation = incarnation;
         return b;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BucketMap m && revision == m.revision && Arrays.equals(owners, m.owners)
+        return o instanceof BucketMap m && revision == m.revision && generation == m.generation
+                && incarnation == m.incarnation && Arrays.equals(owners, m.owners)
                 && Arrays.equals(tokens, m.tokens) && nodes.equals(m.nodes) && draining.equals(m.draining)
                 && slaves.equals(m.slaves);
     }
@@ -122,7 +157,8 @@ public final class BucketMap {
 
     @Override
     public String toString() {
-        return "BucketMap{revision=" + revision + ", nodes=" + nodes.keySet() + ", draining=" + draining
+        return "BucketMap{revision=" + revision + (generation == 0 ? "" : ", generation=" + generation)
+                + (incarnation == 0 ? "" : ", incarnation=" + incarnation) + ", nodes=" + nodes.keySet() + ", draining=" + draining
                 + ", assigned=" + assignment().size() + "}";
     }
 
@@ -134,6 +170,8 @@ public final class BucketMap {
         private final Set<String> draining = new TreeSet<>();
         private final Map<String, SlaveInfo> slaves = new TreeMap<>();
         private long revision;
+        private long generation;
+        private long incarnation;
 
         public Builder owner(Bucket bucket, String nodeId, long token) {
             owners[bucket.index()] = nodeId;
@@ -172,6 +210,16 @@ public final class BucketMap {
 
         public Builder revision(long revision) {
             this.revision = revision;
+            return this;
+        }
+
+        public Builder generation(long generation) {
+            this.generation = generation;
+            return this;
+        }
+
+        public Builder incarnation(long incarnation) {
+            this.incarnation = incarnation;
             return this;
         }
 

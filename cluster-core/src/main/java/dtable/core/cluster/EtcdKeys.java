@@ -55,6 +55,14 @@ public record EtcdKeys(String namespace) {
         return slavesPrefix() + nodeId;
     }
 
+    /**
+     * {@code {ns}generation}: the cluster generation (decimal), the high part of every assignment token
+     * ({@link FencingToken}); written only by the monitor leader, after MySQL's counter.
+     */
+    public String generation() {
+        return namespace + "generation";
+    }
+
     public String electionName() {
         return namespace + "monitor/election";
     }

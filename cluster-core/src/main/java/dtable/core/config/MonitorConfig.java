@@ -10,6 +10,9 @@ import java.util.Objects;
 /**
  * The cluster-monitor's settings, from {@code cluster_monitor_config.json} (see {@link ConfigFile}).
  *
+ * @param mysql                top-level {@code host} (127.0.0.1), {@code port} (3306), {@code user} (required),
+ *                             {@code password}, {@code database} (dtable_db): the same MySQL as the servers', where
+ *                             the leader keeps the cluster generation
  * @param listenPort           {@code listen_port} (5555)
  * @param privateKey           {@code private_key} (required): admin endpoints need an internal token
  * @param checkInterval        {@code check_interval_seconds} (5): how often the leader re-checks the map
@@ -18,7 +21,7 @@ import java.util.Objects;
  * @param cluster              the {@code cluster_config} object
  * @param fastFailover         {@code fast_failover} and its probe interval (SPEC §10)
  */
-public record MonitorConfig(int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
+public record MonitorConfig(MysqlSettings mysql, int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
                             int maxMovesPerRebalance, Cluster cluster, FastFailover fastFailover) {
 
     public static final String FILE_NAME = "cluster_monitor_config.json";
@@ -49,15 +52,17 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
     }
 
     public MonitorConfig {
+        Objects.requireNonNull(mysql, "mysql");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(fastFailover, "fastFailover");
     }
 
     /** With {@link FastFailover#DEFAULT}. */
-    public MonitorConfig(int listenPort, String privateKey, Duration checkInterval, boolean autoRebalance,
-                         int maxMovesPerRebalance, Cluster cluster) {
-        this(listenPort, privateKey, checkInterval, autoRebalance, maxMovesPerRebalance, cluster, FastFailover.DEFAULT);
+    public MonitorConfig(MysqlSettings mysql, int listenPort, String privateKey, Duration checkInterval,
+                         boolean autoRebalance, int maxMovesPerRebalance, Cluster cluster) {
+        this(mysql, listenPort, privateKey, checkInterval, autoRebalance, maxMovesPerRebalance, cluster,
+                FastFailover.DEFAULT);
     }
 
     /** True when {@link #maxMovesPerRebalance} limits a rebalance. */
@@ -76,6 +81,7 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
         ConfigFile file = ConfigFile.read(confDir, FILE_NAME, env);
         int listenPort = file.integer("listen_port", 5555, 1, 65535);
         String privateKey = file.requiredPrivateKey("private_key");
+        MysqlSettings mysql = MysqlSettings.read(file);
         Duration checkInterval = ServerConfig.seconds(file, "check_interval_seconds", 5);
         boolean autoRebalance = file.bool("auto_rebalance", false);
         int maxMoves = file.integer("max_moves_per_rebalance", 0, 0, 256);
@@ -86,7 +92,7 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
         Duration electionTtl = Duration.ofSeconds(file.integer("cluster_config.election_lease_ttl_seconds", 10, 1, 3600));
         FastFailover fastFailover = new FastFailover(file.bool("fast_failover", true),
                 Duration.ofMillis(file.integer("fast_failover_probe_interval_ms", 300, 100, 5000)));
-        return new MonitorConfig(listenPort, privateKey, checkInterval, autoRebalance, maxMoves,
+        return new MonitorConfig(mysql, listenPort, privateKey, checkInterval, autoRebalance, maxMoves,
                 new Cluster(etcd, monitorId, monitorUrl, electionTtl), fastFailover);
     }
 
@@ -107,7 +113,7 @@ public record MonitorConfig(int listenPort, String privateKey, Duration checkInt
     /** Hides {@code private_key}. */
     @Override
     public String toString() {
-        return "MonitorConfig[listenPort=" + listenPort + ", privateKey=***, checkInterval=" + checkInterval
+        return "MonitorConfig[mysql=" + mysql + ", listenPort=" + listenPort + ", privateKey=***, checkInterval=" + checkInterval
                 + ", autoRebalance=" + autoRebalance + ", maxMovesPerRebalance=" + maxMovesPerRebalance
                 + ", cluster=" + cluster + ", fastFailover=" + fastFailover + "]";
     }

@@ -5,6 +5,7 @@ import dtable.core.cluster.EtcdKeys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -109,6 +110,44 @@ public final class AssignmentStore {
                 : Op.delete(key, DeleteOption.DEFAULT);
         TxnResponse response = guarded(guard, op);
         return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
+    }
+
+    /**
+     * Writes {@code {ns}generation} = {@code generation}, guarded by {@code guard}. The caller has advanced
+     * MySQL's counter to this value first (the monitor's generation keeper).
+     *
+     * @return the header revision of the transaction, or empty when the guard failed
+     */
+    public OptionalLong writeGeneration(long generation, LeaderGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        if (generation < 1 || generation > dtable.core.cluster.FencingToken.MAX_GENERATION) {
+            throw new IllegalArgumentException("generation out of range: " + generation);
+        }
+        TxnResponse response = guarded(guard, Op.put(bytes(keys.generation()), bytes(Long.toString(generation)), PutOption.DEFAULT));
+        return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
+    }
+
+    /**
+     * Linearizable reads of {@code {ns}generation} and of the newest {@code assign/} key:
+     * {@code [generation, header revision, highest mod revision of an assign/ key]}, generation 0 when the key
+     * is absent or not a number. {@code assign/} keys are overwritten, never deleted, so within one etcd
+     * history every assignment token ever handed out is at most that highest mod revision.
+     */
+    public long[] readGeneration() {
+        GetResponse newestAssign = await(client.getKVClient().get(bytes(keys.assignPrefix()), GetOption.builder()
+                .isPrefix(true).withKeysOnly(true).withSortField(GetOption.SortTarget.MOD)
+                .withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build()), "read of the newest assignment");
+        long assignRevision = newestAssign.getKvs().isEmpty() ? 0 : newestAssign.getKvs().get(0).getModRevision();
+        GetResponse response = await(client.getKVClient().get(bytes(keys.generation())), "read of the generation");
+        long generation = 0;
+        if (!response.getKvs().isEmpty()) {
+            try {
+                generation = Math.max(0, Long.parseLong(response.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8).trim()));
+            } catch (NumberFormatException e) {
+                log.warn("ignoring malformed {}", keys.generation());
+            }
+        }
+        return new long[] {generation, response.getHeader().getRevision(), assignRevision};
     }
 
     /** The current {@code assign/} keys as bucket → owner; keys that are not a bucket are skipped. */

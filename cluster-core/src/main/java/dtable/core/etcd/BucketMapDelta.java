@@ -3,13 +3,14 @@ package dtable.core.etcd;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.cluster.FencingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies one etcd key change of the namespace to a {@link BucketMap.Builder} (Kafka's
  * {@code ClusterDelta} in miniature): {@code assign/{xx}} sets the owner with the key's mod revision
- * as token, {@code nodes/} and {@code slaves/} values are registrations, {@code draining/} is a
+ * (the low part of its token), {@code generation} sets the cluster generation (the high part), {@code nodes/} and {@code slaves/} values are registrations, {@code draining/} is a
  * presence flag. Anything else in the namespace (monitor election keys) does not touch the map.
  * A malformed key or value is logged and skipped, never thrown: one bad write must not blind
  * every watcher. Pure apart from logging; not thread-safe (the builder is not).
@@ -30,6 +31,19 @@ final class BucketMapDelta {
      * @return true when the map content changed (or may have)
      */
     boolean put(BucketMap.Builder map, String key, String value, long modRevision) {
+        if (key.equals(keys.generation())) {
+            try {
+                long generation = Long.parseLong(value.trim());
+                if (generation < 1 || generation > FencingToken.MAX_GENERATION) {
+                    throw new NumberFormatException("out of range");
+                }
+                map.generation(generation);
+                return true;
+            } catch (NumberFormatException e) {
+                log.warn("ignoring malformed cluster generation {} = '{}'", key, value);
+                return false;
+            }
+        }
         String id;
         if ((id = EtcdKeys.suffix(key, keys.assignPrefix())) != null) {
             Bucket bucket = bucket(id, key);
@@ -75,6 +89,10 @@ final class BucketMapDelta {
      * @return true when the map content changed (or may have)
      */
     boolean delete(BucketMap.Builder map, String key) {
+        if (key.equals(keys.generation())) {
+            map.generation(0);
+            return true;
+        }
         String id;
         if ((id = EtcdKeys.suffix(key, keys.assignPrefix())) != null) {
             Bucket bucket = bucket(id, key);

@@ -1,9 +1,12 @@
 package dtable.core.etcd;
 
+import dtable.core.bucket.Bucket;
 import dtable.core.cluster.NodeInfo;
 import dtable.core.cluster.SlaveInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -47,7 +50,8 @@ public final class ClusterJson {
      */
     public static NodeInfo parseNode(String nodeId, String json) {
         JsonNode tree = object(json);
-        return new NodeInfo(nodeId, text(tree, "node_url"), text(tree, "local_node_url"), text(tree, "started_at"));
+        return new NodeInfo(nodeId, text(tree, "node_url"), text(tree, "local_node_url"), text(tree, "started_at"),
+                heldBuckets(tree));
     }
 
     /**
@@ -57,6 +61,25 @@ public final class ClusterJson {
      */
     public static SlaveInfo parseSlave(String nodeId, String json) {
         return new SlaveInfo(nodeId, text(object(json), "local_node_url"));
+    }
+
+    /** {@code held_buckets}: valid bucket names only (lowercased, sorted, unique); anything else is ignored. */
+    private static List<String> heldBuckets(JsonNode tree) {
+        JsonNode held = tree.get("held_buckets");
+        if (held == null || !held.isArray()) {
+            return List.of();
+        }
+        TreeSet<String> buckets = new TreeSet<>();
+        for (JsonNode item : held) {
+            if (item.isString()) {
+                try {
+                    buckets.add(Bucket.of(item.asString()).hex());
+                } catch (IllegalArgumentException e) {
+                    // a bad entry costs only that bucket's stability
+                }
+            }
+        }
+        return List.copyOf(buckets);
     }
 
     private static JsonNode object(String json) {

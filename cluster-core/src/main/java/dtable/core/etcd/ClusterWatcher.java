@@ -42,6 +42,16 @@ import org.slf4j.LoggerFactory;
  * unreachable it keeps the last snapshot, {@link #isFresh()} is false, and it keeps retrying.
  * Malformed keys and values are logged and skipped.
  *
+ * <p>etcd replaced: every answer's header is checked against what this watcher has seen
+ * ({@link EtcdLineage}): another cluster id, or a linearizable read at a lower revision, means etcd lost
+ * its data or was restored from an older snapshot. A watch resumed at a revision the new etcd has not
+ * reached would simply stay silent, so besides the watch a cheap read of the {@code generation} key runs
+ * every {@value #PROBE_MILLIS} ms: its header shows the regression, and its value must agree with the
+ * snapshot (a generation the watch never delivered means the watch skipped a history). On any of these
+ * the watcher logs an ERROR naming the old and new revision or cluster id, reads the namespace from
+ * scratch and publishes it with {@link BucketMap#incarnation()} + 1; listeners receive snapshots in
+ * (incarnation, revision) order, so the lower revisions of the new etcd are not dropped as old news.
+ *
  * <p>Threads: one thread ({@code cluster-watcher}) reads, watches and applies; every field marked
  * "watcher thread" is touched only there, and jetcd's callbacks are handed to it in arrival order.
  * Listeners run on a second thread ({@code cluster-watcher-listeners}), one snapshot at a time in
@@ -54,6 +64,7 @@ public final class ClusterWatcher implements AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    static final long PROBE_MILLIS = 1000;
 
     private final Client client;
     private final ByteSequence prefix;
@@ -64,6 +75,8 @@ public final class ClusterWatcher implements AutoCloseable {
     private final Object revisionSignal = new Object();
     private final CountDownLatch firstList = new CountDownLatch(1);
     private final AtomicLong relists = new AtomicLong();
+    private final AtomicLong replacements = new AtomicLong();
+    private final ByteSequence generationKey;
 
     private volatile BucketMap current = BucketMap.empty();
     private volatile boolean ready;
@@ -76,11 +89,20 @@ public final class ClusterWatcher implements AutoCloseable {
     private Watch.Watcher watch;
     /** Watcher thread. */
     private Duration nextRetry = FIRST_RETRY;
+    /** Watcher thread: the etcd history followed so far. */
+    private final EtcdLineage lineage = new EtcdLineage();
+    /** Watcher thread: how many times etcd was found replaced (the incarnation of published snapshots). */
+    private long incarnation;
+    /** Watcher thread: the snapshot revision at which the generation key last changed (or was last listed). */
+    private long generationChangedAt;
+    /** Watcher thread: a probe read is outstanding. */
+    private boolean probing;
 
     private ClusterWatcher(Client client, EtcdKeys keys) {
         this.client = Objects.requireNonNull(client, "client");
         this.prefix = ByteSequence.from(keys.namespace(), StandardCharsets.UTF_8);
         this.delta = new BucketMapDelta(keys);
+        this.generationKey = ByteSequence.from(keys.generation(), StandardCharsets.UTF_8);
         this.watcherThread = Executors.newSingleThreadScheduledExecutor(daemon("cluster-watcher"));
         this.listenerThread = Executors.newSingleThreadExecutor(daemon("cluster-watcher-listeners"));
     }
@@ -89,6 +111,8 @@ public final class ClusterWatcher implements AutoCloseable {
     public static ClusterWatcher start(Client client, EtcdKeys keys) {
         ClusterWatcher watcher = new ClusterWatcher(client, keys);
         watcher.onWatcherThread(watcher::relist);
+        watcher.watcherThread.scheduleWithFixedDelay(watcher.safely(watcher::probe), PROBE_MILLIS, PROBE_MILLIS,
+                TimeUnit.MILLISECONDS);
         return watcher;
     }
 
@@ -112,9 +136,14 @@ public final class ClusterWatcher implements AutoCloseable {
         return firstList.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** How many times the namespace was read in full (1 + re-reads after compaction). */
+    /** How many times the namespace was read in full (1 + re-reads after compaction or a replaced etcd). */
     public long relistCount() {
         return relists.get();
+    }
+
+    /** How many times this watcher found etcd replaced (wiped, rebuilt, restored from an older snapshot). */
+    public long replacementCount() {
+        return replacements.get();
     }
 
     /**
@@ -134,7 +163,10 @@ public final class ClusterWatcher implements AutoCloseable {
 
     /**
      * Blocks until the snapshot's revision is at least {@code revision}, e.g. the revision a
-     * write into the namespace returned, and returns that snapshot.
+     * write into the namespace returned, and returns that snapshot. Revisions are compared as numbers: right
+     * after etcd was replaced, and before this watcher noticed, an old snapshot's higher revision satisfies a
+     * wait for a new etcd's revision; a caller that must see its write first waits for its content (as the
+     * monitor does for the generation it wrote, {@link #awaitGeneration}).
      *
      * @throws TimeoutException when the watcher is still behind after {@code timeout}
      */
@@ -153,13 +185,43 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Blocks until the snapshot shows cluster generation {@code generation} (or a higher one).
+     *
+     * @throws TimeoutException when it does not within {@code timeout}
+     */
+    public BucketMap awaitGeneration(long generation, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (revisionSignal) {
+            while (current.generation() < generation) {
+                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remaining <= 0) {
+                    throw new TimeoutException("cluster watcher at generation " + current.generation()
+                            + ", not at " + generation + " after " + timeout);
+                }
+                revisionSignal.wait(remaining);
+            }
+            return current;
+        }
+    }
+
     /** Watcher thread: reads the whole namespace, publishes it, and watches from there. */
     private void relist() {
+        relist(null);
+    }
+
+    /**
+     * Watcher thread.
+     *
+     * @param replaced why etcd is known to have been replaced, or null when this read is to check it
+     */
+    private void relist(String replaced) {
         if (closed) {
             return;
         }
         stopWatch();
         GetResponse response;
+        long floor = lineage.highestRevision();
         try {
             response = client.getKVClient()
                     .get(prefix, GetOption.builder().isPrefix(true).build())
@@ -170,20 +232,93 @@ public final class ClusterWatcher implements AutoCloseable {
         } catch (Exception e) {
             log.warn("reading the cluster namespace failed, retrying in {}: {}", nextRetry, e.toString());
             fresh = false;
-            retryLater(this::relist);
+            retryLater(() -> relist(replaced));
             return;
+        }
+        long revision = response.getHeader().getRevision();
+        long clusterId = response.getHeader().getClusterId();
+        String reason = replaced != null ? replaced : lineage.observe(clusterId, revision, floor);
+        if (reason != null) {
+            replacedBy(reason, clusterId, revision);
         }
         BucketMap.Builder map = new BucketMap.Builder();
         for (KeyValue kv : response.getKvs()) {
             delta.put(map, utf8(kv.getKey()), utf8(kv.getValue()), kv.getModRevision());
         }
-        long revision = response.getHeader().getRevision();
         relists.incrementAndGet();
-        publish(map.revision(revision).build(), true);
+        generationChangedAt = revision;
+        publish(map.revision(revision).incarnation(incarnation).build(), true);
         ready = true;
         firstList.countDown();
         log.info("cluster namespace read at revision {}: {}", revision, current);
         subscribe(revision + 1);
+    }
+
+    /** Watcher thread: etcd's history restarted; everything known about the old one is void. */
+    private void replacedBy(String reason, long clusterId, long revision) {
+        BucketMap old = current;
+        incarnation++;
+        replacements.incrementAndGet();
+        lineage.restartFrom(clusterId, revision);
+        log.error("ETCD WAS REPLACED: {}. The cluster view at revision {} (generation {}) is void; reading"
+                        + " the namespace again at revision {} (etcd incarnation {} of this watcher)", reason,
+                old.revision(), old.generation(), revision, incarnation);
+    }
+
+    /**
+     * Watcher thread, every {@value #PROBE_MILLIS} ms once ready: reads the {@code generation} key. Its
+     * header reveals a replaced etcd even while the watch waits silently for a revision the new etcd has not
+     * reached; its value must match the snapshot when the snapshot already covers the read's revision.
+     */
+    private void probe() {
+        if (closed || !ready || probing) {
+            return;
+        }
+        probing = true;
+        long inc = incarnation;
+        long floor = lineage.highestRevision();
+        client.getKVClient().get(generationKey)
+                .orTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((response, error) -> onWatcherThread(() -> {
+                    probing = false;
+                    if (error == null) {
+                        onProbe(inc, floor, response);
+                    } else {
+                        log.debug("generation probe failed: {}", error.toString());
+                    }
+                }));
+    }
+
+    /** Watcher thread. */
+    private void onProbe(long inc, long floor, GetResponse response) {
+        if (closed || inc != incarnation) {
+            return;
+        }
+        long revision = response.getHeader().getRevision();
+        long clusterId = response.getHeader().getClusterId();
+        String reason = lineage.observe(clusterId, revision, floor);
+        if (reason == null) {
+            BucketMap snapshot = current;
+            long generation = response.getKvs().isEmpty() ? 0 : parseGeneration(utf8(response.getKvs().get(0).getValue()));
+            if (generation >= 0 && generation != snapshot.generation() && snapshot.revision() >= revision
+                    && generationChangedAt <= revision) {
+                reason = "etcd shows generation " + generation + " at revision " + revision
+                        + " but the watch delivered generation " + snapshot.generation() + " up to revision "
+                        + snapshot.revision() + " (the watch followed another history)";
+            }
+        }
+        if (reason != null) {
+            fresh = false;
+            relist(reason);
+        }
+    }
+
+    private static long parseGeneration(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1; // malformed: the delta skips it too, nothing to compare
+        }
     }
 
     /** Watcher thread: starts a watch of the namespace from {@code fromRevision}. */
@@ -221,6 +356,12 @@ public final class ClusterWatcher implements AutoCloseable {
         if (gen != generation || closed) {
             return;
         }
+        String replaced = lineage.observe(response.getHeader().getClusterId(), response.getHeader().getRevision(), 0);
+        if (replaced != null) {
+            fresh = false;
+            relist(replaced);
+            return;
+        }
         if (response.isCreatedNotify()) {
             fresh = true;
             nextRetry = FIRST_RETRY;
@@ -236,6 +377,9 @@ public final class ClusterWatcher implements AutoCloseable {
                 continue; // already in the snapshot (a resumed watch may repeat a revision)
             }
             String key = utf8(kv.getKey());
+            if (kv.getKey().equals(generationKey)) {
+                generationChangedAt = kv.getModRevision();
+            }
             changed |= switch (event.getEventType()) {
                 case PUT -> delta.put(map, key, utf8(kv.getValue()), kv.getModRevision());
                 case DELETE -> delta.delete(map, key);
@@ -244,7 +388,16 @@ public final class ClusterWatcher implements AutoCloseable {
             revision = Math.max(revision, kv.getModRevision());
         }
         if (revision > before.revision()) {
-            publish(map.revision(revision).build(), changed);
+            BucketMap next = map.revision(revision).build();
+            publish(next, changed);
+            if (next.generation() != before.generation() && before.generation() != 0) {
+                // a new generation means etcd's history was replaced or found older than the cluster's: if this
+                // watch outlived that without noticing (the new history passed our revision within a probe period),
+                // keys it never saw change may differ from our snapshot; read everything again
+                log.warn("cluster generation changed from {} to {} at revision {}: reading the namespace again",
+                        before.generation(), next.generation(), revision);
+                relist();
+            }
         }
     }
 
@@ -393,7 +546,7 @@ public final class ClusterWatcher implements AutoCloseable {
         }
 
         void deliver(BucketMap snapshot) {
-            if (snapshot == last || (last != null && snapshot.revision() < last.revision())) {
+            if (snapshot == last || (last != null && last.isNewerThan(snapshot))) {
                 return;
             }
             last = snapshot;

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,7 +48,8 @@ public final class NodeRegistration implements AutoCloseable {
 
     private final Client client;
     private final ByteSequence key;
-    private final ByteSequence value;
+    /** The registration value, asked for at every (re-)registration (a node reports the buckets it held). */
+    private final Supplier<String> value;
     private final Duration ttl;
     private final Duration fenceAfter;
     private final Duration opTimeout;
@@ -68,11 +70,11 @@ public final class NodeRegistration implements AutoCloseable {
     /** Registration thread: set once the client is closed; nothing more can be done. */
     private boolean clientClosed;
 
-    private NodeRegistration(Client client, String key, String jsonValue, Duration ttl, Duration fenceAfter,
+    private NodeRegistration(Client client, String key, Supplier<String> jsonValue, Duration ttl, Duration fenceAfter,
             Clock clock, RegistrationListener listener) {
         this.client = Objects.requireNonNull(client, "client");
         this.key = ByteSequence.from(Objects.requireNonNull(key, "key"), StandardCharsets.UTF_8);
-        this.value = ByteSequence.from(Objects.requireNonNull(jsonValue, "jsonValue"), StandardCharsets.UTF_8);
+        this.value = Objects.requireNonNull(jsonValue, "jsonValue");
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("lease TTL must be at least 1 s: " + ttl);
         }
@@ -94,6 +96,13 @@ public final class NodeRegistration implements AutoCloseable {
     /** Registers with {@code fenceAfter} = 0.8 × {@code ttl} on a monotonic clock. */
     public static NodeRegistration start(Client client, String key, String jsonValue, Duration ttl,
             RegistrationListener listener) {
+        Objects.requireNonNull(jsonValue, "jsonValue");
+        return start(client, key, () -> jsonValue, ttl, listener);
+    }
+
+    /** As {@link #start(Client, String, String, Duration, RegistrationListener)}; the value is computed at every registration. */
+    public static NodeRegistration start(Client client, String key, Supplier<String> jsonValue, Duration ttl,
+            RegistrationListener listener) {
         return start(client, key, jsonValue, ttl, ttl.multipliedBy(4).dividedBy(5), MonotonicClock.get(), listener);
     }
 
@@ -105,6 +114,13 @@ public final class NodeRegistration implements AutoCloseable {
      * @param clock      the time source for that silence (tests inject their own)
      */
     public static NodeRegistration start(Client client, String key, String jsonValue, Duration ttl,
+            Duration fenceAfter, Clock clock, RegistrationListener listener) {
+        Objects.requireNonNull(jsonValue, "jsonValue");
+        return start(client, key, () -> jsonValue, ttl, fenceAfter, clock, listener);
+    }
+
+    /** As above; {@code jsonValue} is asked for at every registration. */
+    public static NodeRegistration start(Client client, String key, Supplier<String> jsonValue, Duration ttl,
             Duration fenceAfter, Clock clock, RegistrationListener listener) {
         NodeRegistration registration =
                 new NodeRegistration(client, key, jsonValue, ttl, fenceAfter, clock, listener);
@@ -139,7 +155,8 @@ public final class NodeRegistration implements AutoCloseable {
         long granted = 0;
         try {
             granted = client.getLeaseClient().grant(ttlSeconds()).get(opTimeout.toMillis(), TimeUnit.MILLISECONDS).getID();
-            client.getKVClient().put(key, value, PutOption.builder().withLeaseId(granted).build())
+            ByteSequence registered = ByteSequence.from(value.get(), StandardCharsets.UTF_8);
+            client.getKVClient().put(key, registered, PutOption.builder().withLeaseId(granted).build())
                     .get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
             long lease = granted;
             KeepAliveDeadline fresh = new KeepAliveDeadline(fenceAfter, grantedAt);

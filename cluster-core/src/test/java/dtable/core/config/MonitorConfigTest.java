@@ -15,7 +15,7 @@ class MonitorConfigTest {
 
     private static final String MINIMAL = """
             /* the monitor needs the key for its admin endpoints */
-            {"private_key": "test-key-0123456789abcdef0123456789abcdef", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
+            {"private_key": "test-key-0123456789abcdef0123456789abcdef", "user": "dtable", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
             """;
 
     @TempDir
@@ -88,5 +88,22 @@ class MonitorConfigTest {
     private MonitorConfig load(String json, Map<String, String> env) throws IOException {
         Files.writeString(dir.resolve(MonitorConfig.FILE_NAME), json);
         return MonitorConfig.load(dir, env);
+    }
+
+    @Test
+    void mysqlKeysAreReadLikeTheServersAndOverridable() throws IOException {
+        assertThat(load(MINIMAL, Map.of()).mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "", "dtable_db"));
+        MonitorConfig config = load(MINIMAL, Map.of("DTABLE_HOST", "db.internal", "DTABLE_PORT", "3307",
+                "DTABLE_PASSWORD", "secret", "DTABLE_DATABASE", "dtable_db2"));
+
+        assertThat(config.mysql()).isEqualTo(new MysqlSettings("db.internal", 3307, "dtable", "secret", "dtable_db2"));
+        assertThat(config.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void missingMysqlUserIsOneLine() throws IOException {
+        assertThatThrownBy(() -> load(MINIMAL.replace("\"user\": \"dtable\", ", ""), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config error: " + dir.resolve(MonitorConfig.FILE_NAME) + ": user is missing");
     }
 }

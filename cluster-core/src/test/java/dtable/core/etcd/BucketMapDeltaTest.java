@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.cluster.FencingToken;
 import dtable.core.cluster.NodeInfo;
 import dtable.core.cluster.SlaveInfo;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,30 @@ class BucketMapDeltaTest {
         assertThat(delta.delete(map, "/ns/assign/zz")).isFalse();
 
         assertThat(map.build()).isEqualTo(before);
+    }
+
+    @Test
+    void theGenerationKeyMakesTheHighPartOfEveryToken() {
+        delta.put(map, "/ns/assign/a3", "node-1", 42);
+        assertThat(delta.put(map, "/ns/generation", " 3 ", 43)).isTrue();
+        BucketMap built = map.build();
+        assertThat(built.generation()).isEqualTo(3);
+        assertThat(built.modRevision(Bucket.of("a3"))).isEqualTo(42);
+        assertThat(built.token(Bucket.of("a3"))).isEqualTo(FencingToken.of(3, 42));
+
+        assertThat(delta.put(map, "/ns/generation", "x", 44)).isFalse();
+        assertThat(delta.put(map, "/ns/generation", "0", 44)).isFalse();
+        assertThat(map.build().generation()).isEqualTo(3);
+        assertThat(delta.delete(map, "/ns/generation")).isTrue();
+        assertThat(map.build().token(Bucket.of("a3"))).isEqualTo(42);
+    }
+
+    @Test
+    void heldBucketsAreReadLeniently() {
+        delta.put(map, "/ns/nodes/node-1", "{\"held_buckets\":[\"0A\",\"ff\",\"zz\",7,\"0a\"]}", 3);
+        assertThat(map.build().nodes().get("node-1").heldBuckets()).containsExactly("0a", "ff");
+        assertThat(ClusterJson.toJson(new NodeInfo("n", "u", "l", "s"))).doesNotContain("held_buckets");
+        assertThat(ClusterJson.toJson(new NodeInfo("n", "u", "l", "s", java.util.List.of("0a"))))
+                .contains("\"held_buckets\":[\"0a\"]");
     }
 }

@@ -53,6 +53,7 @@ public class ClusterViewAssembler {
         self.put("leader_since", leadership.leaderSince().map(Object::toString).orElse(null));
         view.put("self", self);
         view.put("revision", snapshot.revision());
+        view.put("generation", snapshot.generation());
         view.put("nodes", nodes(snapshot));
         view.put("slaves", slaves(snapshot));
         Map<String, String> map = new LinkedHashMap<>();

@@ -3,9 +3,13 @@ package dtable.monitor.assignment;
 import dtable.core.assign.AssignmentRequest;
 import dtable.core.assign.AssignmentResult;
 import dtable.core.assign.BucketAssigner;
+import dtable.core.assign.HeldBuckets;
+import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.monitor.election.LeadershipState;
 import dtable.monitor.election.LeadershipState.Leadership;
+import dtable.monitor.generation.GenerationKeeper;
+import dtable.monitor.generation.GuardRefusedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * The leader's decision logic (SPEC §4, §10), free of threads and of jetcd so the simulation runs it
  * against a fake etcd: read the snapshot, run {@link BucketAssigner}, write only the changed keys through
  * the guarded {@link MapStore}, wait until the snapshot shows the write, remember the moves.
+ *
+ * <p>Before every decision the {@link GenerationKeeper} makes sure etcd carries a cluster generation newer
+ * than every token MySQL has seen (a wiped or restored etcd gets a new one first), and unassigned buckets
+ * go back to the node that reports holding them ({@link HeldBuckets}) before orphans are placed.
  *
  * <p>Rules it keeps: nothing is written when nothing changed; only the leader writes, and a refused
  * guarded write steps the term down ({@link LeadershipState#stepDown}) and throws {@link NotLeaderException};
@@ -41,13 +49,16 @@ public final class AssignmentCoordinator {
     private final Clock clock;
     private final boolean autoRebalance;
     private final int maxMovesPerRebalance;
+    private final GenerationKeeper generations;
 
     // confined to the calling thread
     private long preparedTerm = -1;
     private Set<String> knownNodes = Set.of();
 
     public AssignmentCoordinator(LeadershipState leadership, ClusterSnapshots snapshots, MapStore store,
-                                 MoveHistory history, Clock clock, boolean autoRebalance, int maxMovesPerRebalance) {
+                                 MoveHistory history, Clock clock, boolean autoRebalance, int maxMovesPerRebalance,
+                                 GenerationKeeper generations) {
+        this.generations = java.util.Objects.requireNonNull(generations, "generations");
         this.leadership = leadership;
         this.snapshots = snapshots;
         this.store = store;
@@ -144,8 +155,34 @@ public final class AssignmentCoordinator {
         return leadership.guardIfLeader().orElseThrow(() -> new NotLeaderException("this monitor is not the leader"));
     }
 
-    /** On the first decision of a term, catch up with the store's head so no earlier leader's write is missed. */
+    /**
+     * On the first decision of a term, catch up with the store's head so no earlier leader's write is missed;
+     * before every decision, establish the cluster generation.
+     */
     private BucketMap prepare(Leadership lead) {
+        BucketMap view = catchUp(lead);
+        try {
+            generations.ensure(lead.guard(), () -> leadership.guardIfLeader().filter(l -> l.term() == lead.term()).isPresent());
+        } catch (GuardRefusedException e) {
+            leadership.stepDown(lead.term(), e.getMessage());
+            throw new NotLeaderException("lost leadership: the guarded write of the generation was refused");
+        }
+        BucketMap now = snapshots.current();
+        if (now.generation() != view.generation() || now.incarnation() != view.incarnation()) {
+            // a new etcd: judge who joined from the map of this etcd, as a new term would
+            Set<String> owners = new HashSet<>(now.assignment().values());
+            now.nodes().forEach((id, info) -> {
+                if (!info.heldBuckets().isEmpty()) {
+                    owners.add(id);
+                }
+            });
+            owners.retainAll(now.nodes().keySet());
+            knownNodes = Set.copyOf(owners);
+        }
+        return now;
+    }
+
+    private BucketMap catchUp(Leadership lead) {
         if (preparedTerm != lead.term()) {
             awaitSnapshot(snapshots.headRevision());
             BucketMap view = snapshots.current();
@@ -159,7 +196,7 @@ public final class AssignmentCoordinator {
     }
 
     private Decision apply(Leadership lead, BucketMap view, AssignmentRequest request, String trigger) {
-        AssignmentResult result = BucketAssigner.assign(request);
+        AssignmentResult result = HeldBuckets.assign(request, held(view));
         if (!result.changed()) {
             return new Decision(request.mode(), java.util.List.of(), view.revision());
         }
@@ -171,6 +208,19 @@ public final class AssignmentCoordinator {
                 revision, summary(result));
         awaitSnapshot(revision);
         return new Decision(request.mode(), result.moves(), revision);
+    }
+
+    /** What each live node reports it held before (its registration's {@code held_buckets}). */
+    private static Map<String, Set<Bucket>> held(BucketMap view) {
+        Map<String, Set<Bucket>> held = new java.util.TreeMap<>();
+        view.nodes().forEach((id, info) -> {
+            Set<Bucket> buckets = new TreeSet<>();
+            info.heldBuckets().forEach(hex -> buckets.add(Bucket.of(hex)));
+            if (!buckets.isEmpty()) {
+                held.put(id, buckets);
+            }
+        });
+        return held;
     }
 
     private void refused(OptionalLong rev, Leadership lead, String what) {

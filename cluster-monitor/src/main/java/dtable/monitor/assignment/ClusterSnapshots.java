@@ -8,10 +8,14 @@ import java.time.Duration;
  * decision), and a way to wait until that snapshot has caught up with a revision (our own write, or
  * the store's head when a term starts). Implemented over {@code ClusterWatcher} and over the fake etcd.
  */
-public interface ClusterSnapshots {
+public interface ClusterSnapshots extends dtable.monitor.generation.GenerationKeeper.Snapshots {
 
     /** The latest snapshot; never null. */
     BucketMap current();
+
+    /** Waits until {@link #current()} shows cluster generation {@code generation} or a higher one; false on timeout. */
+    @Override
+    boolean awaitGeneration(long generation, Duration timeout);
 
     /** Waits until {@link #current()} reflects {@code revision}; false on timeout. */
     boolean awaitRevision(long revision, Duration timeout);

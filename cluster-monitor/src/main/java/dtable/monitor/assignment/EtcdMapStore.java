@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * transactions and returns the revision of the last one. Adds the namespace's newest revision,
  * which a new term waits for before its first decision.
  */
-public final class EtcdMapStore implements MapStore {
+public final class EtcdMapStore implements MapStore, dtable.monitor.generation.EtcdGenerationStore {
 
     private final AssignmentStore store;
     private final Client client;
@@ -38,6 +38,17 @@ public final class EtcdMapStore implements MapStore {
     @Override
     public OptionalLong setDraining(String nodeId, boolean draining, String sinceJson, LeaderGuard guard) {
         return store.setDraining(nodeId, draining, sinceJson, guard);
+    }
+
+    @Override
+    public Reading readGeneration() {
+        long[] reading = store.readGeneration();
+        return new Reading(reading[0], reading[1], reading[2]);
+    }
+
+    @Override
+    public OptionalLong writeGeneration(long generation, LeaderGuard guard) {
+        return store.writeGeneration(generation, guard);
     }
 
     /**

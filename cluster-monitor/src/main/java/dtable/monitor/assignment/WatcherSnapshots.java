@@ -35,6 +35,19 @@ public final class WatcherSnapshots implements ClusterSnapshots {
     }
 
     @Override
+    public boolean awaitGeneration(long generation, Duration timeout) {
+        try {
+            watcher.awaitGeneration(generation, timeout);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
     public long headRevision() {
         return store.namespaceRevision();
     }

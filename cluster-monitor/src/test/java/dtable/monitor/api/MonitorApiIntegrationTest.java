@@ -48,6 +48,8 @@ class MonitorApiIntegrationTest {
     static EtcdExtension etcd = EtcdExtension.members(1);
 
     static final String KEY = "monitor-api-test-private-key-0123456789";
+    /** MySQL's side of the cluster generation, shared by both monitors as one database would be. */
+    static final dtable.monitor.generation.InMemoryGenerationLedger LEDGER = new dtable.monitor.generation.InMemoryGenerationLedger();
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final TokenService TOKENS = new TokenService(KEY, Clock.systemUTC());
@@ -76,10 +78,10 @@ class MonitorApiIntegrationTest {
 
     static ConfigurableApplicationContext startMonitor(String id, EtcdKeys keys) {
         int port = Ports.free();
-        MonitorConfig config = new MonitorConfig(port, KEY, Duration.ofSeconds(1), false, 0,
+        MonitorConfig config = new MonitorConfig(new dtable.core.config.MysqlSettings("127.0.0.1", 3306, "unused", "", "dtable_db"), port, KEY, Duration.ofSeconds(1), false, 0,
                 new MonitorConfig.Cluster(new EtcdSettings(etcd.endpoints(), keys.namespace()), id,
                         "http://127.0.0.1:" + port + "/", Duration.ofSeconds(3)));
-        return ClusterMonitorApplication.run(config);
+        return ClusterMonitorApplication.run(config, LEDGER);
     }
 
     @AfterAll
@@ -218,6 +220,7 @@ class MonitorApiIntegrationTest {
                     .isEqualTo(context == leader() ? "leader" : "candidate");
             assertThat(view.get("map").size()).isEqualTo(256);
             assertThat(view.get("revision").asLong()).isPositive();
+            assertThat(view.get("generation").asLong()).isEqualTo(LEDGER.current()).isPositive();
             int sum = 0;
             for (JsonNode node : view.get("nodes")) {
                 assertThat(node.get("node_url").asString()).startsWith("http://");

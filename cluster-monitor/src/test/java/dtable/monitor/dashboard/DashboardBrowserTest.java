@@ -62,13 +62,13 @@ class DashboardBrowserTest {
                 "chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)");
         EtcdKeys keys = new EtcdKeys("/dash-" + UUID.randomUUID().toString().substring(0, 8) + "/");
         int port = Ports.free();
-        MonitorConfig config = new MonitorConfig(port, KEY, Duration.ofSeconds(1), false, 0,
+        MonitorConfig config = new MonitorConfig(new dtable.core.config.MysqlSettings("127.0.0.1", 3306, "unused", "", "dtable_db"), port, KEY, Duration.ofSeconds(1), false, 0,
                 new MonitorConfig.Cluster(new EtcdSettings(etcd.endpoints(), keys.namespace()), "mon-dash",
                         "http://127.0.0.1:" + port + "/", Duration.ofSeconds(3)));
         String token = new TokenService(KEY, Clock.systemUTC()).mintInternal(Duration.ofHours(1));
         try (Client client = EtcdClients.connect(etcd.endpoints());
              FakeNodes nodes = new FakeNodes(client, keys);
-             ConfigurableApplicationContext app = ClusterMonitorApplication.run(config)) {
+             ConfigurableApplicationContext app = ClusterMonitorApplication.run(config, new dtable.monitor.generation.InMemoryGenerationLedger())) {
             ClusterMonitor monitor = app.getBean(ClusterMonitor.class);
             for (String id : List.of("node-a", "node-b", "node-c")) {
                 nodes.join(id, Duration.ofSeconds(10));

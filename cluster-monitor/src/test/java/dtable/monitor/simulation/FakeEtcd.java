@@ -147,12 +147,41 @@ final class FakeEtcd {
         }
         for (var e : range(keys.nodesPrefix()).entrySet()) {
             String id = EtcdKeys.suffix(e.getKey(), keys.nodesPrefix());
-            b.node(new NodeInfo(id, "http://" + id, "http://" + id, "sim"));
+            java.util.List<String> held = dtable.core.etcd.ClusterJson.parseNode(id, e.getValue().value()).heldBuckets();
+            b.node(new NodeInfo(id, "http://" + id, "http://" + id, "sim", held));
         }
+        Entry generation = data.get(keys.generation());
+        b.generation(generation == null ? 0 : Long.parseLong(generation.value()));
         for (var e : range(keys.drainingPrefix()).entrySet()) {
             b.draining(EtcdKeys.suffix(e.getKey(), keys.drainingPrefix()), true);
         }
         return b.revision(revision).build();
+    }
+
+    /** etcd loses its data: no keys, no leases, and revisions start again from 1 (a new etcd cluster). */
+    void wipe() {
+        data.clear();
+        leases.clear();
+        revision = 1;
+    }
+
+    /** etcd restored from an earlier {@link #copy()}: its keys, leases and revision come back. */
+    void restore(FakeEtcd saved) {
+        data.clear();
+        data.putAll(saved.data);
+        leases.clear();
+        saved.leases.keySet().forEach(id -> leases.put(id, clock.instant().plus(Duration.ofSeconds(10))));
+        revision = saved.revision;
+    }
+
+    /** A snapshot of the whole store (etcdctl snapshot save). */
+    FakeEtcd copy() {
+        FakeEtcd copy = new FakeEtcd(clock, keys);
+        copy.data.putAll(data);
+        copy.leases.putAll(leases);
+        copy.revision = revision;
+        copy.nextLease = nextLease;
+        return copy;
     }
 
     /** Bucket → owner as stored now. */

@@ -1,5 +1,9 @@
 package dtable.monitor.simulation;
 
+import dtable.monitor.generation.EtcdGenerationStore;
+import dtable.monitor.generation.GenerationKeeper;
+import dtable.monitor.generation.GenerationLedger;
+import dtable.monitor.generation.InMemoryGenerationLedger;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
@@ -28,7 +32,7 @@ import java.util.function.Consumer;
  * kept alive on election ticks, and an election modelled as etcd's: a key under the election prefix
  * attached to the lease; the lowest create revision leads.
  */
-final class SimMonitor implements ClusterSnapshots, MapStore {
+final class SimMonitor implements ClusterSnapshots, MapStore, EtcdGenerationStore {
 
     /** A successful guarded write, for the single-writer checks. */
     record Write(long revision, String writer, long guardRevision, List<FakeEtcd.Op> ops) {
@@ -53,6 +57,12 @@ final class SimMonitor implements ClusterSnapshots, MapStore {
 
     SimMonitor(String id, int incarnation, FakeEtcd etcd, EtcdKeys keys, SettableClock clock, Duration ttl,
                Consumer<Write> writeLog) {
+        this(id, incarnation, etcd, keys, clock, ttl, writeLog, new InMemoryGenerationLedger());
+    }
+
+    /** @param ledger MySQL's side of the generation; the monitors of one simulation share one */
+    SimMonitor(String id, int incarnation, FakeEtcd etcd, EtcdKeys keys, SettableClock clock, Duration ttl,
+               Consumer<Write> writeLog, GenerationLedger ledger) {
         this.id = id;
         this.incarnation = incarnation;
         this.etcd = etcd;
@@ -61,7 +71,8 @@ final class SimMonitor implements ClusterSnapshots, MapStore {
         this.ttl = ttl;
         this.writeLog = writeLog;
         this.state = new LeadershipState(new MonitorIdentity(id, "http://" + id), clock);
-        this.coordinator = new AssignmentCoordinator(state, this, this, new MoveHistory(100), clock, false, 0);
+        this.coordinator = new AssignmentCoordinator(state, this, this, new MoveHistory(100), clock, false, 0,
+                new GenerationKeeper(ledger, this, this, Duration.ofSeconds(10)));
     }
 
     /** What the election driver does on each tick: keep alive, notice a lost lease, campaign, notice a win. */
@@ -147,6 +158,29 @@ final class SimMonitor implements ClusterSnapshots, MapStore {
     @Override
     public long headRevision() {
         return etcd.revision();
+    }
+
+    @Override
+    public boolean awaitGeneration(long generation, Duration timeout) {
+        if (view.generation() < generation) {
+            view = etcd.snapshot();
+        }
+        return view.generation() >= generation;
+    }
+
+    // ---- EtcdGenerationStore -------------------------------------------------------------------
+
+    @Override
+    public Reading readGeneration() {
+        FakeEtcd.Entry entry = etcd.get(keys.generation());
+        long newestAssign = etcd.range(keys.assignPrefix()).values().stream()
+                .mapToLong(FakeEtcd.Entry::modRevision).max().orElse(0);
+        return new Reading(entry == null ? 0 : Long.parseLong(entry.value()), etcd.revision(), newestAssign);
+    }
+
+    @Override
+    public OptionalLong writeGeneration(long generation, LeaderGuard guard) {
+        return guarded(guard, List.of(new FakeEtcd.Op(keys.generation(), Long.toString(generation))));
     }
 
     // ---- MapStore ------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ public final class NodeRuntime implements SmartLifecycle {
     private ClusterWatcher watcher;
     /** Replaced only by start(), stop() and the mysql-check thread (release and rejoin). */
     private volatile NodeRegistration registration;
-    private String registrationJson;
+    /** The registration value, computed at every (re-)registration (it reports the buckets this node held). */
+    private java.util.function.Supplier<String> registrationJson;
     private volatile boolean running;
     /** Checks MySQL every 500 ms while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
     private final ScheduledExecutorService mysqlCheck =
@@ -97,9 +98,10 @@ public final class NodeRuntime implements SmartLifecycle {
         watcher = ClusterWatcher.start(client, keys);
         watcher.addListener(ownership::onMap);
         ownership.onMap(watcher.current());
-        NodeInfo info = new NodeInfo(cluster.nodeId(), cluster.nodeUrl(), cluster.localNodeUrl(),
-                Instant.now(clock).toString());
-        registrationJson = JSON.writeValueAsString(info);
+        String startedAt = Instant.now(clock).toString();
+        // computed at every (re-)registration: after etcd lost its data the node re-registers with what it held
+        registrationJson = () -> JSON.writeValueAsString(new NodeInfo(cluster.nodeId(), cluster.nodeUrl(),
+                cluster.localNodeUrl(), startedAt, ownership.heldBuckets()));
         registration = register(keys);
         maintenance.start();
         if (!cluster.mysqlUnreachableRelease().isZero()) {

@@ -30,6 +30,8 @@ public final class Ownership {
     private volatile boolean registered;
     private volatile long[] owned = new long[Bucket.COUNT];
     private volatile int leaseLosses;
+    /** The buckets the last map with any assignment gave this node (reported in the registration). */
+    private volatile java.util.List<String> held = java.util.List.of();
 
     /**
      * @param onLost called (on the updating thread; must not block long) with the buckets this node
@@ -42,6 +44,10 @@ public final class Ownership {
 
     public synchronized void onMap(BucketMap next) {
         map = next;
+        if (!next.assignment().isEmpty()) {
+            // an empty map (etcd lost its data) does not erase what this node served: the monitor gives it back
+            held = next.bucketsOf(nodeId).stream().map(Bucket::hex).toList();
+        }
         recompute("assignment changed (revision " + next.revision() + ")");
     }
 
@@ -116,6 +122,14 @@ public final class Ownership {
             }
         }
         return set;
+    }
+
+    /**
+     * The buckets the last non-empty map gave this node, as {@code held_buckets} for its registration: after
+     * etcd lost its data the new monitor leader hands them back instead of reshuffling (SPEC §3).
+     */
+    public java.util.List<String> heldBuckets() {
+        return held;
     }
 
     /** How many times this node fenced itself after losing its lease (shown by the admin endpoint). */

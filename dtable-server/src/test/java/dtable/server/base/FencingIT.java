@@ -111,6 +111,30 @@ class FencingIT {
         assertThat(acks).hasSizeLessThanOrEqualTo(log.size());
     }
 
+    /**
+     * etcd lost its data: the old owner A holds a token of generation 1 at a huge revision, the new owner B one of
+     * generation 2 at a tiny revision (a new etcd starts again from 1). B's claim wins, A is fenced at its next
+     * commit, and no token of generation 1, however high its revision, claims the base back.
+     */
+    @Test
+    void aTokenOfANewGenerationBeatsEveryTokenOfTheOldOne() throws Exception {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        nodeA.believeOwner(uuid.bucket(), 1, 1_000_000_000L);
+        nodeA.registry.create(uuid, Base.withDefaultTable());
+        LoadedBase.awaitDurable(nodeA.registry.acquire(uuid).execute(model -> insertRow("a-1"), "a", null, null, 0, null).durable());
+
+        nodeB.believeOwner(uuid.bucket(), 2, 3);
+        LoadedBase atB = nodeB.registry.acquire(uuid); // the claim: (2, 3) > (1, 10^9)
+        LoadedBase.awaitDurable(atB.execute(model -> insertRow("b-1"), "b", null, null, 0, null).durable());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadedBase.awaitDurable(nodeA.registry.acquire(uuid)
+                        .execute(model -> insertRow("a-2"), "a", null, null, 0, null).durable()))
+                .isInstanceOf(BaseUnavailableException.class);
+        long oldest = dtable.core.cluster.FencingToken.of(1, dtable.core.cluster.FencingToken.MAX_REVISION);
+        assertThat(storage.store.claim(uuid.value(), "node-a", oldest)).isEmpty();
+        assertThat(storage.log(uuid)).extracting(StorageFixture.LogRow::node).containsExactly("node-a", "node-b");
+    }
+
     private void writeLoop(StorageFixture.Node node, BaseUuid uuid, String writer, int count, Map<Long, Ack> acks,
             AtomicInteger refused, CountDownLatch warm, java.util.concurrent.atomic.AtomicLong firstBVersion,
             AtomicInteger ackedAfterB) {

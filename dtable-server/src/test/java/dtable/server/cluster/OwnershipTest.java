@@ -49,4 +49,24 @@ class OwnershipTest {
         ownership.onRegistered();
         assertThat(ownership.route(Bucket.of(1))).isEqualTo(new Route.Local(6));
     }
+
+    @Test
+    void heldBucketsSurviveAnEmptyMapAndFollowEveryAssigningOne() {
+        ownership.onRegistered();
+        ownership.onMap(map(5, "a", "b"));
+        assertThat(ownership.heldBuckets()).containsExactly("00");
+        // etcd lost its data: the new etcd's map assigns nothing; what the node held is still reported
+        ownership.onLeaseLost("lease not found");
+        ownership.onMap(BucketMap.empty().toBuilder().incarnation(1).revision(3).build());
+        assertThat(ownership.heldBuckets()).containsExactly("00");
+        assertThat(ownership.ownedBuckets()).isEmpty();
+        // the new leader gives it back under generation 2: served again with the new token
+        ownership.onRegistered();
+        ownership.onMap(map(7, "a", "a").toBuilder().generation(2).incarnation(1).build());
+        assertThat(ownership.heldBuckets()).containsExactly("00", "01");
+        assertThat(ownership.token(Bucket.of(0))).isEqualTo(dtable.core.cluster.FencingToken.of(2, 7));
+        // a map that gives it nothing (drained) empties it
+        ownership.onMap(map(8, "b", "b"));
+        assertThat(ownership.heldBuckets()).isEmpty();
+    }
 }

@@ -1,0 +1,69 @@
+# shellcheck shell=bash disable=SC2154  # settings come from bin/dev-cluster
+# Sourced by bin/dev-cluster: losing and restoring etcd's data (docs/operations.md, "etcd lost or restored").
+# Uses the settings and helpers defined there (ROOT, DC_HOME, ETCD_MEMBERS, port_of, say, die, …).
+
+etcd_initial_cluster() {
+  local cluster="" member
+  for member in "${ETCD_MEMBERS[@]}"; do
+    cluster+="${cluster:+,}$member=http://127.0.0.1:$(peer_port_of "$member")"
+  done
+  echo "$cluster"
+}
+
+etcd_stop_all_and_delete_data() {
+  stop_components TERM 20 etcd-3 etcd-2 etcd-1
+  local member
+  for member in "${ETCD_MEMBERS[@]}"; do
+    running_pid "$member" >/dev/null && die "$member still running; not deleting its data"
+    rm -rf -- "$(marker_of "$member")"
+  done
+}
+
+etcd_start_all() {
+  local member
+  for member in "${ETCD_MEMBERS[@]}"; do start_etcd "$member"; done
+  wait_healthy 60 "${ETCD_MEMBERS[@]}" || die "etcd did not become healthy"
+}
+
+# reset-etcd: the three members lose their data and start again empty (revision 1, no keys, no leases),
+# as after rebuilding the etcd cluster. The services are left running: they must notice and heal.
+cmd_reset_etcd() {
+  lock
+  local started
+  started=$(now)
+  etcd_stop_all_and_delete_data
+  say "etcd: data of ${ETCD_MEMBERS[*]} deleted"
+  etcd_start_all
+  say "etcd: empty cluster up in $(since "$started"); the services recover by themselves"
+}
+
+# etcd-snapshot save FILE | restore FILE (etcdctl of Debian's etcd-client, 3.4: `etcdctl snapshot restore`;
+# etcd 3.5+ would use `etcdutl snapshot restore`).
+cmd_etcd_snapshot() {
+  local action=${1:-} file=${2:-}
+  [ -n "$file" ] || die "usage: bin/dev-cluster etcd-snapshot save|restore FILE"
+  case "$action" in
+    save)
+      ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$(port_of etcd-1)" snapshot save "$file" >/dev/null \
+        || die "etcdctl snapshot save $file failed"
+      say "etcd: snapshot saved to $file"
+      ;;
+    restore)
+      [ -s "$file" ] || die "no snapshot at $file"
+      lock
+      local started member restore_log
+      started=$(now)
+      restore_log=$(log_file etcd-restore)
+      etcd_stop_all_and_delete_data
+      for member in "${ETCD_MEMBERS[@]}"; do
+        ETCDCTL_API=3 etcdctl snapshot restore "$file" --name "$member" --data-dir "$(marker_of "$member")" \
+          --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "dtable-dev-cluster-$OFFSET" \
+          --initial-advertise-peer-urls "http://127.0.0.1:$(peer_port_of "$member")" >>"$restore_log" 2>&1 \
+          || die "etcdctl snapshot restore for $member failed (see $restore_log)"
+      done
+      etcd_start_all
+      say "etcd: restored from $file in $(since "$started"); the services recover by themselves"
+      ;;
+    *) die "usage: bin/dev-cluster etcd-snapshot save|restore FILE" ;;
+  esac
+}
