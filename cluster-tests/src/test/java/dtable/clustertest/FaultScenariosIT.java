@@ -1,13 +1,7 @@
 package dtable.clustertest;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole-cluster fault suite: each test is one {@link Scenarios fault} under continuous write load on
@@ -17,23 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Scenarios run in a fixed order on one shared cluster; each starts by restoring full health and
  * balance, so a failed scenario does not poison the next one.
  */
-@Tag("integration")
-@ExtendWith(ClusterExtension.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FaultScenariosIT {
+class FaultScenariosIT extends ScenarioSuite {
 
-    private static final ScenarioTable TABLE = ScenarioTable.inTarget("scenarios.md");
-    private static ScenarioRunner runner;
-
-    @BeforeAll
-    static void runner(ClusterApi api) {
-        runner = new ScenarioRunner(api, TABLE);
-    }
-
-    @AfterAll
-    static void printTable() {
-        System.out.println("---- fault suite: " + TABLE.results().size() + " scenarios ----");
-        TABLE.results().forEach(r -> System.out.println(r.line()));
+    FaultScenariosIT() {
+        super("fault suite", "scenarios.md");
     }
 
     @Test
@@ -94,14 +75,5 @@ class FaultScenariosIT {
     @Order(10)
     void rollingRestart() {
         check(Scenarios.rollingRestart());
-    }
-
-    /** Runs a scenario and asserts what {@link ScenarioAssertions} checks. */
-    static ScenarioResult check(Scenarios.Scenario scenario) {
-        return ScenarioAssertions.runAndCheck(runner, scenario, scenario.name());
-    }
-
-    static ScenarioRunner runner() {
-        return runner;
     }
 }
