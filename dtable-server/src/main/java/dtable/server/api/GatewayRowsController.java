@@ -1,7 +1,5 @@
 package dtable.server.api;
 
-import dtable.web.Json;
-import dtable.web.ApiException;
 import dtable.model.Base;
 import dtable.model.Column;
 import dtable.model.Operation;
@@ -71,7 +69,7 @@ public class GatewayRowsController {
             HttpServletRequest request, HttpServletResponse response) {
         int max = limits.rowsApiMaxLimit();
         return access.read(uuid, request, response, base -> {
-            String table = table(tableName, tableId);
+            String table = RowsController.table(tableName, tableId);
             if (orderBy != null && !orderBy.isBlank()) {
                 throw ApiException.badRequest("not_supported", "order_by is not supported by this server");
             }
@@ -96,7 +94,7 @@ public class GatewayRowsController {
             @RequestParam(name = "table_id", required = false) String tableId,
             HttpServletRequest request, HttpServletResponse response) {
         return access.read(uuid, request, response,
-                base -> Json.write(RestViews.row(base, table(tableName, tableId), rowId)));
+                base -> Json.write(RestViews.row(base, RowsController.table(tableName, tableId), rowId)));
     }
 
     @PostMapping(path = {PREFIX + "/rows/", PREFIX + "/rows"})
@@ -194,16 +192,6 @@ public class GatewayRowsController {
         Table table = base.tableById(logged.path("table_id").asString());
         Column column = table == null ? null : table.columnByKey(logged.path("column_key").asString());
         return column == null ? Json.newObject().put("success", true) : column.toJson();
-    }
-
-    private static String table(String tableName, String tableId) {
-        if (tableName != null && !tableName.isBlank()) {
-            return tableName;
-        }
-        if (tableId != null && !tableId.isBlank()) {
-            return tableId;
-        }
-        throw ApiException.badRequest("invalid_parameter", "table_name or table_id is required");
     }
 
     private static int number(String name, String text) {

@@ -117,7 +117,8 @@ public class RowsController {
                         .put("version", base.version())));
     }
 
-    private static String table(String tableName, String tableId) {
+    /** The table a request names: {@code table_name} if given, else {@code table_id}; 400 if neither. */
+    static String table(String tableName, String tableId) {
         if (tableName != null && !tableName.isBlank()) {
             return tableName;
         }
