@@ -23,32 +23,35 @@ public final class WatcherSnapshots implements ClusterSnapshots {
 
     @Override
     public boolean awaitRevision(long revision, Duration timeout) {
-        try {
-            watcher.awaitRevision(revision, timeout);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return waited(() -> watcher.awaitRevision(revision, timeout));
     }
 
     @Override
     public boolean awaitGeneration(long generation, Duration timeout) {
-        try {
-            watcher.awaitGeneration(generation, timeout);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return waited(() -> watcher.awaitGeneration(generation, timeout));
     }
 
     @Override
     public long headRevision() {
         return store.namespaceRevision();
+    }
+
+    /** True if {@code wait} returned in time; false on its timeout or an interrupt (which stays set). */
+    private static boolean waited(Wait wait) {
+        try {
+            wait.run();
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One of the watcher's bounded waits. */
+    @FunctionalInterface
+    private interface Wait {
+        void run() throws InterruptedException, TimeoutException;
     }
 }
