@@ -82,11 +82,7 @@ final class NodeChannels {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        if (address.secure()) {
-                            InetSocketAddress socket = address.socket();
-                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), socket.getHostString(),
-                                    socket.getPort()));
-                        }
+                        addTls(channel, address);
                         channel.pipeline().addLast(new HttpClientCodec(), new IdleStateHandler(0, 0, idleMillis,
                                 TimeUnit.MILLISECONDS), new NodeChannelHandler());
                     }
@@ -104,6 +100,14 @@ final class NodeChannels {
         return promise;
     }
 
+    /** TLS first on {@code channel} when {@code address}'s URL is https. */
+    private void addTls(Channel channel, NodeAddress address) {
+        if (address.secure()) {
+            InetSocketAddress socket = address.socket();
+            channel.pipeline().addLast(tls.newHandler(channel.alloc(), socket.getHostString(), socket.getPort()));
+        }
+    }
+
     /**
      * A new connection to {@code address} that is not pooled and has no HTTP codec: TLS when the
      * URL is https, then only {@code handler} (a {@link WebSocketTunnel}'s node side). Reads on demand.
@@ -114,11 +118,7 @@ final class NodeChannels {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        if (address.secure()) {
-                            InetSocketAddress socket = address.socket();
-                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), socket.getHostString(),
-                                    socket.getPort()));
-                        }
+                        addTls(channel, address);
                         channel.pipeline().addLast(handler);
                     }
                 })
