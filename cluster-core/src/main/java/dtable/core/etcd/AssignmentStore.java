@@ -7,8 +7,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
@@ -24,9 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,8 +169,7 @@ public final class AssignmentStore {
     }
 
     private TxnResponse guarded(LeaderGuard guard, Op... ops) {
-        Cmp isLeader = new Cmp(guard.key(), Cmp.Op.EQUAL, CmpTarget.createRevision(guard.createRevision()));
-        return await(client.getKVClient().txn().If(isLeader).Then(ops).commit(), "guarded transaction");
+        return await(client.getKVClient().txn().If(guard.isLeader()).Then(ops).commit(), "guarded transaction");
     }
 
     private List<KeyValue> readPrefix(String prefix) {
@@ -184,17 +178,7 @@ public final class AssignmentStore {
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EtcdUnavailableException(what + " interrupted", e);
-        } catch (ExecutionException e) {
-            throw new EtcdUnavailableException(what + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new EtcdUnavailableException(what + " timed out after " + timeout, e);
-        }
+        return EtcdClients.await(future, timeout, what);
     }
 
     private static ByteSequence bytes(String text) {

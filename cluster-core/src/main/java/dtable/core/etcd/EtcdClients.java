@@ -4,6 +4,10 @@ import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Builds the one jetcd {@link Client} a process uses, from SeaTable's {@code etcd_host_list} style
@@ -61,5 +65,25 @@ public final class EtcdClients {
             throw new IllegalArgumentException("etcd endpoint must be host:port or http://host:port, not '" + host + "'");
         }
         return uri;
+    }
+
+    /**
+     * Waits at most {@code timeout} for one etcd call; {@code what} names it in the error.
+     *
+     * @throws EtcdUnavailableException when the call failed (its cause attached), timed out (it is then
+     *         cancelled) or the wait was interrupted (the interrupt stays set)
+     */
+    public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtcdUnavailableException(what + " interrupted", e);
+        } catch (ExecutionException e) {
+            throw new EtcdUnavailableException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new EtcdUnavailableException(what + " timed out after " + timeout, e);
+        }
     }
 }

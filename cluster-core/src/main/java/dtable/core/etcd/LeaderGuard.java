@@ -2,6 +2,8 @@ package dtable.core.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.election.LeaderKey;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import java.util.Objects;
 
 /**
@@ -24,5 +26,10 @@ public record LeaderGuard(ByteSequence key, long createRevision) {
     /** The guard of a won campaign. */
     public static LeaderGuard of(LeaderKey leaderKey) {
         return new LeaderGuard(leaderKey.getKey(), leaderKey.getRevision());
+    }
+
+    /** The {@code If} of a guarded transaction: the election key still has this create revision. */
+    public Cmp isLeader() {
+        return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision));
     }
 }

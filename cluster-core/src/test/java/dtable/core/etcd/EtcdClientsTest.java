@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class EtcdClientsTest {
@@ -22,5 +24,33 @@ class EtcdClientsTest {
                 .hasMessageContaining("etcd_host_list");
         assertThatThrownBy(() -> EtcdClients.endpoints(List.of("etcd-1"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("etcd-1");
+    }
+
+    @Test
+    void awaitAnswersTheValueAndTurnsFailuresAndTimeoutsIntoEtcdUnavailable() {
+        Duration second = Duration.ofSeconds(1);
+        assertThat(EtcdClients.await(CompletableFuture.completedFuture("v"), second, "read")).isEqualTo("v");
+
+        IllegalStateException cause = new IllegalStateException("refused");
+        assertThatThrownBy(() -> EtcdClients.await(CompletableFuture.failedFuture(cause), second, "read of /x"))
+                .isInstanceOf(EtcdUnavailableException.class).hasMessageStartingWith("read of /x failed")
+                .hasCause(cause);
+
+        CompletableFuture<String> never = new CompletableFuture<>();
+        assertThatThrownBy(() -> EtcdClients.await(never, Duration.ofMillis(20), "txn"))
+                .isInstanceOf(EtcdUnavailableException.class).hasMessageContaining("txn timed out after");
+        assertThat(never).isCancelled();
+    }
+
+    @Test
+    void awaitKeepsTheInterrupt() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> EtcdClients.await(new CompletableFuture<>(), Duration.ofSeconds(5), "txn"))
+                    .isInstanceOf(EtcdUnavailableException.class).hasMessage("txn interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dtable.monitor.failover;
 
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.etcd.EtcdClients;
 import dtable.core.etcd.EtcdUnavailableException;
 import dtable.core.etcd.LeaderGuard;
 import io.etcd.jetcd.ByteSequence;
@@ -9,17 +10,12 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Revokes a node's lease in two steps: a transaction guarded by the leader's election key reads
@@ -43,8 +39,8 @@ public final class EtcdLeaseRevoker implements LeaseRevoker {
     @Override
     public Outcome revoke(String nodeId, LeaderGuard guard) {
         ByteSequence key = ByteSequence.from(keys.node(nodeId), StandardCharsets.UTF_8);
-        Cmp isLeader = new Cmp(guard.key(), Cmp.Op.EQUAL, CmpTarget.createRevision(guard.createRevision()));
-        TxnResponse read = await(client.getKVClient().txn().If(isLeader).Then(Op.get(key, GetOption.DEFAULT)).commit(),
+        TxnResponse read = await(
+                client.getKVClient().txn().If(guard.isLeader()).Then(Op.get(key, GetOption.DEFAULT)).commit(),
                 "guarded read of " + keys.node(nodeId));
         if (!read.isSucceeded()) {
             return Outcome.NOT_LEADER;
@@ -66,16 +62,6 @@ public final class EtcdLeaseRevoker implements LeaseRevoker {
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EtcdUnavailableException(what + " interrupted", e);
-        } catch (ExecutionException e) {
-            throw new EtcdUnavailableException(what + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new EtcdUnavailableException(what + " timed out after " + timeout, e);
-        }
+        return EtcdClients.await(future, timeout, what);
     }
 }
