@@ -33,6 +33,7 @@ public final class Base {
     private long version;
     private int formatVersion;
     private final List<Table> tables = new ArrayList<>();
+    private Links links = new Links();
     private final Freezes freezes = new Freezes();
 
     Base(long version, int formatVersion) {
@@ -94,7 +95,8 @@ public final class Base {
         for (Table table : tables) {
             frozen.add(table.freeze());
         }
-        FrozenBase view = new FrozenBase(freezes, number, version, formatVersion, List.copyOf(frozen));
+        FrozenBase view = new FrozenBase(freezes, number, version, formatVersion, List.copyOf(frozen),
+                links.copy());
         freezes.register(view);
         return view;
     }
@@ -194,6 +196,7 @@ public final class Base {
         for (Table table : tables) {
             copy.addTable(table.copy());
         }
+        copy.links = links.copy();
         return copy;
     }
 
@@ -259,6 +262,21 @@ public final class Base {
 
     void removeTable(Table table) {
         tables.remove(table);
+        links.removeTable(table.id());
+    }
+
+    /** The base's {@code links[]} (the engine changes them; {@link #freeze()} copies them). */
+    Links links() {
+        return links;
+    }
+
+    void setLinks(Links links) {
+        this.links = links;
+    }
+
+    /** The links as SeaTable's {@code links[]} JSON (a fresh tree). */
+    public JsonNode linksJson() {
+        return links.toJson();
     }
 
     @Override

@@ -210,7 +210,10 @@ final class RowOperations {
         Row row = OperationEngine.requireRow(table, OpFields.requiredString(op, "row_id"));
         ObjectNode json = OperationEngine.header("delete_row", table);
         json.put("row_id", row.id());
-        return new PreparedChange(json, () -> table.removeRows(List.of(row)));
+        return new PreparedChange(json, () -> {
+            table.removeRows(List.of(row));
+            base.links().removeRows(table.id(), Set.of(row.id()));
+        });
     }
 
     /** {@code {table, row_ids}}: every row must exist; repeated ids count once. */
@@ -225,7 +228,10 @@ final class RowOperations {
             rows.add(OperationEngine.requireRow(table, rowId));
             idsJson.add(rowId);
         }
-        return new PreparedChange(json, () -> table.removeRows(rows));
+        return new PreparedChange(json, () -> {
+            table.removeRows(rows);
+            base.links().removeRows(table.id(), rowIds);
+        });
     }
 
     /** A validated new row and its normalised {@code row_data}. */
