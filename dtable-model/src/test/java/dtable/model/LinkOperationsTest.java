@@ -117,6 +117,8 @@ class LinkOperationsTest {
         refused(base, ADD, 400, "link_inserted_exist");
         refused(base, "{'op_type':'modify_row','table_id':'0000','row_id':'" + R1 + "','updated':{'L001':['x']}}",
                 400, "invalid_value");
+        refused(base, "{'op_type':'insert_row','table_id':'0000','row_data':{'_id':'DDDDDDDDDDDDDDDDDDDDDD'},"
+                + "'links_data':[{'link_id':'lk01'}]}", 400, "invalid_operation");
         refused(base, "{'op_type':'modify_column_type','table_id':'0000','column_key':'L001','new_column_type':'text'}",
                 400, "invalid_operation");
         refused(base, "{'op_type':'modify_column_data','table_id':'0000','column_key':'L001','column_data':"
