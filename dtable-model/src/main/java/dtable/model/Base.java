@@ -274,6 +274,26 @@ public final class Base {
         this.links = links;
     }
 
+    /**
+     * Whether the base has link {@code linkId} between {@code table1Id} and {@code table2Id} (in this
+     * order) and both rows exist: then {@code linked} tells whether the two rows are linked.
+     */
+    public boolean hasLinkBetween(String linkId, String table1Id, String table2Id, String table1RowId,
+            String table2RowId) {
+        Links.Link link = links.get(linkId);
+        Table table1 = tableById(table1Id);
+        Table table2 = tableById(table2Id);
+        return link != null && link.table1Id.equals(table1Id) && link.table2Id.equals(table2Id)
+                && table1 != null && table2 != null && table1.rowById(table1RowId) != null
+                && table2.rowById(table2RowId) != null;
+    }
+
+    /** Whether link {@code linkId} links these two rows (false when there is no such link). */
+    public boolean linked(String linkId, String table1RowId, String table2RowId) {
+        Links.Link link = links.get(linkId);
+        return link != null && link.linked(table1RowId, table2RowId);
+    }
+
     /** The links as SeaTable's {@code links[]} JSON (a fresh tree). */
     public JsonNode linksJson() {
         return links.toJson();
