@@ -283,6 +283,55 @@ async function typeChange() {
   return out;
 }
 
-const scenarios = { typeChange,  viewsAndBatches,  roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
+// A link column made by the store, then add_link and remove_link as the store builds them; the
+// other store applies each broadcast with its own code, and the v2 load shows the node's links.
+async function links() {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  b.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const t = table(a)._id;
+  const view = { _id: '0000', name: 'Default View', type: 'table', filters: [], sorts: [], groupbys: [], hidden_columns: [] };
+  await apply(a, b, { op_type: 'insert_table', table_data: { _id: 'T001', name: 'Projects', is_header_locked: false,
+    columns: [{ key: '0000', name: 'Name', type: 'text', width: 200, editable: true }], rows: [], views: [view],
+    view_structure: { folders: [], view_ids: ['0000'] }, id_row_map: {} } }, s => s.value.tables.some(x => x._id === 'T001'));
+  const task = rowId(), project = rowId();
+  await apply(a, b, insertRowOp(a, task, 'task'), s => table(s).rows.some(r => r._id === task));
+  const projectRow = insertRowOp(a, project, 'project');
+  projectRow.table_id = 'T001';
+  await apply(a, b, projectRow, s => s.value.tables[1].rows.some(r => r._id === project));
+  await apply(a, b, { op_type: 'insert_column', table_id: t, column_key: '0001', column_data: { key: 'L001', type: 'link',
+    name: 'Projects', editable: true, width: 200, data: { link_id: 'lk01', table_id: t, other_table_id: 'T001',
+      display_column_key: '0000', is_internal_link: true } } }, s => table(s).columns.some(c => c.key === 'L001'));
+  const linkOf = s => (s.value.links || []).find(l => l._id === 'lk01');
+  // a copy: the store changes its maps in place
+  const mapOf = s => { const l = linkOf(s); return l ? JSON.parse(JSON.stringify({ t1: l.table1_table2_map || {}, t2: l.table2_table1_map || {} })) : null; };
+  // the store's own helper builds the operation (sides ordered as the store orders them)
+  const beforeAdd = b.value.version;
+  a.addLink('lk01', t, 'T001', false, task, project);
+  await until('add_link acked', () => settled(a));
+  await until('add_link reached B', () => b.value.version > beforeAdd && (mapOf(b) || { t1: {} }).t1[task]);
+  const added = { a: mapOf(a), b: mapOf(b), loaded: (await load()).links };
+  const beforeRemove = b.value.version;
+  a.removeLink('lk01', t, 'T001', false, task, project);
+  await until('remove_link acked', () => settled(a));
+  await until('remove_link reached B', () => b.value.version > beforeRemove && !mapOf(b).t1[task]);
+  const removed = { a: mapOf(a), b: mapOf(b), loaded: (await load()).links };
+  // a second add of the same pair is refused in the ack and changes nothing
+  const send = op => new Promise(res => a.socketClient.sendOperation(JSON.stringify(op), x => res(x)));
+  const bogus = await send({ op_type: 'add_link', link_id: 'lk01', table1_id: t, table2_id: 'T001', table1_row_id: task,
+    table2_row_id: 'no-such-row' });
+  const out = { added, removed, bogus, version: { a: a.value.version, b: b.value.version }, errors };
+  close(a); close(b);
+  return out;
+}
+async function load() {
+  const res = await fetch(server + '/api-gateway/api/v2/dtables/' + uuid + '/?lang=en',
+    { headers: { Authorization: 'Token ' + process.env.TOKEN_RW } });
+  if (res.status !== 200) throw new Error('v2 load: ' + res.status + ' ' + await res.text());
+  return res.json();
+}
+
+const scenarios = { links, typeChange,  viewsAndBatches,  roundTrip, readOnly, badInput, schemaRoundTrip, evict, resend };
 scenarios[process.argv[2]]().then(out => { console.log(JSON.stringify(out)); process.exit(0); },
   e => { console.error(e && e.stack || e); process.exit(1); });

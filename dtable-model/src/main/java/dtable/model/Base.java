@@ -33,6 +33,7 @@ public final class Base {
     private long version;
     private int formatVersion;
     private final List<Table> tables = new ArrayList<>();
+    private Links links = new Links();
     private final Freezes freezes = new Freezes();
 
     Base(long version, int formatVersion) {
@@ -94,7 +95,8 @@ public final class Base {
         for (Table table : tables) {
             frozen.add(table.freeze());
         }
-        FrozenBase view = new FrozenBase(freezes, number, version, formatVersion, List.copyOf(frozen));
+        FrozenBase view = new FrozenBase(freezes, number, version, formatVersion, List.copyOf(frozen),
+                links.copy());
         freezes.register(view);
         return view;
     }
@@ -194,6 +196,7 @@ public final class Base {
         for (Table table : tables) {
             copy.addTable(table.copy());
         }
+        copy.links = links.copy();
         return copy;
     }
 
@@ -259,6 +262,41 @@ public final class Base {
 
     void removeTable(Table table) {
         tables.remove(table);
+        links.removeTable(table.id());
+    }
+
+    /** The base's {@code links[]} (the engine changes them; {@link #freeze()} copies them). */
+    Links links() {
+        return links;
+    }
+
+    void setLinks(Links links) {
+        this.links = links;
+    }
+
+    /**
+     * Whether the base has link {@code linkId} between {@code table1Id} and {@code table2Id} (in this
+     * order) and both rows exist: then {@code linked} tells whether the two rows are linked.
+     */
+    public boolean hasLinkBetween(String linkId, String table1Id, String table2Id, String table1RowId,
+            String table2RowId) {
+        Links.Link link = links.get(linkId);
+        Table table1 = tableById(table1Id);
+        Table table2 = tableById(table2Id);
+        return link != null && link.table1Id.equals(table1Id) && link.table2Id.equals(table2Id)
+                && table1 != null && table2 != null && table1.rowById(table1RowId) != null
+                && table2.rowById(table2RowId) != null;
+    }
+
+    /** Whether link {@code linkId} links these two rows (false when there is no such link). */
+    public boolean linked(String linkId, String table1RowId, String table2RowId) {
+        Links.Link link = links.get(linkId);
+        return link != null && link.linked(table1RowId, table2RowId);
+    }
+
+    /** The links as SeaTable's {@code links[]} JSON (a fresh tree). */
+    public JsonNode linksJson() {
+        return links.toJson();
     }
 
     @Override

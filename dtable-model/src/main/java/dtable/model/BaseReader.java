@@ -47,6 +47,7 @@ final class BaseReader {
         long version = 0;
         long formatVersion = Base.FORMAT_VERSION;
         List<Table> tables = new ArrayList<>();
+        Links links = new Links();
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -54,6 +55,7 @@ final class BaseReader {
                 case "version" -> version = integer(value, "version");
                 case "format_version" -> formatVersion = integer(value, "format_version");
                 case "tables" -> readTables(value, tables);
+                case "links" -> links = Links.fromJson(p.readValueAsTree());
                 default -> p.skipChildren();
             }
         }
@@ -73,6 +75,23 @@ final class BaseReader {
             }
             base.addTable(table);
         }
+        for (Links.Link link : links.all()) {
+            if (!ids.contains(link.table1Id) || !ids.contains(link.table2Id)) {
+                throw new ModelException("link \"" + link.id + "\" names a table the base does not have");
+            }
+        }
+        for (Table table : tables) {
+            for (Column column : table.columns()) {
+                if (column.type() == ColumnType.LINK && (column.data() == null
+                        || !column.data().path("link_id").isString() || !column.data().path("table_id").isString()
+                        || !column.data().path("other_table_id").isString())) {
+                    // the link entry itself may be gone (its other table was deleted): the column then shows nothing
+                    throw new ModelException("link column \"" + column.name() + "\" of table \"" + table.name()
+                            + "\" needs data with link_id, table_id and other_table_id");
+                }
+            }
+        }
+        base.setLinks(links);
         return base;
     }
 

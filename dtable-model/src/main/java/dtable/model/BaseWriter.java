@@ -7,7 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Streams a {@link FrozenBase} out as SeaTable-shaped JSON without building a tree:
- * {@code {"version","format_version","tables":[{"_id","name","columns":[…],"rows":[…]}]}}. Each row
+ * {@code {"version","format_version","tables":[{"_id","name","columns":[…],"rows":[…]}],"links":[…]}}
+ * ({@code links} only when there are any, so bases without links keep their exact bytes). Each row
  * is {@code {"_id","_ctime","_mtime", key: value…}} with empty cells left out, in column order.
  */
 final class BaseWriter {
@@ -33,10 +34,11 @@ final class BaseWriter {
                 writeTable(g, base, table, row, forClient);
             }
             g.writeEndArray();
-            if (forClient) {
+            if (forClient || !base.links().all().isEmpty()) {
                 g.writeName("links");
-                g.writeStartArray();
-                g.writeEndArray();
+                g.writeTree(base.links().toJson());
+            }
+            if (forClient) {
                 g.writeName("settings");
                 g.writeStartObject();
                 g.writeEndObject();

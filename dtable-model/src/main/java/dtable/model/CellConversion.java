@@ -150,6 +150,7 @@ final class CellConversion {
                         : trimmed.equalsIgnoreCase("false") ? Boolean.FALSE : null;
                 case DATE, EMAIL, URL -> CellValues.normalize(to, trimmed);
                 case SINGLE_SELECT, MULTIPLE_SELECT -> null; // handled by toSelect
+                case LINK -> null; // modify_column_type refuses link columns
             };
         } catch (CellValues.InvalidCell | NumberFormatException doesNotFit) {
             return null;

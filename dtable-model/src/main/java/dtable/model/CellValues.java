@@ -125,6 +125,7 @@ final class CellValues {
                 yield rate;
             }
             case SINGLE_SELECT -> resolveOption(column, requireString(column, value));
+            case LINK -> throw invalid(column, value, "is a link column: rows are linked with add_link and remove_link");
             case MULTIPLE_SELECT -> {
                 if (!(value instanceof String[] items)) {
                     throw invalid(column, value, "expects an array of option ids or names");

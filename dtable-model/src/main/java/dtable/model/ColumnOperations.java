@@ -1,6 +1,7 @@
 package dtable.model;
 
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -40,6 +41,7 @@ final class ColumnOperations {
         ObjectNode data = ColumnData.normalize(type, op.get("column_data"), ids);
         String key = ids.shortId(op.get("column_key"), k -> table.columnByKey(k) != null,
                 table.columns().isEmpty(), "column_key");
+        Links.Link newLink = type == ColumnType.LINK ? LinkOperations.columnLink(base, table, data) : null;
         ObjectNode json = OperationEngine.header("insert_column", table);
         json.put("column_key", key);
         json.put("column_name", name);
@@ -48,7 +50,12 @@ final class ColumnOperations {
         if (!table.columns().isEmpty()) {
             json.put("after_column_key", table.columns().getLast().key());
         }
-        return new PreparedChange(json, () -> table.addColumn(new Column(key, name, type, data, table.freeSlot())));
+        return new PreparedChange(json, () -> {
+            table.addColumn(new Column(key, name, type, data, table.freeSlot()));
+            if (newLink != null) {
+                base.links().put(newLink);
+            }
+        });
     }
 
     /**
@@ -70,6 +77,10 @@ final class ColumnOperations {
         ObjectNode data = ColumnData.normalize(type, columnData.get("data"), ids);
         String key = ids.shortId(columnData.get("key"), k -> table.columnByKey(k) != null,
                 table.columns().isEmpty(), "column_data.key");
+        if (OpFields.present(op, "linked_column_info")) {
+            throw OperationException.invalidOperation("linked_column_info is not supported: insert the other table's link column with its own insert_column");
+        }
+        Links.Link newLink = type == ColumnType.LINK ? LinkOperations.columnLink(base, table, data) : null;
         String anchorKey = OpFields.optionalString(op, "column_key");
         Column anchor = anchorKey == null || anchorKey.isEmpty() ? null : OperationEngine.requireColumnByKey(table, anchorKey);
         int index = anchor == null ? table.columns().size() : table.columnIndex(anchor) + 1;
@@ -89,7 +100,12 @@ final class ColumnOperations {
         if (viewId != null) {
             json.put("view_id", viewId);
         }
-        return new PreparedChange(json, () -> table.insertColumn(index, new Column(key, name, type, data, table.freeSlot())));
+        return new PreparedChange(json, () -> {
+            table.insertColumn(index, new Column(key, name, type, data, table.freeSlot()));
+            if (newLink != null) {
+                base.links().put(newLink);
+            }
+        });
     }
 
     /** {@code {table, column_key|column_name, new_column_name}}; logged as {@code {op_type, table_id, column_key, new_column_name}}. */
@@ -135,6 +151,9 @@ final class ColumnOperations {
                 : OperationEngine.requireColumn(table, op);
         JsonNode newColumn = client ? op.get("new_column") : null;
         ColumnType newType = OpFields.columnType(client ? newColumn : op, client ? "type" : "new_column_type");
+        if (newType == ColumnType.LINK || column.type() == ColumnType.LINK) {
+            throw OperationException.invalidOperation("a column cannot change to or from the link type");
+        }
         String dataField = client ? "data" : "new_column_data";
         JsonNode source = client ? newColumn : op;
         ObjectNode data;
@@ -181,6 +200,14 @@ final class ColumnOperations {
         Table table = base.requireTable(op);
         Column column = OperationEngine.requireColumnByKey(table, OpFields.requiredString(op, "column_key"));
         ObjectNode data = ColumnData.normalize(column.type(), op.get("column_data"), ids);
+        if (column.type() == ColumnType.LINK) {
+            for (String field : new String[] {"link_id", "table_id", "other_table_id"}) {
+                if (data == null || !Objects.equals(OpFields.optionalString(column.data(), field),
+                        OpFields.optionalString(data, field))) {
+                    throw OperationException.invalidOperation("the " + field + " of a link column cannot change");
+                }
+            }
+        }
         Column changed = column.retyped(column.type(), data);
         ObjectNode json = OperationEngine.header("modify_column_data", table);
         json.put("column_key", column.key());

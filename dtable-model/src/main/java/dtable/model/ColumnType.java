@@ -23,7 +23,9 @@ public enum ColumnType {
     EMAIL("email"),
     URL("url"),
     DURATION("duration"),
-    RATE("rate");
+    RATE("rate"),
+    /** A link to rows of another (or the same) table: {@code data.link_id} names an entry of the base's {@code links[]}; cells are not stored in rows. */
+    LINK("link");
 
     /** {@code rate_max_number} when the column data does not say. */
     public static final int DEFAULT_RATE_MAX = 5;

@@ -32,12 +32,15 @@ public final class FrozenBase implements AutoCloseable {
     private final int formatVersion;
     private final int rowCount;
     private final List<FrozenTable> tables;
+    /** The base's links at the freeze: a private deep copy (links are small next to rows). */
+    private final Links links;
     /** Rows the owner changed after this freeze, as they were at the freeze (identity keys: Row has no equals). */
     private final Map<Row, Row> kept = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    FrozenBase(Freezes freezes, int number, long version, int formatVersion, List<FrozenTable> tables) {
+    FrozenBase(Freezes freezes, int number, long version, int formatVersion, List<FrozenTable> tables, Links links) {
         this.freezes = freezes;
+        this.links = links;
         this.number = number;
         this.version = version;
         this.formatVersion = formatVersion;
@@ -65,6 +68,10 @@ public final class FrozenBase implements AutoCloseable {
 
     List<FrozenTable> tables() {
         return tables;
+    }
+
+    Links links() {
+        return links;
     }
 
     int freezeNumber() {

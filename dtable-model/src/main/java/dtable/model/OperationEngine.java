@@ -41,6 +41,8 @@ final class OperationEngine {
             case "modify_sorts" -> ViewOperations.modifyView(base, op, opType, "sorts");
             case "modify_hidden_columns" -> ViewOperations.modifyView(base, op, opType, "hidden_columns");
             case "modify_groupbys" -> ViewOperations.modifyView(base, op, opType, "groupbys");
+            case "add_link" -> LinkOperations.changeLink(base, op, true);
+            case "remove_link" -> LinkOperations.changeLink(base, op, false);
             default -> throw OperationException.invalidOperation("unknown op_type \"" + opType + "\"");
         };
     }

@@ -64,9 +64,21 @@ final class RowOperations {
      * {@code {table, row_data, row_id? (anchor), row_insert_position?}}; appended without an anchor.
      * Logged as {@code {op_type, table_id, [row_id, row_insert_position], row_data:{_id,_ctime,_mtime,key:value…}}}.
      */
+    /**
+     * The store's {@code links_data} (links of a duplicated or restored row) is not taken: a row is
+     * linked with {@code add_link} after it exists. Empty or absent is fine (the store always sends it).
+     */
+    private static void refuseLinksData(JsonNode op) {
+        JsonNode links = op.get("links_data");
+        if (links != null && !links.isNull() && !links.isEmpty()) {
+            throw OperationException.invalidOperation("links_data is not supported: link the rows with add_link");
+        }
+    }
+
     static PreparedChange insertRow(Base base, JsonNode op, IdSource ids) {
         Table table = base.requireTable(op);
         ObjectNode data = OpFields.requiredObject(op, "row_data");
+        refuseLinksData(op);
         Placement placement = placement(table, op);
         NewRow row = newRow(table, data, ids, Set.of());
         ObjectNode json = OperationEngine.header("insert_row", table);
@@ -87,6 +99,7 @@ final class RowOperations {
     static PreparedChange insertRows(Base base, JsonNode op, IdSource ids) {
         Table table = base.requireTable(op);
         ArrayNode datas = OpFields.requiredArray(op, "row_datas");
+        refuseLinksData(op);
         if (datas.isEmpty()) {
             throw OperationException.invalidOperation("row_datas must not be empty");
         }
@@ -210,7 +223,10 @@ final class RowOperations {
         Row row = OperationEngine.requireRow(table, OpFields.requiredString(op, "row_id"));
         ObjectNode json = OperationEngine.header("delete_row", table);
         json.put("row_id", row.id());
-        return new PreparedChange(json, () -> table.removeRows(List.of(row)));
+        return new PreparedChange(json, () -> {
+            table.removeRows(List.of(row));
+            base.links().removeRows(table.id(), Set.of(row.id()));
+        });
     }
 
     /** {@code {table, row_ids}}: every row must exist; repeated ids count once. */
@@ -225,7 +241,10 @@ final class RowOperations {
             rows.add(OperationEngine.requireRow(table, rowId));
             idsJson.add(rowId);
         }
-        return new PreparedChange(json, () -> table.removeRows(rows));
+        return new PreparedChange(json, () -> {
+            table.removeRows(rows);
+            base.links().removeRows(table.id(), rowIds);
+        });
     }
 
     /** A validated new row and its normalised {@code row_data}. */

@@ -75,6 +75,9 @@ final class TableOperations {
                 throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
             }
             ColumnType type = OpFields.columnType(spec, "column_type");
+            if (type == ColumnType.LINK) {
+                throw OperationException.invalidOperation("a new table cannot have link columns: add them with insert_column");
+            }
             ObjectNode data = ColumnData.normalize(type, spec.get("column_data"), ids);
             String key = ids.shortId(spec.get("column_key"), keys::contains, keys.isEmpty(), "column_key");
             keys.add(key);
@@ -113,6 +116,9 @@ final class TableOperations {
                 throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
             }
             ColumnType type = OpFields.columnType(spec, "type");
+            if (type == ColumnType.LINK) {
+                throw OperationException.invalidOperation("a new table cannot have link columns: add them with insert_column");
+            }
             ObjectNode data = ColumnData.normalize(type, spec.get("data"), ids);
             String key = ids.shortId(spec.get("key"), keys::contains, keys.isEmpty(), "key");
             keys.add(key);

@@ -168,6 +168,7 @@ final class RandomOperations {
             case URL -> NODES.stringNode("https://example.com/" + n);
             case RATE -> NODES.numberNode(random.nextInt(7));
             case SINGLE_SELECT -> NODES.stringNode(optionRef(column));
+            case LINK -> NODES.arrayNode(); // refused: links change only through add_link / remove_link
             case MULTIPLE_SELECT -> {
                 ArrayNode array = NODES.arrayNode();
                 for (int i = random.nextInt(3); i > 0; i--) {

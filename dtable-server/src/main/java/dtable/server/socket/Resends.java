@@ -15,8 +15,10 @@ import tools.jackson.databind.JsonNode;
  * <p>Only operations that carry the client's own identity are recognised: {@code insert_row} with
  * the client-made row {@code _id}, {@code insert_rows} whose rows all exist, {@code insert_table}
  * with the client-made table {@code _id}, {@code insert_column} with its new column key,
- * {@code insert_view} with the client-made view {@code _id}, and
- * {@code delete_row}/{@code delete_rows} whose rows are gone.
+ * {@code insert_view} with the client-made view {@code _id},
+ * {@code delete_row}/{@code delete_rows} whose rows are gone, {@code add_link} whose two rows are
+ * linked and {@code remove_link} whose two rows are not (the store checks both before it sends, so
+ * only a resend meets them).
  */
 final class Resends {
 
@@ -52,8 +54,18 @@ final class Resends {
             case "insert_view" -> table != null && op.path("view_data").path("_id").isString()
                     && table.views().stream().anyMatch(v -> v.path("_id").asString("")
                             .equals(op.path("view_data").path("_id").asString()));
+            case "add_link", "remove_link" -> linkHolds(model, op, opType.equals("add_link"));
             default -> false;
         };
+    }
+
+    /** An {@code add_link} whose rows are linked, a {@code remove_link} whose rows are not (both rows and the link exist). */
+    private static boolean linkHolds(Base model, JsonNode op, boolean add) {
+        String linkId = op.path("link_id").asString("");
+        String row1 = op.path("table1_row_id").asString("");
+        String row2 = op.path("table2_row_id").asString("");
+        return model.hasLinkBetween(linkId, op.path("table1_id").asString(""), op.path("table2_id").asString(""), row1, row2)
+                && model.linked(linkId, row1, row2) == add;
     }
 
     private static boolean rowExists(Table table, JsonNode id) {

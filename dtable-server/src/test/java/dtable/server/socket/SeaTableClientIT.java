@@ -148,6 +148,36 @@ class SeaTableClientIT {
     }
 
     @Test
+    void aLinkColumnAndItsLinksMadeByOneStoreReachTheOtherAndTheLoad() throws Exception {
+        BaseUuid uuid = node.createBase(BASE);
+        JsonNode out = run("links", uuid, "default");
+        assertThat(out.path("errors")).isEmpty();
+        JsonNode added = out.path("added");
+        assertThat(added.path("a").path("t1").size()).as(out.toString()).isEqualTo(1);
+        String task = added.path("a").path("t1").propertyNames().iterator().next();
+        String project = added.path("a").path("t2").propertyNames().iterator().next();
+        assertThat(added.path("a").path("t1").path(task).get(0).asString()).isEqualTo(project);
+        assertThat(added.path("b")).isEqualTo(added.path("a"));
+        JsonNode loadedLink = added.path("loaded").get(0);
+        assertThat(loadedLink.path("_id").asString()).isEqualTo("lk01");
+        assertThat(loadedLink.path("table1_id").asString()).isEqualTo("0000");
+        assertThat(loadedLink.path("table2_id").asString()).isEqualTo("T001");
+        assertThat(loadedLink.path("table1_table2_map")).isEqualTo(added.path("a").path("t1"));
+        assertThat(loadedLink.path("table2_table1_map")).isEqualTo(added.path("a").path("t2"));
+        JsonNode removed = out.path("removed");
+        assertThat(removed.path("a").path("t1").isEmpty()).isTrue();
+        assertThat(removed.path("b")).isEqualTo(removed.path("a"));
+        assertThat(removed.path("loaded").get(0).path("table1_table2_map").isEmpty()).isTrue();
+        assertThat(removed.path("loaded").get(0).path("table2_table1_map").isEmpty()).isTrue();
+        assertThat(out.path("bogus").path("status").asBoolean()).isFalse();
+        assertThat(out.path("bogus").path("error_type").asString()).isEqualTo("row_not_found");
+        // insert_table, two rows, the link column, add_link, remove_link; the refused add changed nothing
+        assertThat(out.path("version").path("a").asLong()).isEqualTo(6);
+        assertThat(out.path("version").path("b").asLong()).isEqualTo(6);
+        assertThat(node.snapshot(uuid).version()).isEqualTo(6);
+    }
+
+    @Test
     void typeChangesOfTheStoreAndOfTheNodeReachBothStoresWithTheNodesConvertedCells() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
         JsonNode out = run("typeChange", uuid, "default");
