@@ -89,9 +89,12 @@ class SeaTableClientIT {
         assertThat(out.path("a").path("version").asLong()).isEqualTo(4);
         assertThat(out.path("b")).isEqualTo(out.path("a"));
         assertThat(out.path("transport").asString()).isEqualTo(transports.equals("polling") ? "polling" : "websocket");
-        assertThat(out.path("presence")).hasSize(2);
-        assertThat(out.path("presence").get(0).asString()).startsWith("join ");
-        assertThat(out.path("presence").get(1).asString()).startsWith("leave ");
+        // the second store's join reaches the first one first and its "leave room" last; a reconnect under load
+        // may add a join in between
+        JsonNode presence = out.path("presence");
+        assertThat(presence.size()).isGreaterThanOrEqualTo(2);
+        assertThat(presence.get(0).asString()).startsWith("join ");
+        assertThat(presence.get(presence.size() - 1).asString()).startsWith("leave ");
         JsonNode rows = out.path("a").path("tables").get(0).path("rows");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).path("0000").asString()).isEqualTo("changed");
