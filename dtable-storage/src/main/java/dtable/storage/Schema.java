@@ -18,11 +18,13 @@ public final class Schema {
     }
 
     /**
-     * Applies every pending migration; a no-op on an up-to-date database. Waits first until the database
-     * can be reached ({@link DatabaseWait}), so a service started before MySQL waits instead of failing.
+     * Applies every pending migration; a no-op on an up-to-date database. It does not wait for the
+     * database: an unreachable MySQL is an exception at once, because its callers decide how to wait
+     * (dtable-server waits at start-up with {@link DatabaseWait}; the proxy retries in the background and
+     * stops retrying when it closes; the monitor's generation ledger must fail fast so that a leader keeps
+     * deciding from etcd while MySQL is down).
      */
     public static void migrate(DataSource dataSource) {
-        DatabaseWait.awaitDatabase(dataSource, "the configured database");
         Flyway.configure().dataSource(dataSource).locations(LOCATION).load().migrate();
     }
 }
