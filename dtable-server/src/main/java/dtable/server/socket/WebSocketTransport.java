@@ -3,6 +3,8 @@ package dtable.server.socket;
 import dtable.core.error.ErrorBody;
 import java.io.IOException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -14,6 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * event, and endings as close codes ({@link CloseCodes}), some preceded by a frame naming the reason.
  */
 final class WebSocketTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -73,8 +77,9 @@ final class WebSocketTransport implements Transport {
                     // the close code says it all
                 }
             }
-        } catch (IOException | RuntimeException ignored) {
-            // closing anyway
+        } catch (IOException | RuntimeException e) {
+            // closing anyway; said, because the client then sees the close code without its frame
+            log.info("socket of {}: the {} frame was not sent before closing: {}", dtableUuid(), ending.reason(), e.toString());
         }
         close(code(ending.reason()), ending.message());
     }
