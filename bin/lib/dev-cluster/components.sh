@@ -10,7 +10,7 @@ start_etcd() {
     say "$name: already running (pid $pid)"
     return 0
   fi
-  local client peer cluster="" member
+  local client peer cluster=""
   local addr listen
   client=$(port_of "$name")
   peer=$(peer_port_of "$name")
@@ -19,9 +19,7 @@ start_etcd() {
     require_free_port "$name" "$client"
     require_free_port "$name" "$peer"
   fi
-  for member in "${ETCD_MEMBERS[@]}"; do
-    cluster+="${cluster:+,}$member=http://$(addr_of "$member"):$(peer_port_of "$member")"
-  done
+  cluster=$(etcd_initial_cluster)
   listen="http://$addr:$client"
   # on the host side of a namespaced copy: 127.0.0.1 too, for the tools on the host
   [ "$addr" != 127.0.0.1 ] && ! is_netns_member "$name" && listen="http://127.0.0.1:$client,$listen"

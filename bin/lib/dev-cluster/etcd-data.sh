@@ -5,7 +5,7 @@
 etcd_initial_cluster() {
   local cluster="" member
   for member in "${ETCD_MEMBERS[@]}"; do
-    cluster+="${cluster:+,}$member=http://127.0.0.1:$(peer_port_of "$member")"
+    cluster+="${cluster:+,}$member=http://$(addr_of "$member"):$(peer_port_of "$member")"
   done
   echo "$cluster"
 }
@@ -58,7 +58,7 @@ cmd_etcd_snapshot() {
       for member in "${ETCD_MEMBERS[@]}"; do
         ETCDCTL_API=3 etcdctl snapshot restore "$file" --name "$member" --data-dir "$(marker_of "$member")" \
           --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "dtable-dev-cluster-$OFFSET" \
-          --initial-advertise-peer-urls "http://127.0.0.1:$(peer_port_of "$member")" >>"$restore_log" 2>&1 \
+          --initial-advertise-peer-urls "http://$(addr_of "$member"):$(peer_port_of "$member")" >>"$restore_log" 2>&1 \
           || die "etcdctl snapshot restore for $member failed (see $restore_log)"
       done
       etcd_start_all
