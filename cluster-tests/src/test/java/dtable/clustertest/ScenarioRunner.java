@@ -166,10 +166,14 @@ final class ScenarioRunner {
         return result;
     }
 
-    /** Every component running, both nodes registered and serving half of the buckets each. */
+    /**
+     * Every component running, both nodes registered and serving half of the buckets each. The registration wait
+     * is long because the first scenario after the etcd-loss suite once found a node unregistered for over 90 s
+     * (namespace mode; not yet understood, the scenarios after it passed).
+     */
     void restoreAndBalance() {
         cluster.startMissing();
-        await("both nodes registered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        await("both nodes registered").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                 .until(() -> DevCluster.NODES.stream().allMatch(n -> api.nodeView(n)
                         .map(v -> v.path("registered").asBoolean(false)).orElse(false)));
         await("rebalance accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
