@@ -5,17 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.clustertest.ClusterApi.Answer;
+import dtable.testsupport.NpmClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,7 +51,7 @@ class DtableSdkIT {
 
     @BeforeAll
     static void install() throws Exception {
-        client = installClient();
+        client = NpmClient.install("sdk-client", "sdk-client.js");
     }
 
     @Test
@@ -180,26 +178,5 @@ class DtableSdkIT {
         assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
         String last = lines.isEmpty() ? "{}" : lines.getLast();
         return ClusterApi.JSON.readTree(last);
-    }
-
-    /** {@code npm ci} of the locked client version into {@code target/sdk-client} (once per lock file). */
-    private static Path installClient() throws IOException, InterruptedException {
-        Path source = Path.of("src/test/js");
-        Path target = Path.of("target/sdk-client");
-        Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "sdk-client.js")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path stamp = target.resolve("node_modules/.installed-lock");
-        byte[] lock = Files.readAllBytes(source.resolve("package-lock.json"));
-        if (Files.exists(stamp) && Arrays.equals(Files.readAllBytes(stamp), lock)) {
-            return target;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(target.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(npm.waitFor(300, TimeUnit.SECONDS)).as("npm ci finished").isTrue();
-        assertThat(npm.exitValue()).as("npm ci").isZero();
-        Files.write(stamp, lock);
-        return target;
     }
 }

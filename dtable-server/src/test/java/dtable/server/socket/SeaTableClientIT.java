@@ -8,13 +8,12 @@ import dtable.server.api.NodeUnderTest.Answer;
 import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.MariaDbExtension;
 import dtable.server.base.BaseRegistry;
+import dtable.testsupport.NpmClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +53,7 @@ class SeaTableClientIT {
 
     @BeforeAll
     static void start() throws Exception {
-        client = installClient();
+        client = NpmClient.install("store-client", "store-client.js");
         node = NodeUnderTest.start(ETCD, MARIADB, "seatable-client", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
     }
 
@@ -308,26 +307,5 @@ class SeaTableClientIT {
             builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
         }
         return builder.start();
-    }
-
-    /** {@code npm ci} of the locked client versions into {@code target/store-client} (once per build). */
-    private static Path installClient() throws IOException, InterruptedException {
-        Path source = Path.of("src/test/js");
-        Path target = Path.of("target/store-client");
-        Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "store-client.js")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path stamp = target.resolve("node_modules/.installed-lock");
-        byte[] lock = Files.readAllBytes(source.resolve("package-lock.json"));
-        if (Files.exists(stamp) && java.util.Arrays.equals(Files.readAllBytes(stamp), lock)) {
-            return target;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(target.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(npm.waitFor(300, TimeUnit.SECONDS)).as("npm ci finished").isTrue();
-        assertThat(npm.exitValue()).as("npm ci").isZero();
-        Files.write(stamp, lock);
-        return target;
     }
 }
