@@ -2,16 +2,26 @@
 # Sourced by bin/dev-cluster: losing and restoring etcd's data (docs/operations.md, "etcd lost or restored").
 # Uses the settings and helpers defined there (ROOT, DC_HOME, ETCD_MEMBERS, port_of, say, die, …).
 
+etcd_peer_url() { echo "http://$(addr_of "$1"):$(peer_port_of "$1")"; }
+etcd_cluster_token() { echo "dtable-dev-cluster-$OFFSET"; }
+
 etcd_initial_cluster() {
   local cluster="" member
   for member in "${ETCD_MEMBERS[@]}"; do
-    cluster+="${cluster:+,}$member=http://$(addr_of "$member"):$(peer_port_of "$member")"
+    cluster+="${cluster:+,}$member=$(etcd_peer_url "$member")"
   done
   echo "$cluster"
 }
 
+# Stops every member, in reverse start order.
+stop_etcd_members() {
+  local members
+  mapfile -t members < <(reversed "${ETCD_MEMBERS[@]}")
+  stop_components TERM "$(stop_timeout_of "${members[0]}")" "${members[@]}"
+}
+
 etcd_stop_all_and_delete_data() {
-  stop_components TERM 20 etcd-3 etcd-2 etcd-1
+  stop_etcd_members
   local member
   for member in "${ETCD_MEMBERS[@]}"; do
     running_pid "$member" >/dev/null && die "$member still running; not deleting its data"
@@ -44,7 +54,7 @@ cmd_etcd_snapshot() {
   [ -n "$file" ] || die "usage: bin/dev-cluster etcd-snapshot save|restore FILE"
   case "$action" in
     save)
-      ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$(port_of etcd-1)" snapshot save "$file" >/dev/null \
+      ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$(port_of "${ETCD_MEMBERS[0]}")" snapshot save "$file" >/dev/null \
         || die "etcdctl snapshot save $file failed"
       say "etcd: snapshot saved to $file"
       ;;
@@ -57,8 +67,8 @@ cmd_etcd_snapshot() {
       etcd_stop_all_and_delete_data
       for member in "${ETCD_MEMBERS[@]}"; do
         ETCDCTL_API=3 etcdctl snapshot restore "$file" --name "$member" --data-dir "$(marker_of "$member")" \
-          --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "dtable-dev-cluster-$OFFSET" \
-          --initial-advertise-peer-urls "http://$(addr_of "$member"):$(peer_port_of "$member")" >>"$restore_log" 2>&1 \
+          --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "$(etcd_cluster_token)" \
+          --initial-advertise-peer-urls "$(etcd_peer_url "$member")" >>"$restore_log" 2>&1 \
           || die "etcdctl snapshot restore for $member failed (see $restore_log)"
       done
       etcd_start_all

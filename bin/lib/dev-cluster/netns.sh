@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2154  # settings come from bin/dev-cluster
 # Sourced by bin/dev-cluster: network partitions (DEV_CLUSTER_NETNS=1, root only).
 #
-# Some components run in network namespaces of their own, each joined to the host by a veth pair:
-#   etcd-3, dtable-server-01, dtable-server-02, monitor.
+# Some components run in network namespaces of their own, each joined to the host by a veth pair: those
+# marked "ns" in the table of topology.sh (etcd-3, dtable-server-01, dtable-server-02, monitor).
 # Addresses come from 10.<100 + offset/256>.<offset % 256>.0/24, so copies at different port offsets never share
 # one: the host side of this copy has HOST (.1, a /32 on lo labelled lo:dcf<offset>), and component k (1..4) has a
 # /29 at 8k: .8k+1 on the host end of its veth, .8k+2 inside (its node_url / client address) and .8k+3 inside
@@ -18,7 +18,7 @@
 # The mode is fixed when a state folder is first used (file netns-mode): etcd members keep their peer addresses
 # in their data folders, so switching the mode needs a fresh DEV_CLUSTER_HOME.
 
-NETNS_MEMBERS=(etcd-3 dtable-server-01 dtable-server-02 monitor)
+# NETNS_MEMBERS: the components with "ns" in the table of topology.sh, in address-block order.
 NETNS_TARGETS=(etcd mysql proxy all)
 
 # 1 when this copy runs with namespaces: the folder's recorded mode, else DEV_CLUSTER_NETNS.
@@ -63,6 +63,8 @@ netns_addr() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 2 ))"; }
 netns_local_addr() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 3 ))"; }
 netns_gateway() { echo "$(netns_net).$(( $(netns_index "$1") * 8 + 1 ))"; }
 netns_host_label() { echo "lo:dcf$OFFSET"; }
+netns_veth_host() { echo "dcf${OFFSET}v$(netns_index "$1")h"; }
+netns_veth_inside() { echo "dcf${OFFSET}v$(netns_index "$1")n"; }
 # (no `cmd | grep -q` here: under pipefail grep's early exit can fail the pipeline with SIGPIPE)
 host_addr_present() { [[ "$(ip -o addr show dev lo)" == *" $(netns_host_addr)/32 "* ]]; }
 netns_exists() { [[ " $(ip netns list 2>/dev/null | cut -d' ' -f1 | tr '\n' ' ') " == *" $1 "* ]]; }
@@ -83,7 +85,7 @@ netns_exec_prefix() {
 # Creates the host address and every namespace with its veth pair; idempotent.
 netns_setup() {
   netns_on || return 0
-  local host name ns k
+  local host name ns veth_host veth_inside
   host=$(netns_host_addr)
   if ! host_addr_present; then
     ip addr add "$host/32" dev lo label "$(netns_host_label)"
@@ -93,17 +95,18 @@ netns_setup() {
   fi
   for name in "${NETNS_MEMBERS[@]}"; do
     ns=$(netns_name "$name")
-    k=$(netns_index "$name")
+    veth_host=$(netns_veth_host "$name")
+    veth_inside=$(netns_veth_inside "$name")
     netns_exists "$ns" && continue
     ip netns add "$ns"
-    ip link add "dcf${OFFSET}v${k}h" type veth peer name "dcf${OFFSET}v${k}n"
-    ip link set "dcf${OFFSET}v${k}n" netns "$ns"
-    ip addr add "$(netns_gateway "$name")/29" dev "dcf${OFFSET}v${k}h"
-    ip link set "dcf${OFFSET}v${k}h" up
+    ip link add "$veth_host" type veth peer name "$veth_inside"
+    ip link set "$veth_inside" netns "$ns"
+    ip addr add "$(netns_gateway "$name")/29" dev "$veth_host"
+    ip link set "$veth_host" up
     ip netns exec "$ns" ip link set lo up
-    ip netns exec "$ns" ip addr add "$(netns_addr "$name")/29" dev "dcf${OFFSET}v${k}n"
-    ip netns exec "$ns" ip addr add "$(netns_local_addr "$name")/29" dev "dcf${OFFSET}v${k}n"
-    ip netns exec "$ns" ip link set "dcf${OFFSET}v${k}n" up
+    ip netns exec "$ns" ip addr add "$(netns_addr "$name")/29" dev "$veth_inside"
+    ip netns exec "$ns" ip addr add "$(netns_local_addr "$name")/29" dev "$veth_inside"
+    ip netns exec "$ns" ip link set "$veth_inside" up
     ip netns exec "$ns" ip route add default via "$(netns_gateway "$name")"
     say "$name: network namespace $ns, address $(netns_addr "$name")"
   done
@@ -113,7 +116,7 @@ netns_setup() {
 netns_teardown() {
   local name ns
   for name in "${NETNS_MEMBERS[@]}"; do
-    ns="dcf$OFFSET-$name"
+    ns=$(netns_name "$name")
     if netns_exists "$ns"; then
       ip netns del "$ns" && say "$name: network namespace $ns removed"
     fi
@@ -173,7 +176,7 @@ cmd_isolate() {
     mysql)
       netns_iptables "$name" -A OUTPUT -p tcp -d "$(addr_of mysql)" --dport "$(port_of mysql)" -m comment --comment "$c" -j DROP ;;
     proxy)
-      if [[ "$name" == dtable-server-* ]]; then
+      if is_node "$name"; then
         # everything that arrives at local_node_url: the proxy's requests (and the monitor's probes, which then
         # time out: no evidence, the node keeps its buckets); node_url (browsers, sockets) stays reachable
         netns_iptables "$name" -A INPUT -d "$(netns_local_addr "$name")" -m comment --comment "$c" -j DROP
@@ -183,7 +186,7 @@ cmd_isolate() {
       fi ;;
     all)
       local dev
-      dev="dcf${OFFSET}v$(netns_index "$name")n"
+      dev=$(netns_veth_inside "$name")
       netns_iptables "$name" -A INPUT -i "$dev" -m comment --comment "$c" -j DROP
       netns_iptables "$name" -A OUTPUT -o "$dev" -m comment --comment "$c" -j DROP ;;
   esac

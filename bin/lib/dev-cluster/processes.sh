@@ -10,8 +10,8 @@ log_file() { echo "$LOG_DIR/$1.log"; }
 # A string that appears on the command line of this copy's process for NAME, so that a PID file
 # left behind after a reboot never makes us signal an unrelated process that reused the PID.
 marker_of() {
-  case "$1" in
-    etcd-*) echo "$DC_HOME/etcd/$1" ;;
+  case "$(kind_of "$1")" in
+    etcd) echo "$DC_HOME/etcd/$1" ;;
     mysql) echo "$DC_HOME/mysql/data" ;;
     *) echo "-Ddtable.dev-cluster.component=$DC_HOME/$1" ;;
   esac
@@ -120,9 +120,9 @@ stop_components() {
 
 healthy() {
   local name=$1
-  case "$name" in
-    etcd-*)
-      ETCDCTL_API=3 etcdctl --endpoints="http://$(addr_of "$name"):$(port_of "$name")" --dial-timeout=1s \
+  case "$(kind_of "$name")" in
+    etcd)
+      ETCDCTL_API=3 etcdctl --endpoints="http://$(client_addr_of "$name")" --dial-timeout=1s \
         --command-timeout=2s endpoint health >/dev/null 2>&1 ;;
     mysql)
       mariadb-admin --no-defaults --socket="$(mysql_socket)" -uroot --connect-timeout=2 ping >/dev/null 2>&1 ;;
@@ -171,8 +171,12 @@ wait_healthy() {
 # (at most 30 s) until every started node is registered, then rebalances once if one of them has no bucket.
 share_buckets() {
   local nodes=() name
-  for name in "$@"; do [[ $name == dtable-server-* ]] && nodes+=("$name"); done
-  [ "${#nodes[@]}" -gt 1 ] && [[ " $* " == *" monitor "* ]] || return 0
+  local monitor=""
+  for name in "$@"; do
+    is_node "$name" && nodes+=("$name")
+    [ "$(kind_of "$name")" = monitor ] && monitor=$name
+  done
+  [ "${#nodes[@]}" -gt 1 ] && [ -n "$monitor" ] || return 0
   local token body idle deadline=$(( $(date +%s) + 30 ))
   token=$(cmd_token --internal --ttl 120)
   while :; do
@@ -189,7 +193,7 @@ share_buckets() {
     sleep 0.5
   done
   [ "${#idle[@]}" -gt 0 ] || return 0
-  body=$(curl -fsS --max-time 10 -X POST -H "Authorization: Token $token" "$(url_of monitor)rebalance/" 2>&1) \
+  body=$(curl -fsS --max-time 10 -X POST -H "Authorization: Token $token" "$(url_of "$monitor")rebalance/" 2>&1) \
     || { say "warning: ${idle[*]} serve no bucket and the rebalance failed: $body"; return 0; }
   say "${idle[*]}: registered after the monitor's first assignment; rebalanced ($(printf '%s' "$body" \
     | grep -o '"moved":[0-9]*' | cut -d: -f2) buckets moved)"
