@@ -1,6 +1,5 @@
 package dtable.testsupport;
 
-import com.github.dockerjava.api.DockerClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,25 +16,29 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * use mysql-connector-j); waiting for the server's "ready" log line needs no driver.
  * Not thread-safe on its own.
  */
-final class ContainerMariaDb implements MariaDbBackend {
+final class ContainerMariaDb extends ContainerServerProcess implements MariaDbBackend {
 
     static final String IMAGE = "mariadb:10.11";
     static final String ROOT_PASSWORD = "dtable-root";
 
-    private final int port = Ports.free();
-    private final FixedHostPortGenericContainer<?> container;
-    private boolean created;
+    private final int port;
+
+    ContainerMariaDb() {
+        this(Ports.free());
+    }
 
     @SuppressWarnings({"resource", "deprecation"})
-    ContainerMariaDb() {
-        this.container = new FixedHostPortGenericContainer<>(IMAGE)
+    private ContainerMariaDb(int port) {
+        super(new FixedHostPortGenericContainer<>(IMAGE)
                 .withFixedExposedPort(port, 3306)
                 .withEnv("MARIADB_ROOT_PASSWORD", ROOT_PASSWORD)
                 .withCommand("--character-set-server=utf8mb4", "--max-connections=1000", "--max-allowed-packet=64M",
                         "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=1", "--max-allowed-packet=1G",
                         "--skip-name-resolve")
                 // the entrypoint runs a temporary server first; the second "ready" line is the real one
-                .waitingFor(Wait.forLogMessage(".*ready for connections.*", 2).withStartupTimeout(Duration.ofMinutes(3)));
+                .waitingFor(Wait.forLogMessage(".*ready for connections.*", 2).withStartupTimeout(Duration.ofMinutes(3))),
+                Duration.ofSeconds(60));
+        this.port = port;
     }
 
     @Override
@@ -44,59 +47,8 @@ final class ContainerMariaDb implements MariaDbBackend {
     }
 
     @Override
-    public void start() {
-        if (!created) {
-            container.start();
-            created = true;
-            return;
-        }
-        docker().startContainerCmd(container.getContainerId()).exec();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!(Ports.isListening(port) && sql(null, "SELECT 1").ok())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("mariadb container not ready after restart; log:\n" + logTail());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for mariadb", e);
-            }
-        }
-    }
-
-    @Override
-    public void stop() {
-        if (isRunning()) {
-            resume();
-            docker().stopContainerCmd(container.getContainerId()).withTimeout(60).exec();
-        }
-    }
-
-    @Override
-    public void kill() {
-        if (isRunning()) {
-            resume();
-            docker().killContainerCmd(container.getContainerId()).exec();
-        }
-    }
-
-    @Override
-    public void pause() {
-        docker().pauseContainerCmd(container.getContainerId()).exec();
-    }
-
-    @Override
-    public void resume() {
-        if (Boolean.TRUE.equals(docker().inspectContainerCmd(container.getContainerId()).exec().getState().getPaused())) {
-            docker().unpauseContainerCmd(container.getContainerId()).exec();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return created && Boolean.TRUE.equals(
-                docker().inspectContainerCmd(container.getContainerId()).exec().getState().getRunning());
+    protected void afterRestart() {
+        awaitAnswering(Duration.ofSeconds(90), () -> true);
     }
 
     @Override
@@ -115,22 +67,5 @@ final class ContainerMariaDb implements MariaDbBackend {
             }
             return new Commands.Result(-1, e.toString());
         }
-    }
-
-    @Override
-    public String logTail() {
-        String[] lines = (created ? container.getLogs() : "").split("\n");
-        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
-    }
-
-    @Override
-    public void destroy() {
-        if (created) {
-            container.stop();
-        }
-    }
-
-    private DockerClient docker() {
-        return container.getDockerClient();
     }
 }

@@ -1,12 +1,10 @@
 package dtable.testsupport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +78,7 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     private static EtcdCluster local(Path binary, int size) {
-        Path dir = createDirectory();
+        Path dir = ProcessReaper.temporaryDirectory("etcd");
         String token = "test-" + UUID.randomUUID();
         int[] clientPorts = new int[size];
         int[] peerPorts = new int[size];
@@ -118,15 +116,6 @@ public final class EtcdCluster implements AutoCloseable {
         return "etcd-" + i;
     }
 
-    private static Path createDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("dtable-etcd-");
-            ProcessReaper.registerDirectory(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for etcd", e);
-        }
-    }
 
     private synchronized void startAll() {
         // all members start before any is awaited: a member of 3 only becomes healthy with a quorum

@@ -1,9 +1,6 @@
 package dtable.testsupport;
 
 import java.util.List;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs an {@link EtcdCluster} for the duration of one test class.
@@ -18,12 +15,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @BeforeAll} methods declared after the field. When neither the etcd binary nor Docker is
  * available the class's tests are aborted (skipped), not failed.
  */
-public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
+public final class EtcdExtension extends ClassScopedServer<EtcdCluster> {
 
     private final int members;
-    private volatile EtcdCluster cluster;
 
     private EtcdExtension(int members) {
+        super("etcd");
         this.members = members;
     }
 
@@ -33,27 +30,13 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        cluster = EtcdCluster.start(members);
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        EtcdCluster running = cluster;
-        cluster = null;
-        if (running != null) {
-            running.close();
-        }
+    protected EtcdCluster open() {
+        return EtcdCluster.start(members);
     }
 
     /** The running cluster, for fault injection. */
     public EtcdCluster cluster() {
-        EtcdCluster running = cluster;
-        if (running == null) {
-            throw new IllegalStateException("etcd is not running: register EtcdExtension on a static field "
-                    + "with @RegisterExtension and use it inside the test class's lifecycle");
-        }
-        return running;
+        return running();
     }
 
     /** Client URLs of all members, {@code http://127.0.0.1:PORT}. */

@@ -3,7 +3,6 @@ package dtable.testsupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An etcd member run from the local binary, with its own data directory and log file under the
@@ -11,7 +10,7 @@ import java.util.Map;
  * its identity (the {@code --initial-cluster*} flags are ignored once the data exists).
  * Guarded by the owning {@link EtcdCluster}'s monitor; not thread-safe on its own.
  */
-final class LocalEtcdMember implements EtcdMember {
+final class LocalEtcdMember extends LocalServerProcess implements EtcdMember {
 
     // Real-world defaults (100 ms / 1 s) are already small; smaller values cause spurious
     // elections on a loaded two-core test machine, which makes fault tests flaky, not faster.
@@ -26,10 +25,10 @@ final class LocalEtcdMember implements EtcdMember {
     private final Path workDir;
     private final String initialCluster;
     private final String clusterToken;
-    private ManagedProcess process;
 
     LocalEtcdMember(Path binary, String name, int clientPort, int peerPort, Path workDir, String initialCluster,
             String clusterToken) {
+        super(name, workDir.resolve(name + ".log"), Duration.ofSeconds(10));
         this.binary = binary;
         this.name = name;
         this.clientPort = clientPort;
@@ -51,9 +50,6 @@ final class LocalEtcdMember implements EtcdMember {
 
     @Override
     public void start() {
-        if (isRunning()) {
-            throw new IllegalStateException(name + " is already running");
-        }
         List<String> command = List.of(binary.toString(),
                 "--name=" + name,
                 "--data-dir=" + dataDir,
@@ -68,7 +64,7 @@ final class LocalEtcdMember implements EtcdMember {
                 "--election-timeout=" + ELECTION_TIMEOUT_MS,
                 "--logger=zap",
                 "--log-outputs=stderr");
-        process = ManagedProcess.start(name, command, workDir, workDir.resolve(name + ".log"), Map.of());
+        launch(command, workDir);
     }
 
     @Override
@@ -87,53 +83,7 @@ final class LocalEtcdMember implements EtcdMember {
         }
     }
 
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(10));
-        }
-    }
-
-    @Override
-    public void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    @Override
-    public void pause() {
-        requireRunning().pause();
-    }
-
-    @Override
-    public void resume() {
-        requireRunning().resume();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public String logTail() {
-        return ManagedProcess.tail(workDir.resolve(name + ".log"), 40);
-    }
-
-    @Override
-    public void destroy() {
-        stop();
-    }
-
     long pid() {
         return requireRunning().pid();
-    }
-
-    private ManagedProcess requireRunning() {
-        if (!isRunning()) {
-            throw new IllegalStateException(name + " is not running");
-        }
-        return process;
     }
 }

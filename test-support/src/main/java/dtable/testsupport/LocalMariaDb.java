@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code mariadbd} run from the Debian binaries with {@code --no-defaults} (no system config leaks
@@ -14,7 +13,7 @@ import java.util.Map;
  * ({@code innodb_flush_log_at_trx_commit=1}): durability is what the project's tests check.
  * Guarded by the owning {@link MariaDbServer}'s monitor; not thread-safe on its own.
  */
-final class LocalMariaDb implements MariaDbBackend {
+final class LocalMariaDb extends LocalServerProcess implements MariaDbBackend {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -25,9 +24,9 @@ final class LocalMariaDb implements MariaDbBackend {
     private final Path dataDir;
     private final Path socket;
     private final int port;
-    private ManagedProcess process;
 
     LocalMariaDb(Path mariadbd, Path installDb, Path client, Path directory) {
+        super("mariadbd", directory.resolve("mariadbd.log"), Duration.ofSeconds(60));
         this.mariadbd = mariadbd;
         this.installDb = installDb;
         this.client = client;
@@ -44,14 +43,11 @@ final class LocalMariaDb implements MariaDbBackend {
 
     @Override
     public void start() {
-        if (isRunning()) {
-            throw new IllegalStateException("mariadbd is already running on port " + port);
-        }
         if (!Files.isDirectory(dataDir.resolve("mysql"))) {
             installDatabase();
         }
-        process = ManagedProcess.start("mariadbd", command(), directory, directory.resolve("mariadbd.log"), Map.of());
-        awaitReady();
+        ManagedProcess process = launch(command(), directory);
+        awaitAnswering(START_TIMEOUT, process::isAlive);
     }
 
     private void installDatabase() {
@@ -85,58 +81,6 @@ final class LocalMariaDb implements MariaDbBackend {
         return command;
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mariadbd exited during start (port " + port + "); log:\n"
-                        + process.logTail(40));
-            }
-            if (Ports.isListening(port) && sql(null, "SELECT 1").ok()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("mariadbd not ready after " + START_TIMEOUT + "; log:\n"
-                        + process.logTail(40));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for mariadbd", e);
-            }
-        }
-    }
-
-    @Override
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(60));
-        }
-    }
-
-    @Override
-    public void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    @Override
-    public void pause() {
-        requireRunning().pause();
-    }
-
-    @Override
-    public void resume() {
-        requireRunning().resume();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
     @Override
     public Commands.Result sql(String database, String sql) {
         List<String> command = new ArrayList<>(List.of(client.toString(), "--no-defaults", "--protocol=SOCKET",
@@ -145,23 +89,6 @@ final class LocalMariaDb implements MariaDbBackend {
             command.add(database);
         }
         return Commands.run(Duration.ofSeconds(60), command);
-    }
-
-    @Override
-    public String logTail() {
-        return ManagedProcess.tail(directory.resolve("mariadbd.log"), 40);
-    }
-
-    @Override
-    public void destroy() {
-        stop();
-    }
-
-    private ManagedProcess requireRunning() {
-        if (!isRunning()) {
-            throw new IllegalStateException("mariadbd is not running");
-        }
-        return process;
     }
 
     private static String osUser() {

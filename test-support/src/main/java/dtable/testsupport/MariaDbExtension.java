@@ -1,9 +1,5 @@
 package dtable.testsupport;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 /**
  * Runs a {@link MariaDbServer} with one fresh database for the duration of one test class.
  *
@@ -19,12 +15,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * databases call {@code server().createDatabase()}. When neither the MariaDB binaries nor Docker
  * are available the class's tests are aborted (skipped), not failed.
  */
-public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallback {
+public final class MariaDbExtension extends ClassScopedServer<MariaDbServer> {
 
-    private volatile MariaDbServer server;
     private volatile String database;
 
     private MariaDbExtension() {
+        super("MariaDB");
     }
 
     public static MariaDbExtension create() {
@@ -32,30 +28,20 @@ public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    protected MariaDbServer open() {
         MariaDbServer started = MariaDbServer.start();
-        server = started;
-        database = started.createDatabase();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        MariaDbServer running = server;
-        server = null;
-        database = null;
-        if (running != null) {
-            running.close();
+        try {
+            database = started.createDatabase();
+            return started;
+        } catch (RuntimeException | Error e) {
+            started.close();
+            throw e;
         }
     }
 
     /** The running server, for fault injection (stop, start, kill) and extra databases. */
     public MariaDbServer server() {
-        MariaDbServer running = server;
-        if (running == null) {
-            throw new IllegalStateException("MariaDB is not running: register MariaDbExtension on a static field "
-                    + "with @RegisterExtension and use it inside the test class's lifecycle");
-        }
-        return running;
+        return running();
     }
 
     /** The name of the database created for this test class. */

@@ -1,8 +1,5 @@
 package dtable.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +48,7 @@ public final class MariaDbServer implements AutoCloseable {
         Optional<List<Path>> binaries = Binaries.findAll("mariadbd", "mariadb-install-db", "mariadb");
         MariaDbServer server;
         if (binaries.isPresent()) {
-            Path dir = createDirectory();
+            Path dir = ProcessReaper.temporaryDirectory("mariadb");
             List<Path> bin = binaries.get();
             server = new MariaDbServer(new LocalMariaDb(bin.get(0), bin.get(1), bin.get(2), dir), dir);
         } else if (Docker.available()) {
@@ -72,15 +69,6 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
-    private static Path createDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("dtable-mariadb-");
-            ProcessReaper.registerDirectory(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for MariaDB", e);
-        }
-    }
 
     public String host() {
         return "127.0.0.1";

@@ -1,6 +1,7 @@
 package dtable.testsupport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,17 @@ final class ProcessReaper {
 
     static void registerDirectory(Path dir) {
         DIRECTORIES.add(dir);
+    }
+
+    /** A new temporary directory {@code dtable-<what>-…}, deleted at JVM exit unless deleted before. */
+    static Path temporaryDirectory(String what) {
+        try {
+            Path dir = Files.createTempDirectory("dtable-" + what + "-");
+            registerDirectory(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for " + what, e);
+        }
     }
 
     /** Deletes {@code dir} recursively now and forgets it. */
