@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,18 +43,16 @@ import java.util.stream.Stream;
  */
 public final class DevCluster implements AutoCloseable {
 
-    public static final String NODE_1 = "dtable-server-01";
-    public static final String NODE_2 = "dtable-server-02";
-    public static final List<String> NODES = List.of(NODE_1, NODE_2);
-    public static final List<String> ETCD_MEMBERS = List.of("etcd-1", "etcd-2", "etcd-3");
-    public static final List<String> COMPONENTS = List.of("etcd-1", "etcd-2", "etcd-3", "mysql", NODE_1, NODE_2,
-            "proxy", "monitor", "slave");
+    // names and jars come from bin/dev-cluster's own table (its `topology` command)
+    public static final List<String> NODES = Topology.BASE.names("node");
+    public static final String NODE_1 = NODES.get(0);
+    public static final String NODE_2 = NODES.get(1);
+    public static final List<String> ETCD_MEMBERS = Topology.BASE.names("etcd");
+    public static final List<String> COMPONENTS = Topology.BASE.names();
 
     /** Port (at offset 0) of the second monitor the monitor-failover scenario starts itself. */
     public static final int EXTRA_MONITOR_PORT = 5556;
-    static final List<String> SERVICE_JARS = List.of("dtable-server/target/dtable-server.jar",
-            "dtable-server-proxy/target/dtable-server-proxy.jar", "cluster-monitor/target/cluster-monitor.jar",
-            "dtable-server-slave/target/dtable-server-slave.jar");
+    static final List<String> SERVICE_JARS = Topology.BASE.jars();
 
     /**
      * Test timings, passed to the services as environment overrides.
@@ -378,11 +377,13 @@ public final class DevCluster implements AutoCloseable {
         if (!"1".equals(launcherEnv.get("DEV_CLUSTER_NETNS"))) {
             return;
         }
-        for (String member : List.of("etcd-3", NODE_1, NODE_2, "monitor")) {
-            Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", "dcf" + offset + "-" + member));
+        Topology topology = Topology.read(repoRoot, launcherEnv);
+        for (String namespace : topology.namespaces()) {
+            Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", namespace));
         }
-        Commands.run(Duration.ofSeconds(10), List.of("ip", "addr", "del",
-                "10." + (100 + offset / 256) + "." + (offset % 256) + ".1/32", "dev", "lo"));
+        // the components outside a namespace are reached at the copy's host address
+        topology.components().stream().filter(c -> c.namespace().isEmpty()).findFirst().ifPresent(c ->
+                Commands.run(Duration.ofSeconds(10), List.of("ip", "addr", "del", c.address() + "/32", "dev", "lo")));
     }
 
     private void killProcesses() {
@@ -456,11 +457,15 @@ public final class DevCluster implements AutoCloseable {
     }
 
     public String nodeUrl(String node) {
-        return switch (node) {
-            case NODE_1 -> setting("DTABLE_SERVER_01_URL");
-            case NODE_2 -> setting("DTABLE_SERVER_02_URL");
-            default -> throw new IllegalArgumentException("unknown node " + node);
-        };
+        if (!NODES.contains(node)) {
+            throw new IllegalArgumentException("unknown node " + node);
+        }
+        return setting(envKey(node) + "_URL");
+    }
+
+    /** The prefix of a component's {@code bin/dev-cluster env} keys: dtable-server-01 → DTABLE_SERVER_01. */
+    static String envKey(String component) {
+        return component.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     public String jdbcUrl() {

@@ -11,8 +11,8 @@ import java.net.ServerSocket;
  */
 final class PortOffsets {
 
-    /** Ports of bin/dev-cluster at offset 0. */
-    static final int[] BASE_PORTS = {2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5001, 5550, 5555, 4000};
+    /** Ports of bin/dev-cluster at offset 0 (its topology table). */
+    static final int[] BASE_PORTS = Topology.BASE.ports().stream().mapToInt(Integer::intValue).toArray();
 
     private PortOffsets() {
     }
