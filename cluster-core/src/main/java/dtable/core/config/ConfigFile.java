@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -72,6 +73,12 @@ public final class ConfigFile {
     public static Path confDir(Map<String, String> env) {
         String dir = env.get(CONF_DIR_VARIABLE);
         return Path.of(dir == null || dir.isBlank() ? "conf" : dir);
+    }
+
+    /** A service's {@code load(confDir, env)} with {@code $DTABLE_CONF_DIR} and the process environment. */
+    public static <T> T loadFromEnvironment(BiFunction<Path, Map<String, String>, T> load) {
+        Map<String, String> env = System.getenv();
+        return load.apply(confDir(env), env);
     }
 
     /**

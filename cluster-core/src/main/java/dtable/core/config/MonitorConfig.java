@@ -72,8 +72,7 @@ public record MonitorConfig(MysqlSettings mysql, int listenPort, String privateK
 
     /** Loads {@code $DTABLE_CONF_DIR/cluster_monitor_config.json} with the process environment. */
     public static MonitorConfig load() {
-        Map<String, String> env = System.getenv();
-        return load(ConfigFile.confDir(env), env);
+        return ConfigFile.loadFromEnvironment(MonitorConfig::load);
     }
 
     /** @throws ConfigException naming the first wrong or missing key */

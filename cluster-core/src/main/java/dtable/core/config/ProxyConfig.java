@@ -38,8 +38,7 @@ public record ProxyConfig(int listenPort, Optional<String> privateKey, Duration 
 
     /** Loads {@code $DTABLE_CONF_DIR/dtable_server_proxy_config.json} with the process environment. */
     public static ProxyConfig load() {
-        Map<String, String> env = System.getenv();
-        return load(ConfigFile.confDir(env), env);
+        return ConfigFile.loadFromEnvironment(ProxyConfig::load);
     }
 
     /** @throws ConfigException naming the first wrong or missing key */

@@ -89,8 +89,7 @@ public record ServerConfig(
 
     /** Loads {@code $DTABLE_CONF_DIR/dtable_server_config.json} with the process environment. */
     public static ServerConfig load() {
-        Map<String, String> env = System.getenv();
-        return load(ConfigFile.confDir(env), env);
+        return ConfigFile.loadFromEnvironment(ServerConfig::load);
     }
 
     /**

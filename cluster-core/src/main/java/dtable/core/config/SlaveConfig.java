@@ -37,8 +37,7 @@ public record SlaveConfig(MysqlSettings mysql, String privateKey, String dtableS
 
     /** Loads {@code $DTABLE_CONF_DIR/dtable_server_slave_config.json} with the process environment. */
     public static SlaveConfig load() {
-        Map<String, String> env = System.getenv();
-        return load(ConfigFile.confDir(env), env);
+        return ConfigFile.loadFromEnvironment(SlaveConfig::load);
     }
 
     /** @throws ConfigException naming the first wrong or missing key */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +20,13 @@ class MonitorConfigTest {
 
     @TempDir
     Path dir;
+
+    private ServiceConfigFile<MonitorConfig> file;
+
+    @BeforeEach
+    void file() {
+        file = new ServiceConfigFile<>(dir, MonitorConfig.FILE_NAME, MonitorConfig::load);
+    }
 
     @Test
     void minimalFileGetsTheDefaults() throws IOException {
@@ -67,27 +74,23 @@ class MonitorConfigTest {
 
     @Test
     void missingPrivateKeyIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load("{\"cluster_config\": {\"etcd_host_list\": [\"127.0.0.1:2379\"]}}", Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("config error: " + dir.resolve(MonitorConfig.FILE_NAME)
-                        + ": private_key is missing (set it in the file or in DTABLE_PRIVATE_KEY)");
+        file.assertRefused("{\"cluster_config\": {\"etcd_host_list\": [\"127.0.0.1:2379\"]}}", Map.of(),
+                "private_key is missing (set it in the file or in DTABLE_PRIVATE_KEY)");
     }
 
     @Test
     void wronglyTypedAutoRebalanceIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("{\"private_key\"", "{\"auto_rebalance\": \"no\", \"private_key\""), Map.of()))
-                .hasMessage("config error: " + dir.resolve(MonitorConfig.FILE_NAME)
-                        + ": auto_rebalance must be true or false, got string \"no\"");
+        file.assertRefused(MINIMAL.replace("{\"private_key\"", "{\"auto_rebalance\": \"no\", \"private_key\""), Map.of(),
+                "auto_rebalance must be true or false, got string \"no\"");
     }
 
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
-        assertThat(MonitorConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).cluster().monitorId()).isEqualTo("monitor-1");
+        assertThat(file.loadExample().cluster().monitorId()).isEqualTo("monitor-1");
     }
 
-    private MonitorConfig load(String json, Map<String, String> env) throws IOException {
-        Files.writeString(dir.resolve(MonitorConfig.FILE_NAME), json);
-        return MonitorConfig.load(dir, env);
+    private MonitorConfig load(String json, Map<String, String> env) {
+        return file.load(json, env);
     }
 
     @Test

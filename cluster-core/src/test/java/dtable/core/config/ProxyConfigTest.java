@@ -1,13 +1,12 @@
 package dtable.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +23,13 @@ class ProxyConfigTest {
 
     @TempDir
     Path dir;
+
+    private ServiceConfigFile<ProxyConfig> file;
+
+    @BeforeEach
+    void file() {
+        file = new ServiceConfigFile<>(dir, ProxyConfig.FILE_NAME, ProxyConfig::load);
+    }
 
     @Test
     void seaTableStyleFileGetsTheDefaults() throws IOException {
@@ -73,26 +79,22 @@ class ProxyConfigTest {
 
     @Test
     void missingEtcdHostsIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load("{\"listen_port\": 5550}", Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("config error: " + dir.resolve(ProxyConfig.FILE_NAME)
-                        + ": cluster_config.etcd_host_list is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST)");
+        file.assertRefused("{\"listen_port\": 5550}", Map.of(),
+                "cluster_config.etcd_host_list is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST)");
     }
 
     @Test
     void wronglyTypedRetryBudgetIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("{\n  \"cluster_config\"", "{\n  \"retry_budget_ms\": true, \"cluster_config\""), Map.of()))
-                .hasMessage("config error: " + dir.resolve(ProxyConfig.FILE_NAME)
-                        + ": retry_budget_ms must be an integer, got boolean true");
+        file.assertRefused(SEATABLE_STYLE.replace("{\n  \"cluster_config\"", "{\n  \"retry_budget_ms\": true, \"cluster_config\""), Map.of(),
+                "retry_budget_ms must be an integer, got boolean true");
     }
 
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
-        assertThat(ProxyConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).listenPort()).isEqualTo(5550);
+        assertThat(file.loadExample().listenPort()).isEqualTo(5550);
     }
 
-    private ProxyConfig load(String json, Map<String, String> env) throws IOException {
-        Files.writeString(dir.resolve(ProxyConfig.FILE_NAME), json);
-        return ProxyConfig.load(dir, env);
+    private ProxyConfig load(String json, Map<String, String> env) {
+        return file.load(json, env);
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +30,13 @@ class ServerConfigTest {
 
     @TempDir
     Path dir;
+
+    private ServiceConfigFile<ServerConfig> file;
+
+    @BeforeEach
+    void file() {
+        file = new ServiceConfigFile<>(dir, ServerConfig.FILE_NAME, ServerConfig::load);
+    }
 
     @Test
     void minimalFileGetsTheDefaults() throws IOException {
@@ -138,10 +145,8 @@ class ServerConfigTest {
     void missingNodeIdIsOneLineNamingKeyAndFile() throws IOException {
         String withoutNodeId = MINIMAL.replace("\"node_id\": \"dtable-server-01\",", "");
 
-        assertThatThrownBy(() -> load(withoutNodeId, Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("config error: " + dir.resolve(ServerConfig.FILE_NAME)
-                        + ": cluster_config.node_id is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_NODE_ID)");
+        file.assertRefused(withoutNodeId, Map.of(),
+                "cluster_config.node_id is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_NODE_ID)");
     }
 
     @Test
@@ -152,10 +157,8 @@ class ServerConfigTest {
 
     @Test
     void wronglyTypedPortIsOneLineNamingKeyAndFile() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", "\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\", \"listen_port\": \"five\","), Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("config error: " + dir.resolve(ServerConfig.FILE_NAME)
-                        + ": listen_port must be an integer, got string \"five\"");
+        file.assertRefused(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", "\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\", \"listen_port\": \"five\","), Map.of(),
+                "listen_port must be an integer, got string \"five\"");
     }
 
     @Test
@@ -181,14 +184,13 @@ class ServerConfigTest {
 
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
-        ServerConfig config = ServerConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY);
+        ServerConfig config = file.loadExample();
 
         assertThat(config.cluster().etcd().hostList()).isEqualTo(List.of("127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"));
         assertThat(config.mysql().port()).isEqualTo(3307);
     }
 
-    private ServerConfig load(String json, Map<String, String> env) throws IOException {
-        Files.writeString(dir.resolve(ServerConfig.FILE_NAME), json);
-        return ServerConfig.load(dir, env);
+    private ServerConfig load(String json, Map<String, String> env) {
+        return file.load(json, env);
     }
 }

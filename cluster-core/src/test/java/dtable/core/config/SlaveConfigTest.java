@@ -1,12 +1,11 @@
 package dtable.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +28,13 @@ class SlaveConfigTest {
 
     @TempDir
     Path dir;
+
+    private ServiceConfigFile<SlaveConfig> file;
+
+    @BeforeEach
+    void file() {
+        file = new ServiceConfigFile<>(dir, SlaveConfig.FILE_NAME, SlaveConfig::load);
+    }
 
     @Test
     void seaTableStyleFileGetsTheDefaults() throws IOException {
@@ -57,25 +63,22 @@ class SlaveConfigTest {
 
     @Test
     void missingUserIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("\"user\": \"dtable\",", ""), Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("config error: " + dir.resolve(SlaveConfig.FILE_NAME)
-                        + ": user is missing (set it in the file or in DTABLE_USER)");
+        file.assertRefused(SEATABLE_STYLE.replace("\"user\": \"dtable\",", ""), Map.of(),
+                "user is missing (set it in the file or in DTABLE_USER)");
     }
 
     @Test
     void wronglyTypedMysqlPortIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(SEATABLE_STYLE.replace("\"port\": 3306", "\"port\": \"3306\""), Map.of()))
-                .hasMessage("config error: " + dir.resolve(SlaveConfig.FILE_NAME) + ": port must be an integer, got string \"3306\"");
+        file.assertRefused(SEATABLE_STYLE.replace("\"port\": 3306", "\"port\": \"3306\""), Map.of(),
+                "port must be an integer, got string \"3306\"");
     }
 
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
-        assertThat(SlaveConfig.load(ExampleConf.dir(), ExampleConf.REAL_KEY).listenPort()).isEqualTo(4000);
+        assertThat(file.loadExample().listenPort()).isEqualTo(4000);
     }
 
-    private SlaveConfig load(String json, Map<String, String> env) throws IOException {
-        Files.writeString(dir.resolve(SlaveConfig.FILE_NAME), json);
-        return SlaveConfig.load(dir, env);
+    private SlaveConfig load(String json, Map<String, String> env) {
+        return file.load(json, env);
     }
 }
