@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MonitorConfigTest {
 
@@ -18,19 +16,12 @@ class MonitorConfigTest {
             {"private_key": "test-key-0123456789abcdef0123456789abcdef", "user": "dtable", "cluster_config": {"etcd_host_list": ["127.0.0.1:2379"]}}
             """;
 
-    @TempDir
-    Path dir;
-
-    private ServiceConfigFile<MonitorConfig> file;
-
-    @BeforeEach
-    void file() {
-        file = new ServiceConfigFile<>(dir, MonitorConfig.FILE_NAME, MonitorConfig::load);
-    }
+    @RegisterExtension
+    final ServiceConfigFile<MonitorConfig> file = new ServiceConfigFile<>(MonitorConfig.FILE_NAME, MonitorConfig::load);
 
     @Test
     void minimalFileGetsTheDefaults() throws IOException {
-        MonitorConfig config = load(MINIMAL, Map.of("HOSTNAME", "box1"));
+        MonitorConfig config = file.load(MINIMAL, Map.of("HOSTNAME", "box1"));
 
         assertThat(config.listenPort()).isEqualTo(5555);
         assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
@@ -46,23 +37,23 @@ class MonitorConfigTest {
 
     @Test
     void fastFailoverCanBeSwitchedOffAndItsProbeIntervalSet() throws IOException {
-        MonitorConfig config = load(MINIMAL.replace("{\"private_key\"",
+        MonitorConfig config = file.load(MINIMAL.replace("{\"private_key\"",
                 "{\"fast_failover\": false, \"fast_failover_probe_interval_ms\": 500, \"private_key\""), Map.of());
 
         assertThat(config.fastFailover()).isEqualTo(new MonitorConfig.FastFailover(false, Duration.ofMillis(500)));
-        assertThat(load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER", "false")).fastFailover().enabled()).isFalse();
+        assertThat(file.load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER", "false")).fastFailover().enabled()).isFalse();
     }
 
     @Test
     void probeIntervalOutOfRangeIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER_PROBE_INTERVAL_MS", "20")))
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_FAST_FAILOVER_PROBE_INTERVAL_MS", "20")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("fast_failover_probe_interval_ms");
     }
 
     @Test
     void defaultsFollowAnOverriddenPort() throws IOException {
-        MonitorConfig config = load(MINIMAL, Map.of("HOSTNAME", "box1", "DTABLE_LISTEN_PORT", "15555",
+        MonitorConfig config = file.load(MINIMAL, Map.of("HOSTNAME", "box1", "DTABLE_LISTEN_PORT", "15555",
                 "DTABLE_AUTO_REBALANCE", "true", "DTABLE_MAX_MOVES_PER_REBALANCE", "16"));
 
         assertThat(config.cluster().monitorId()).isEqualTo("box1-15555");
@@ -89,14 +80,10 @@ class MonitorConfigTest {
         assertThat(file.loadExample().cluster().monitorId()).isEqualTo("monitor-1");
     }
 
-    private MonitorConfig load(String json, Map<String, String> env) {
-        return file.load(json, env);
-    }
-
     @Test
     void mysqlKeysAreReadLikeTheServersAndOverridable() throws IOException {
-        assertThat(load(MINIMAL, Map.of()).mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "", "dtable_db"));
-        MonitorConfig config = load(MINIMAL, Map.of("DTABLE_HOST", "db.internal", "DTABLE_PORT", "3307",
+        assertThat(file.load(MINIMAL, Map.of()).mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "", "dtable_db"));
+        MonitorConfig config = file.load(MINIMAL, Map.of("DTABLE_HOST", "db.internal", "DTABLE_PORT", "3307",
                 "DTABLE_PASSWORD", "secret", "DTABLE_DATABASE", "dtable_db2"));
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("db.internal", 3307, "dtable", "secret", "dtable_db2"));
@@ -105,8 +92,8 @@ class MonitorConfigTest {
 
     @Test
     void missingMysqlUserIsOneLine() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"user\": \"dtable\", ", ""), Map.of()))
+        assertThatThrownBy(() -> file.load(MINIMAL.replace("\"user\": \"dtable\", ", ""), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("config error: " + dir.resolve(MonitorConfig.FILE_NAME) + ": user is missing");
+                .hasMessageStartingWith("config error: " + file.dir().resolve(MonitorConfig.FILE_NAME) + ": user is missing");
     }
 }

@@ -3,12 +3,10 @@ package dtable.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProxyConfigTest {
 
@@ -21,19 +19,12 @@ class ProxyConfigTest {
             }
             """;
 
-    @TempDir
-    Path dir;
-
-    private ServiceConfigFile<ProxyConfig> file;
-
-    @BeforeEach
-    void file() {
-        file = new ServiceConfigFile<>(dir, ProxyConfig.FILE_NAME, ProxyConfig::load);
-    }
+    @RegisterExtension
+    final ServiceConfigFile<ProxyConfig> file = new ServiceConfigFile<>(ProxyConfig.FILE_NAME, ProxyConfig::load);
 
     @Test
     void seaTableStyleFileGetsTheDefaults() throws IOException {
-        ProxyConfig config = load(SEATABLE_STYLE, Map.of());
+        ProxyConfig config = file.load(SEATABLE_STYLE, Map.of());
 
         assertThat(config.listenPort()).isEqualTo(5550);
         assertThat(config.privateKey()).isEmpty();
@@ -48,7 +39,7 @@ class ProxyConfigTest {
     void mysqlSettingsAsInTheServerFileWithEnvironmentOverrides() throws IOException {
         String withMysql = SEATABLE_STYLE.replace("{\n  \"cluster_config\"",
                 "{\n  \"host\": \"db\", \"user\": \"dtable\", \"password\": \"pw\", \"cluster_config\"");
-        ProxyConfig config = load(withMysql, Map.of("DTABLE_PORT", "3307", "DTABLE_DATABASE", "tokens_db"));
+        ProxyConfig config = file.load(withMysql, Map.of("DTABLE_PORT", "3307", "DTABLE_DATABASE", "tokens_db"));
 
         MysqlSettings mysql = config.mysql().orElseThrow();
         assertThat(mysql.host()).isEqualTo("db");
@@ -61,14 +52,14 @@ class ProxyConfigTest {
 
     @Test
     void mysqlUserFromTheEnvironmentAlone() throws IOException {
-        ProxyConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_USER", "dtable"));
+        ProxyConfig config = file.load(SEATABLE_STYLE, Map.of("DTABLE_USER", "dtable"));
 
         assertThat(config.mysql().orElseThrow().jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/dtable_db");
     }
 
     @Test
     void environmentOverrides() throws IOException {
-        ProxyConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_LISTEN_PORT", "15550", "DTABLE_RETRY_BUDGET_MS", "500",
+        ProxyConfig config = file.load(SEATABLE_STYLE, Map.of("DTABLE_LISTEN_PORT", "15550", "DTABLE_RETRY_BUDGET_MS", "500",
                 "DTABLE_PRIVATE_KEY", "test-key-0123456789abcdef0123456789abcdef", "DTABLE_CLUSTER_CONFIG_ETCD_PREFIX", "/test-1/"));
 
         assertThat(config.listenPort()).isEqualTo(15550);
@@ -92,9 +83,5 @@ class ProxyConfigTest {
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
         assertThat(file.loadExample().listenPort()).isEqualTo(5550);
-    }
-
-    private ProxyConfig load(String json, Map<String, String> env) {
-        return file.load(json, env);
     }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ServerConfigTest {
 
@@ -28,19 +26,12 @@ class ServerConfigTest {
             }
             """;
 
-    @TempDir
-    Path dir;
-
-    private ServiceConfigFile<ServerConfig> file;
-
-    @BeforeEach
-    void file() {
-        file = new ServiceConfigFile<>(dir, ServerConfig.FILE_NAME, ServerConfig::load);
-    }
+    @RegisterExtension
+    final ServiceConfigFile<ServerConfig> file = new ServiceConfigFile<>(ServerConfig.FILE_NAME, ServerConfig::load);
 
     @Test
     void minimalFileGetsTheDefaults() throws IOException {
-        ServerConfig config = load(MINIMAL, Map.of());
+        ServerConfig config = file.load(MINIMAL, Map.of());
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("127.0.0.1", 3306, "dtable", "secret", "dtable_db"));
         assertThat(config.mysql().jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3306/dtable_db");
@@ -76,7 +67,7 @@ class ServerConfigTest {
 
     @Test
     void everyKeyIsRead() throws IOException {
-        ServerConfig config = load("""
+        ServerConfig config = file.load("""
                 {"host": "db", "port": 3307, "user": "u", "password": "p", "database": "other_db",
                  "private_key": "test-key-0123456789abcdef0123456789abcdef", "listen_host": "127.0.0.1", "listen_port": 5001,
                  "worker_threads_rows_limit": 10, "dtable_server_slave_url": "http://slave:4000",
@@ -113,7 +104,7 @@ class ServerConfigTest {
 
     @Test
     void environmentOverridesTopLevelAndClusterKeys() throws IOException {
-        ServerConfig config = load(MINIMAL, Map.of(
+        ServerConfig config = file.load(MINIMAL, Map.of(
                 "DTABLE_LISTEN_PORT", "5001",
                 "DTABLE_PRIVATE_KEY", "from-env-0123456789abcdef0123456789abcdef",
                 "DTABLE_CLUSTER_CONFIG_NODE_ID", "dtable-server-02",
@@ -131,7 +122,7 @@ class ServerConfigTest {
 
     @Test
     void environmentAloneIsEnoughWithoutAFile() {
-        ServerConfig config = ServerConfig.load(dir, Map.of(
+        ServerConfig config = ServerConfig.load(file.dir(), Map.of(
                 "DTABLE_USER", "dtable", "DTABLE_PRIVATE_KEY", "test-key-0123456789abcdef0123456789abcdef",
                 "DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST", "e:2379",
                 "DTABLE_CLUSTER_CONFIG_NODE_ID", "n1",
@@ -151,7 +142,7 @@ class ServerConfigTest {
 
     @Test
     void missingPrivateKeyIsReported() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", ""), Map.of()))
+        assertThatThrownBy(() -> file.load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", ""), Map.of()))
                 .hasMessageContaining("dtable_server_config.json: private_key is missing");
     }
 
@@ -163,21 +154,21 @@ class ServerConfigTest {
 
     @Test
     void rangesAndUrlsAreValidated() throws IOException {
-        assertThatThrownBy(() -> load(MINIMAL.replace("\"user\"", "\"port\": 70000, \"user\""), Map.of()))
+        assertThatThrownBy(() -> file.load(MINIMAL.replace("\"user\"", "\"port\": 70000, \"user\""), Map.of()))
                 .hasMessageEndingWith(": port must be between 1 and 65535, got 70000");
-        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_SAVE_INTERVAL_SECONDS", "0")))
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_SAVE_INTERVAL_SECONDS", "0")))
                 .hasMessageEndingWith(": save_interval_seconds (from DTABLE_SAVE_INTERVAL_SECONDS) must be between 1 and 2147483647, got 0");
-        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_CLUSTER_CONFIG_NODE_URL", "dtable-server-01:5000")))
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_CLUSTER_CONFIG_NODE_URL", "dtable-server-01:5000")))
                 .hasMessageContaining("cluster_config.node_url (from DTABLE_CLUSTER_CONFIG_NODE_URL) must be an http:// or https:// URL");
-        assertThatThrownBy(() -> load(MINIMAL.replace("[\"etcd-1:2379\", \"etcd-2:2379\", \"etcd-3:2379\"]", "\"etcd-1:2379\""), Map.of()))
+        assertThatThrownBy(() -> file.load(MINIMAL.replace("[\"etcd-1:2379\", \"etcd-2:2379\", \"etcd-3:2379\"]", "\"etcd-1:2379\""), Map.of()))
                 .hasMessageEndingWith(": cluster_config.etcd_host_list must be a list of strings, got string \"etcd-1:2379\"");
-        assertThatThrownBy(() -> load(MINIMAL, Map.of("DTABLE_GROUP_COMMIT_WRITERS", "9")))
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_GROUP_COMMIT_WRITERS", "9")))
                 .hasMessageEndingWith(": group_commit_writers (from DTABLE_GROUP_COMMIT_WRITERS) must be between 1 and 8, got 9");
     }
 
     @Test
     void toStringHidesSecrets() throws IOException {
-        String text = load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\"", "\"private_key\": \"very-secret-key-0123456789abcdef0123456789\""), Map.of()).toString();
+        String text = file.load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\"", "\"private_key\": \"very-secret-key-0123456789abcdef0123456789\""), Map.of()).toString();
 
         assertThat(text).doesNotContain("very-secret-key").doesNotContain("secret\"").contains("password=***");
     }
@@ -188,9 +179,5 @@ class ServerConfigTest {
 
         assertThat(config.cluster().etcd().hostList()).isEqualTo(List.of("127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"));
         assertThat(config.mysql().port()).isEqualTo(3307);
-    }
-
-    private ServerConfig load(String json, Map<String, String> env) {
-        return file.load(json, env);
     }
 }

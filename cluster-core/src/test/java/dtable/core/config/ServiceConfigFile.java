@@ -6,25 +6,48 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One service's config file in a test's folder, loaded with that service's {@code load(confDir, env)}: what
- * the config tests share.
+ * One service's config file in a fresh folder per test, loaded with that service's {@code load(confDir, env)}:
+ * what the config tests share. Register it on an instance field with {@code @RegisterExtension}.
  *
  * @param <T> the service's config record
  */
-final class ServiceConfigFile<T> {
+final class ServiceConfigFile<T> implements BeforeEachCallback, AfterEachCallback {
 
-    private final Path dir;
     private final String fileName;
     private final BiFunction<Path, Map<String, String>, T> loader;
+    private Path dir;
 
-    ServiceConfigFile(Path dir, String fileName, BiFunction<Path, Map<String, String>, T> loader) {
-        this.dir = dir;
+    ServiceConfigFile(String fileName, BiFunction<Path, Map<String, String>, T> loader) {
         this.fileName = fileName;
         this.loader = loader;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("dtable-config-test-");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** The test's config folder ({@code DTABLE_CONF_DIR}). */
+    Path dir() {
+        return dir;
     }
 
     /** Writes {@code json} as the file and loads it with {@code env}. */

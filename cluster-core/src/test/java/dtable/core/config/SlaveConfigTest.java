@@ -3,11 +3,9 @@ package dtable.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SlaveConfigTest {
 
@@ -26,19 +24,12 @@ class SlaveConfigTest {
             }
             """;
 
-    @TempDir
-    Path dir;
-
-    private ServiceConfigFile<SlaveConfig> file;
-
-    @BeforeEach
-    void file() {
-        file = new ServiceConfigFile<>(dir, SlaveConfig.FILE_NAME, SlaveConfig::load);
-    }
+    @RegisterExtension
+    final ServiceConfigFile<SlaveConfig> file = new ServiceConfigFile<>(SlaveConfig.FILE_NAME, SlaveConfig::load);
 
     @Test
     void seaTableStyleFileGetsTheDefaults() throws IOException {
-        SlaveConfig config = load(SEATABLE_STYLE, Map.of());
+        SlaveConfig config = file.load(SEATABLE_STYLE, Map.of());
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("mysql-host", 3306, "dtable", "pw", "dtable_db"));
         assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
@@ -52,7 +43,7 @@ class SlaveConfigTest {
 
     @Test
     void environmentOverrides() throws IOException {
-        SlaveConfig config = load(SEATABLE_STYLE, Map.of("DTABLE_PORT", "3307", "DTABLE_MAX_CACHED_ROWS", "10",
+        SlaveConfig config = file.load(SEATABLE_STYLE, Map.of("DTABLE_PORT", "3307", "DTABLE_MAX_CACHED_ROWS", "10",
                 "DTABLE_LISTEN_PORT", "14000", "DTABLE_CLUSTER_CONFIG_NODE_ID", "slave-2"));
 
         assertThat(config.mysql().port()).isEqualTo(3307);
@@ -76,9 +67,5 @@ class SlaveConfigTest {
     @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
         assertThat(file.loadExample().listenPort()).isEqualTo(4000);
-    }
-
-    private SlaveConfig load(String json, Map<String, String> env) {
-        return file.load(json, env);
     }
 }
