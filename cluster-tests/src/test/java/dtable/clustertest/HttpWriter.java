@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Runs on its own thread until {@link #stop()}; the request in flight is finished (or times out) first.
  */
-final class HttpWriter implements Runnable {
+final class HttpWriter extends ClientWriter {
 
     /** Longer than the proxy's 60 s response timeout: the client should see the proxy's answer, not its own timeout. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(75);
@@ -33,37 +32,22 @@ final class HttpWriter implements Runnable {
     private static final Duration SLOW = Duration.ofSeconds(25);
 
     private final HttpClient http;
-    private final History history;
     private final String proxyUrl;
-    private final BaseUuid base;
-    private final String token;
-    private final String clientId;
-    private final long pauseMillis;
     private final Diagnostics diagnostics;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private long counter;
 
     HttpWriter(HttpClient http, History history, String proxyUrl, BaseUuid base, String token, String clientId,
             long pauseMillis, Diagnostics diagnostics) {
+        super(history, base, token, clientId, pauseMillis);
         this.diagnostics = diagnostics;
         this.http = http;
-        this.history = history;
         this.proxyUrl = proxyUrl;
-        this.base = base;
-        this.token = token;
-        this.clientId = clientId;
-        this.pauseMillis = pauseMillis;
-    }
-
-    void stop() {
-        running.set(false);
     }
 
     @Override
     public void run() {
         URI uri = URI.create(proxyUrl + "api/v1/dtables/" + base.value() + "/rows/");
-        while (running.get()) {
-            String payload = Payloads.next(clientId, ++counter);
+        while (running()) {
+            String payload = nextPayload();
             ObjectNode body = ClusterApi.JSON.createObjectNode().put("table_name", "Table1");
             body.putObject("row").put("Name", payload);
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
@@ -79,21 +63,18 @@ final class HttpWriter implements Runnable {
                     history.ack(new History.Ack(base.value(), Long.parseLong(version), payload, node, clientId, sent, at));
                 } else {
                     String text = response.body();
-                    history.error(new History.ClientError(base.value(), clientId, payload, "http_" + response.statusCode(),
-                            text.length() > 200 ? text.substring(0, 200) : text, at, at - sent));
+                    error(payload, "http_" + response.statusCode(), text.length() > 200 ? text.substring(0, 200) : text, sent);
                 }
             } catch (HttpTimeoutException e) {
-                long at = history.now();
-                history.error(new History.ClientError(base.value(), clientId, payload, "timeout", e.toString(), at, at - sent));
+                error(payload, "timeout", e.toString(), sent);
             } catch (IOException e) {
-                long at = history.now();
-                history.error(new History.ClientError(base.value(), clientId, payload, "io", e.toString(), at, at - sent));
+                error(payload, "io", e.toString(), sent);
                 pause(100); // the proxy itself is down or restarting: do not spin
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            pause(pauseMillis);
+            pace();
         }
     }
 
@@ -115,17 +96,6 @@ final class HttpWriter implements Runnable {
         } catch (InterruptedException e) {
             answer.cancel(true);
             throw e;
-        }
-    }
-
-    private static void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(millis); // pacing of a client, not a wait for an event
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The writer runs on its own thread; frames arrive on the HTTP client's threads, one at a time per
  * connection ({@link Connection} state is touched only there, except the futures).
  */
-final class SocketWriter implements Runnable {
+final class SocketWriter extends ClientWriter {
 
     /** A client that hears nothing this long gives up on the connection (browsers use a heartbeat of this order). */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
@@ -52,27 +51,12 @@ final class SocketWriter implements Runnable {
 
     private final ClusterApi api;
     private final HttpClient http;
-    private final History history;
-    private final BaseUuid base;
-    private final String token;
-    private final String clientId;
-    private final long pauseMillis;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private long counter;
     private long seq;
 
     SocketWriter(ClusterApi api, History history, BaseUuid base, String token, String clientId, long pauseMillis) {
+        super(history, base, token, clientId, pauseMillis);
         this.api = api;
         this.http = api.http();
-        this.history = history;
-        this.base = base;
-        this.token = token;
-        this.clientId = clientId;
-        this.pauseMillis = pauseMillis;
-    }
-
-    void stop() {
-        running.set(false);
     }
 
     @Override
@@ -80,7 +64,7 @@ final class SocketWriter implements Runnable {
         Connection connection = null;
         long backoff = 100;
         try {
-            while (running.get()) {
+            while (running()) {
                 if (connection == null || connection.closed) {
                     connection = connect();
                     if (connection == null) {
@@ -95,7 +79,7 @@ final class SocketWriter implements Runnable {
                     connection.abort();
                     connection = null;
                 }
-                pause(pauseMillis);
+                pace();
             }
         } finally {
             if (connection != null) {
@@ -106,7 +90,7 @@ final class SocketWriter implements Runnable {
 
     /** Sends one operation and records the outcome; false when the connection is no longer usable. */
     private boolean writeOne(Connection connection) {
-        String payload = Payloads.next(clientId, ++counter);
+        String payload = nextPayload();
         long mySeq = ++seq;
         ObjectNode frame = ClusterApi.JSON.createObjectNode().put("event", "update-dtable").put("seq", mySeq);
         frame.putObject("data").put("op_type", "insert_row").put("table_id", "0000").putObject("row_data")
@@ -125,7 +109,7 @@ final class SocketWriter implements Runnable {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.set(false);
+            stop();
             return false;
         }
         return switch (outcome) {
@@ -174,29 +158,13 @@ final class SocketWriter implements Runnable {
             return connection;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.set(false);
+            stop();
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             error(null, "socket_connect", nodeId + ": " + cause, started);
         }
         connection.abort();
         return null;
-    }
-
-    private void error(String payload, String kind, String detail, long sent) {
-        long at = history.now();
-        history.error(new History.ClientError(base.value(), clientId, payload, kind, detail, at, at - sent));
-    }
-
-    private static void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(millis); // pacing of a client, not a wait for an event
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** One WebSocket connection: frame assembly, reply futures, the stream-order check. */
