@@ -149,20 +149,20 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Graceful stop: resign leadership (another monitor leads at once), stop deciding and watching. */
     @Override
     public void close() {
-        if (fastFailover != null) {
-            fastFailover.close();
-        }
-        election.close();
-        loop.close();
-        watcher.close();
+        stop(election::close);
     }
 
     /** Crash stand-in for tests: stop without resigning; the lease runs out in etcd. */
     public void crash() {
+        stop(election::abandon);
+    }
+
+    /** Stops probing, leaves the election with {@code leaveElection}, then stops deciding and watching. */
+    private void stop(Runnable leaveElection) {
         if (fastFailover != null) {
             fastFailover.close();
         }
-        election.abandon();
+        leaveElection.run();
         loop.close();
         watcher.close();
     }

@@ -3,6 +3,8 @@ package dtable.proxy.api;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.NodeInfo;
+import dtable.core.error.ErrorBody;
+import dtable.core.error.ErrorType;
 import dtable.proxy.routing.RoutingTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +57,7 @@ class BaseListController {
         if (index >= nodes.size()) {
             return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body("{\"error_type\":\"base_unavailable\",\"error_msg\":\"no dtable-server answered\"}"));
+                    .body(ErrorBody.json(ErrorType.BASE_UNAVAILABLE, "no dtable-server answered")));
         }
         NodeInfo node = nodes.get(index);
         String base = node.localNodeUrl().endsWith("/") ? node.localNodeUrl() : node.localNodeUrl() + "/";
