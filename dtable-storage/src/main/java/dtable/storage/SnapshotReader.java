@@ -1,0 +1,44 @@
+package dtable.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Reads a base's stored snapshot from {@code dtables}; never writes (the owning node writes snapshots).
+ *
+ * <p>Thread-safe: every call takes its own pooled connection. Not final: tests of the readers' users
+ * replace it with an in-memory store.
+ */
+public class SnapshotReader {
+
+    private static final String SNAPSHOT = "SELECT snapshot, snapshot_version, deleted FROM dtables WHERE dtable_uuid = ?";
+
+    private final DataSource dataSource;
+
+    public SnapshotReader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The snapshot of a base, or empty when no {@code dtables} row exists.
+     *
+     * @throws StorageException when MySQL does not answer
+     */
+    public Optional<StoredSnapshot> read(String uuid) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SNAPSHOT)) {
+            ps.setString(1, uuid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredSnapshot(uuid, rs.getBytes(1), rs.getLong(2), rs.getBoolean(3)));
+            }
+        } catch (SQLException e) {
+            throw new StorageException("reading the snapshot of " + uuid + " failed: " + e.getMessage(), e);
+        }
+    }
+}
