@@ -1,9 +1,9 @@
 package dtable.server.api;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.model.stored.LoggedOperation;
 import dtable.server.base.LoadedBase;
 import dtable.server.storage.BaseStore;
-import dtable.server.storage.LoggedOperation;
 import dtable.web.ApiException;
 import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;

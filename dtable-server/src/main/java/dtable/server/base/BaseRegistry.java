@@ -3,11 +3,12 @@ package dtable.server.base;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.model.Base;
+import dtable.model.stored.ContiguousReplay;
+import dtable.model.stored.SnapshotCodec;
 import dtable.server.cluster.Ownership;
 import dtable.server.cluster.Route;
 import dtable.server.storage.BaseRecord;
 import dtable.server.storage.BaseStore;
-import dtable.server.storage.LoggedOperation;
 import dtable.server.storage.OperationLog;
 import dtable.server.storage.StorageException;
 import java.io.IOException;
@@ -28,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The bases this node holds in memory: loading (fenced claim, snapshot + log replay), creation,
@@ -39,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BaseRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(BaseRegistry.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int REPLAY_PAGE = 5000;
 
     /** Limits that decide whether a base may be loaded. */
@@ -180,21 +179,13 @@ public final class BaseRegistry {
     }
 
     private int replay(BaseUuid uuid, Base model) {
-        int replayed = 0;
-        while (true) {
-            List<LoggedOperation> page = store.readLog(uuid.value(), model.version(), REPLAY_PAGE);
-            for (LoggedOperation op : page) {
-                if (op.version() != model.version() + 1) {
-                    throw new IllegalStateException("operation log of " + uuid + " has a gap: expected version "
-                            + (model.version() + 1) + ", found " + op.version());
-                }
-                model.replay(JSON.readTree(op.operation()));
-                replayed++;
-            }
-            if (page.size() < REPLAY_PAGE) {
-                return replayed;
-            }
+        ContiguousReplay.Outcome outcome = ContiguousReplay.paged(model.version(), Long.MAX_VALUE, REPLAY_PAGE,
+                (after, limit) -> store.readLog(uuid.value(), after, limit), ContiguousReplay.onto(model));
+        if (outcome.gap()) {
+            throw new IllegalStateException("operation log of " + uuid + " has a gap: expected version "
+                    + (outcome.version() + 1) + " next");
         }
+        return outcome.applied();
     }
 
     /**
@@ -204,7 +195,7 @@ public final class BaseRegistry {
      */
     public LoadedBase create(BaseUuid uuid, Base initial) {
         long token = requireServed(uuid);
-        byte[] snapshot = gzip(initial);
+        byte[] snapshot = SnapshotCodec.encode(initial);
         if (!store.create(uuid.value(), nodeId, token, snapshot, initial.version(), initial.rowCount())) {
             throw new BaseExistsException(uuid.value());
         }
@@ -354,16 +345,6 @@ public final class BaseRegistry {
     /** Snapshots every loaded base and drops it (graceful shutdown). */
     public void unloadAll(String reason) {
         snapshotWriters.runAll(loadedBases(), base -> unload(base, reason));
-    }
-
-    private static byte[] gzip(Base base) {
-        var bytes = new java.io.ByteArrayOutputStream();
-        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
-            base.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     static <T> T join(CompletableFuture<T> future) {

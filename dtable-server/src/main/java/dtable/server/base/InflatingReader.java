@@ -1,13 +1,12 @@
 package dtable.server.base;
 
-import java.io.ByteArrayInputStream;
+import dtable.model.stored.SnapshotCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Gunzips a snapshot on its own thread, a few chunks ahead of the reader, so that inflating
@@ -40,7 +39,7 @@ final class InflatingReader extends InputStream {
     }
 
     private void inflate(byte[] gzip) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 64 * 1024)) {
+        try (InputStream in = SnapshotCodec.inflating(gzip)) {
             while (!closed) {
                 byte[] chunk = in.readNBytes(CHUNK);
                 if (chunk.length == 0) {

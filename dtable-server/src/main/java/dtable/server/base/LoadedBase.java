@@ -5,6 +5,7 @@ import dtable.model.Base;
 import dtable.model.FrozenBase;
 import dtable.model.Operation;
 import dtable.model.OperationContext;
+import dtable.model.stored.SnapshotCodec;
 import dtable.server.storage.FencedException;
 import dtable.server.storage.OperationAppender;
 import dtable.server.storage.OperationLog;
@@ -26,7 +27,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
-import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -303,7 +303,7 @@ public final class LoadedBase {
                 return null;
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(64 * 1024, frozen.rowCount() * 24));
-            try (GZIPOutputStream gzip = new GZIPOutputStream(sink.apply(bytes), 64 * 1024)) {
+            try (OutputStream gzip = SnapshotCodec.compressing(sink.apply(bytes))) {
                 frozen.write(gzip);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,7 +1,8 @@
 package dtable.server.socket;
 
+import dtable.model.stored.ContiguousReplay;
+import dtable.model.stored.LoggedOperation;
 import dtable.server.base.RoomListener;
-import dtable.server.storage.LoggedOperation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -270,23 +271,14 @@ public final class SocketClient implements RoomListener {
      * client) when the log no longer holds them: retention deleted them, so the client must reload the base.
      */
     private boolean fill(long upTo) throws Exception {
-        while (lastSent < upTo) {
-            List<LoggedOperation> page = store.readLog(dtableUuid, lastSent, (int) Math.min(CATCH_UP_PAGE, upTo - lastSent));
-            if (page.isEmpty() || page.getFirst().version() != lastSent + 1) {
-                logTruncated();
-                return false;
-            }
-            for (LoggedOperation op : page) {
-                if (op.version() > upTo) {
-                    break;
-                }
-                if (op.version() != lastSent + 1) {
-                    logTruncated();
-                    return false;
-                }
-                transport.update(op.version(), op.operation(), op.author());
-                lastSent = op.version();
-            }
+        ContiguousReplay.Outcome outcome = ContiguousReplay.paged(lastSent, upTo, CATCH_UP_PAGE,
+                (after, limit) -> store.readLog(dtableUuid, after, limit), op -> {
+                    transport.update(op.version(), op.operation(), op.author());
+                    lastSent = op.version();
+                });
+        if (outcome.version() < upTo) {
+            logTruncated();
+            return false;
         }
         return true;
     }

@@ -1,5 +1,7 @@
 package dtable.server.storage;
 
+import dtable.model.stored.LoggedOperation;
+import dtable.storage.OperationLogReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +21,11 @@ import javax.sql.DataSource;
 public class BaseStore {
 
     private final DataSource dataSource;
+    private final OperationLogReader log;
 
     public BaseStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.log = new OperationLogReader(dataSource);
     }
 
     public Optional<BaseRecord> find(String uuid) {
@@ -153,19 +157,11 @@ public class BaseStore {
 
     /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
     public List<LoggedOperation> readLog(String uuid, long afterVersion, int limit) {
-        return query("SELECT op_version, op_time, author, app, operation FROM operation_log WHERE dtable_uuid = ?"
-                + " AND op_version > ? ORDER BY op_version LIMIT ?", ps -> {
-                    ps.setString(1, uuid);
-                    ps.setLong(2, afterVersion);
-                    ps.setInt(3, limit);
-                }, rs -> {
-                    List<LoggedOperation> ops = new ArrayList<>();
-                    while (rs.next()) {
-                        ops.add(new LoggedOperation(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5)));
-                    }
-                    return ops;
-                });
+        try {
+            return log.read(uuid, afterVersion, limit);
+        } catch (dtable.storage.StorageException e) {
+            throw new StorageException(e.getMessage(), e.getCause());
+        }
     }
 
     /**

@@ -3,7 +3,7 @@ package dtable.server.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dtable.server.storage.LoggedOperation;
+import dtable.model.stored.LoggedOperation;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
