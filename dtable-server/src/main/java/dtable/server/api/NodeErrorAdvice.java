@@ -10,7 +10,7 @@ import dtable.server.base.BaseUnavailableException;
 import dtable.server.base.NotServedHereException;
 import dtable.server.cluster.Route;
 import dtable.server.storage.OutcomeUnknownException;
-import dtable.server.storage.StorageException;
+import dtable.storage.StorageException;
 import dtable.web.Json;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;

@@ -1,7 +1,7 @@
 package dtable.server.base;
 
 import dtable.server.storage.BaseStore;
-import dtable.server.storage.StorageException;
+import dtable.storage.StorageException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

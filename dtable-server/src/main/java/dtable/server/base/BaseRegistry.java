@@ -10,7 +10,7 @@ import dtable.server.cluster.Route;
 import dtable.server.storage.BaseRecord;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.OperationLog;
-import dtable.server.storage.StorageException;
+import dtable.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

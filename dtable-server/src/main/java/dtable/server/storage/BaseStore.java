@@ -2,6 +2,7 @@ package dtable.server.storage;
 
 import dtable.model.stored.LoggedOperation;
 import dtable.storage.OperationLogReader;
+import dtable.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -157,11 +158,7 @@ public class BaseStore {
 
     /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
     public List<LoggedOperation> readLog(String uuid, long afterVersion, int limit) {
-        try {
-            return log.read(uuid, afterVersion, limit);
-        } catch (dtable.storage.StorageException e) {
-            throw new StorageException(e.getMessage(), e.getCause());
-        }
+        return log.read(uuid, afterVersion, limit);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dtable.server.storage;
 
 import dtable.server.storage.OperationLog.Append;
+import dtable.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,7 @@
 package dtable.server.storage;
 
+import dtable.storage.StorageException;
+
 /**
  * MySQL failed while committing (or did not answer in time): the operation may or may not be in the
  * log. The caller must not claim it was refused — a client that retried would apply it twice — so

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.server.StorageFixture;
+import dtable.storage.StorageException;
 import dtable.testsupport.MariaDbExtension;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;

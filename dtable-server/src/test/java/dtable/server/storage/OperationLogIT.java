@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.server.StorageFixture;
+import dtable.storage.StorageException;
 import dtable.testsupport.MariaDbExtension;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
