@@ -8,7 +8,8 @@ import dtable.slave.cache.BaseCache;
 import dtable.slave.cache.BaseLoader;
 import dtable.slave.cache.RowBudget;
 import dtable.slave.cluster.SlaveRegistration;
-import dtable.slave.storage.ReadOnlyStore;
+import dtable.storage.OperationLogReader;
+import dtable.storage.SnapshotReader;
 import dtable.web.Authorizer;
 import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,17 +46,12 @@ public class SlaveWiring {
         return new Authorizer(new TokenService(config.privateKey(), clock));
     }
 
-    @Bean
-    ReadOnlyStore readOnlyStore(DataSource dataSource) {
-        return new ReadOnlyStore(dataSource);
-    }
-
     /**
      * @param maxDocumentBytes budget of kept whole-base renderings ({@code dtable.slave.max-document-bytes},
      *                         64 MiB); not a SeaTable key, so a Spring property
      */
     @Bean
-    BaseCache baseCache(ReadOnlyStore store, SlaveConfig config,
+    BaseCache baseCache(DataSource dataSource, SlaveConfig config,
             @Value("${dtable.slave.max-document-bytes:67108864}") long maxDocumentBytes, MeterRegistry meters) {
         long maxHeap = Runtime.getRuntime().maxMemory();
         long maxRows = RowBudget.effectiveMaxRows(config.maxCachedRows(), maxHeap);
@@ -64,7 +60,7 @@ public class SlaveWiring {
                     + " (raise -Xmx or lower max_cached_rows)", config.maxCachedRows(),
                     config.maxCachedRows() * RowBudget.BYTES_PER_ROW >> 20, maxHeap >> 20, maxRows);
         }
-        BaseCache cache = new BaseCache(new BaseLoader(store), maxRows, maxDocumentBytes);
+        BaseCache cache = new BaseCache(new BaseLoader(new SnapshotReader(dataSource), new OperationLogReader(dataSource)), maxRows, maxDocumentBytes);
         Gauge.builder("dtable.slave.cached.rows", cache, BaseCache::cachedRows)
                 .description("rows of the bases held in memory").register(meters);
         Gauge.builder("dtable.slave.cached.bases", cache, c -> c.entries().size()).register(meters);

@@ -5,28 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.Operation;
-import dtable.model.OperationContext;
-import dtable.model.SyntheticBase;
-import dtable.model.rest.RestCommands;
+import dtable.model.stored.SnapshotCodec;
 import dtable.storage.Schema;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPOutputStream;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Plays a dtable-server owner against a real MariaDB, writing exactly what a real owner writes:
@@ -37,8 +25,6 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Not thread-safe: one test thread writes.
  */
 final class FakeOwner implements AutoCloseable {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HikariDataSource dataSource;
     private final Map<String, Base> models = new ConcurrentHashMap<>();
@@ -60,14 +46,12 @@ final class FakeOwner implements AutoCloseable {
     /** A new base with {@code rows} synthetic rows in "Table1" (column "Name" among ten), snapshotted at version 0. */
     BaseUuid create(int rows) throws SQLException {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        SyntheticBase.write(json, rows, uuid.hashCode());
-        Base base = Base.read(new ByteArrayInputStream(json.toByteArray()));
+        Base base = OwnerModel.synthetic(uuid, rows);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version,"
                         + " row_count) VALUES (?, 'fake-owner', 1, 1, ?, ?, ?)")) {
             ps.setString(1, uuid.value());
-            ps.setBytes(2, gzip(base));
+            ps.setBytes(2, SnapshotCodec.encode(base));
             ps.setLong(3, base.version());
             ps.setInt(4, base.rowCount());
             ps.executeUpdate();
@@ -79,9 +63,7 @@ final class FakeOwner implements AutoCloseable {
     /** Appends one row named {@code name} and logs it (acknowledged once this returns); returns the new version. */
     long appendRow(BaseUuid uuid, String name) throws SQLException {
         Base base = models.get(uuid.value());
-        ObjectNode body = JSON.createObjectNode().put("table_name", "Table1");
-        body.putObject("row").put("Name", name);
-        Operation op = base.prepare(RestCommands.appendRow(base, body), OperationContext.of(Clock.systemUTC(), "owner"));
+        Operation op = OwnerModel.appendRow(base, name);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch, node_id)"
                         + " VALUES (?, ?, ?, 'owner', NULL, ?, 1, 'fake-owner')")) {
@@ -101,7 +83,7 @@ final class FakeOwner implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?,"
                     + " row_count = ? WHERE dtable_uuid = ?")) {
-                ps.setBytes(1, gzip(base));
+                ps.setBytes(1, SnapshotCodec.encode(base));
                 ps.setLong(2, base.version());
                 ps.setInt(3, base.rowCount());
                 ps.setString(4, uuid.value());
@@ -139,16 +121,6 @@ final class FakeOwner implements AutoCloseable {
             }
         }
         return sum.toString();
-    }
-
-    static byte[] gzip(Base base) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            base.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     @Override

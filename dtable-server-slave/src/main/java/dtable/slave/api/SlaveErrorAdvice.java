@@ -5,7 +5,7 @@ import static dtable.web.ErrorAdvice.error;
 import dtable.model.OperationException;
 import dtable.slave.cache.BaseNotFoundException;
 import dtable.slave.cache.BaseUnavailableException;
-import dtable.slave.storage.StorageUnavailableException;
+import dtable.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -35,7 +35,7 @@ public class SlaveErrorAdvice {
         return error(404, "dtable_not_found", e.getMessage());
     }
 
-    @ExceptionHandler({BaseUnavailableException.class, StorageUnavailableException.class})
+    @ExceptionHandler({BaseUnavailableException.class, StorageException.class})
     ResponseEntity<String> unavailable(RuntimeException e) {
         log.warn("read failed: {}", e.getMessage());
         return error(503, "base_unavailable", e.getMessage());

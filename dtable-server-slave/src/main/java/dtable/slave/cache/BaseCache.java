@@ -66,7 +66,7 @@ public final class BaseCache {
      *
      * @throws BaseNotFoundException    when the base does not exist or was deleted
      * @throws BaseUnavailableException when it cannot be built from MySQL now
-     * @throws dtable.slave.storage.StorageUnavailableException when MySQL does not answer (a
+     * @throws dtable.storage.StorageException when MySQL does not answer (a
      *         {@link ReadLevel#STALE} read of a cached base never asks it)
      */
     public <R> Reading<R> read(BaseUuid uuid, ReadLevel level, Function<Base, R> reader) {

@@ -2,15 +2,13 @@ package dtable.slave.cache;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
-import dtable.slave.storage.LogTail;
-import dtable.slave.storage.LoggedOperation;
-import dtable.slave.storage.ReadOnlyStore;
-import dtable.slave.storage.StoredSnapshot;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
-import tools.jackson.databind.json.JsonMapper;
+import dtable.model.stored.ContiguousReplay;
+import dtable.model.stored.SnapshotCodec;
+import dtable.storage.LogTail;
+import dtable.storage.OperationLogReader;
+import dtable.storage.SnapshotReader;
+import dtable.storage.StoredSnapshot;
+import java.io.UncheckedIOException;
 
 /**
  * Builds a base from MySQL the way its owner does (snapshot, then every logged operation after it,
@@ -36,13 +34,15 @@ public final class BaseLoader {
         GONE
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LOAD_ATTEMPTS = 3;
 
-    private final ReadOnlyStore store;
+    private final SnapshotReader snapshots;
+    private final OperationLogReader log;
 
-    public BaseLoader(ReadOnlyStore store) {
-        this.store = store;
+    /** Reads only: the slave's pool is read-only too, so MySQL itself refuses a stray write. */
+    public BaseLoader(SnapshotReader snapshots, OperationLogReader log) {
+        this.snapshots = snapshots;
+        this.log = log;
     }
 
     /**
@@ -51,11 +51,11 @@ public final class BaseLoader {
      * @throws BaseNotFoundException    when the base does not exist or was deleted
      * @throws BaseUnavailableException when its log does not replay, or newer snapshots kept purging
      *                                  the rows between the two reads
-     * @throws dtable.slave.storage.StorageUnavailableException when MySQL does not answer
+     * @throws dtable.storage.StorageException when MySQL does not answer
      */
     public Base load(BaseUuid uuid) {
         for (int attempt = 1; attempt <= LOAD_ATTEMPTS; attempt++) {
-            StoredSnapshot snapshot = store.snapshot(uuid.value()).filter(s -> !s.deleted())
+            StoredSnapshot snapshot = snapshots.read(uuid.value()).filter(s -> !s.deleted())
                     .orElseThrow(() -> new BaseNotFoundException(uuid.value()));
             Base base = decode(snapshot);
             switch (catchUp(uuid, base)) {
@@ -77,36 +77,31 @@ public final class BaseLoader {
      * @throws BaseUnavailableException when a logged operation does not replay (the base must be dropped)
      */
     public CatchUp catchUp(BaseUuid uuid, Base base) {
-        return apply(uuid, base, store.tail(uuid.value(), base.version()));
+        return apply(uuid, base, log.tail(uuid.value(), base.version()));
     }
 
     static CatchUp apply(BaseUuid uuid, Base base, LogTail tail) {
         if (!tail.exists() || tail.deleted()) {
             return CatchUp.GONE;
         }
-        for (LoggedOperation op : tail.operations()) {
-            if (op.version() != base.version() + 1) {
-                break; // a hole: purged below the snapshot (checked next) or an append still in flight
-            }
+        // stops at a hole: purged below the snapshot (checked next) or an append still in flight
+        ContiguousReplay.Step<RuntimeException> replay = ContiguousReplay.onto(base);
+        ContiguousReplay.prefix(base.version(), Long.MAX_VALUE, tail.operations(), op -> {
             try {
-                base.replay(JSON.readTree(op.operation()));
+                replay.accept(op);
             } catch (RuntimeException e) {
                 throw new BaseUnavailableException("operation " + op.version() + " of " + uuid
                         + " does not replay on version " + base.version() + ": " + e.getMessage(), e);
             }
-        }
+        });
         return tail.snapshotVersion() > base.version() ? CatchUp.GAP : CatchUp.CAUGHT_UP;
     }
 
     static Base decode(StoredSnapshot snapshot) {
-        if (snapshot.gzipJson() == null) {
-            return Base.empty();
-        }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(snapshot.gzipJson()), 64 * 1024)) {
-            return Base.read(in);
-        } catch (IOException e) {
-            throw new BaseUnavailableException("snapshot of " + snapshot.dtableUuid() + " is unreadable: "
-                    + e.getMessage(), e);
+        try {
+            return SnapshotCodec.decode(snapshot.gzipJson(), snapshot.dtableUuid());
+        } catch (UncheckedIOException e) {
+            throw new BaseUnavailableException(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new BaseUnavailableException("snapshot of " + snapshot.dtableUuid() + " does not parse: "
                     + e.getMessage(), e);

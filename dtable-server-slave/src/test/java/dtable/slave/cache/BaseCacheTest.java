@@ -23,7 +23,7 @@ class BaseCacheTest {
     void cachedRowsStayWithinTheBoundLeastRecentlyUsedFirstOut() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        BaseCache cache = new BaseCache(new BaseLoader(log), 1000, 0);
+        BaseCache cache = new BaseCache(log.loader(), 1000, 0);
         List<BaseUuid> bases = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             bases.add(log.create(100 + random.nextInt(400)));
@@ -41,7 +41,7 @@ class BaseCacheTest {
 
     @Test
     void evictsTheLeastRecentlyUsedBase() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 250, 0);
+        BaseCache cache = new BaseCache(log.loader(), 250, 0);
         BaseUuid a = log.create(100);
         BaseUuid b = log.create(100);
         BaseUuid c = log.create(100);
@@ -56,7 +56,7 @@ class BaseCacheTest {
 
     @Test
     void aBaseLargerThanTheBoundIsServedAndDropped() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 100, 0);
+        BaseCache cache = new BaseCache(log.loader(), 100, 0);
         BaseUuid small = log.create(50);
         BaseUuid huge = log.create(150);
         cache.read(small, ReadLevel.DEFAULT, Base::version);
@@ -71,7 +71,7 @@ class BaseCacheTest {
 
     @Test
     void defaultCatchesUpWithOneQueryStaleDoesNotQueryAtAll() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 10_000, 0);
+        BaseCache cache = new BaseCache(log.loader(), 10_000, 0);
         BaseUuid uuid = log.create(10);
         cache.read(uuid, ReadLevel.DEFAULT, Base::version);
         long written = log.appendRow(uuid, "new");
@@ -91,7 +91,7 @@ class BaseCacheTest {
 
     @Test
     void aGapReloadsFromTheSnapshot() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 10_000, 0);
+        BaseCache cache = new BaseCache(log.loader(), 10_000, 0);
         BaseUuid uuid = log.create(10);
         cache.read(uuid, ReadLevel.DEFAULT, Base::version);
         log.appendRow(uuid, "a");
@@ -110,7 +110,7 @@ class BaseCacheTest {
 
     @Test
     void aDeletedBaseIsForgotten() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 10_000, 0);
+        BaseCache cache = new BaseCache(log.loader(), 10_000, 0);
         BaseUuid uuid = log.create(10);
         cache.read(uuid, ReadLevel.DEFAULT, Base::version);
         log.delete(uuid);
@@ -123,7 +123,7 @@ class BaseCacheTest {
 
     @Test
     void theWholeBaseRenderingIsReusedUntilTheVersionMoves() {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 10_000, 1 << 20);
+        BaseCache cache = new BaseCache(log.loader(), 10_000, 1 << 20);
         BaseUuid uuid = log.create(20);
         byte[] first = cache.document(uuid, ReadLevel.DEFAULT).value();
         assertThat(cache.document(uuid, ReadLevel.DEFAULT).value()).isSameAs(first);
@@ -142,7 +142,7 @@ class BaseCacheTest {
      */
     @Test
     void everyReadReflectsWhatWasAcknowledgedBeforeItStarted() throws Exception {
-        BaseCache cache = new BaseCache(new BaseLoader(log), 10_000, 1 << 20);
+        BaseCache cache = new BaseCache(log.loader(), 10_000, 1 << 20);
         List<BaseUuid> bases = List.of(log.create(5), log.create(5), log.create(5));
         long[] acknowledged = new long[bases.size()];
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();

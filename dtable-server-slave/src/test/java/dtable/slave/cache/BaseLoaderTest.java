@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
-import dtable.slave.storage.LogTail;
-import dtable.slave.storage.LoggedOperation;
+import dtable.model.stored.LoggedOperation;
+import dtable.storage.LogTail;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BaseLoaderTest {
 
     private final InMemoryLog log = new InMemoryLog();
-    private final BaseLoader loader = new BaseLoader(log);
+    private final BaseLoader loader = log.loader();
 
     @Test
     void loadIsSnapshotPlusEveryLoggedOperationAfterIt() {
@@ -38,7 +38,7 @@ class BaseLoaderTest {
         log.appendRow(uuid, "b");
         List<LoggedOperation> all = log.tail(uuid.value(), 0).operations();
         // version 2 is still in flight: only version 1 may be applied
-        LogTail withHole = new LogTail(true, 0, false, List.of(all.get(0), new LoggedOperation(3, all.get(1).operation())));
+        LogTail withHole = new LogTail(true, 0, false, List.of(all.get(0), new LoggedOperation(3, 0, "owner", null, all.get(1).operation())));
 
         assertThat(BaseLoader.apply(uuid, held, withHole)).isEqualTo(BaseLoader.CatchUp.CAUGHT_UP);
         assertThat(held.version()).isEqualTo(v1);
@@ -77,7 +77,7 @@ class BaseLoaderTest {
     void anOperationThatDoesNotReplayMakesTheBaseUnavailable() {
         BaseUuid uuid = log.create(1);
         Base held = loader.load(uuid);
-        LogTail bad = new LogTail(true, 0, false, List.of(new LoggedOperation(1,
+        LogTail bad = new LogTail(true, 0, false, List.of(new LoggedOperation(1, 0, "owner", null,
                 "{\"op_type\":\"delete_row\",\"table_id\":\"0000\",\"row_id\":\"nope\"}")));
 
         assertThatThrownBy(() -> BaseLoader.apply(uuid, held, bad)).isInstanceOf(BaseUnavailableException.class);

@@ -3,17 +3,13 @@ package dtable.slave.cache;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.Operation;
-import dtable.model.OperationContext;
-import dtable.model.SyntheticBase;
-import dtable.model.rest.RestCommands;
-import dtable.slave.storage.LogTail;
-import dtable.slave.storage.LoggedOperation;
-import dtable.slave.storage.ReadOnlyStore;
-import dtable.slave.storage.StoredSnapshot;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
+import dtable.model.stored.LoggedOperation;
+import dtable.model.stored.SnapshotCodec;
+import dtable.slave.OwnerModel;
+import dtable.storage.LogTail;
+import dtable.storage.OperationLogReader;
+import dtable.storage.SnapshotReader;
+import dtable.storage.StoredSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +19,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A fake of what the slave reads from MySQL, played by a fake owner: bases with snapshots and an
  * operation log, written through the real model. Counts the slave's queries. Thread-safe per base
- * when one thread writes a base (as the owner's lane does).
+ * when one thread writes a base (as the owner's lane does). {@link #loader()} reads it through the
+ * slave's real {@link BaseLoader}.
  */
-final class InMemoryLog extends ReadOnlyStore {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+final class InMemoryLog {
 
     private static final class Stored {
         volatile byte[] snapshot;
@@ -52,17 +44,26 @@ final class InMemoryLog extends ReadOnlyStore {
     final AtomicInteger snapshotReads = new AtomicInteger();
     final AtomicInteger tailReads = new AtomicInteger();
 
-    InMemoryLog() {
-        super(null);
+    /** A loader whose snapshot and log readers are this in-memory store. */
+    BaseLoader loader() {
+        return new BaseLoader(new SnapshotReader(null) {
+            @Override
+            public Optional<StoredSnapshot> read(String uuid) {
+                return readSnapshot(uuid);
+            }
+        }, new OperationLogReader(null) {
+            @Override
+            public LogTail tail(String uuid, long afterVersion) {
+                return InMemoryLog.this.tail(uuid, afterVersion);
+            }
+        });
     }
 
     /** A new base with {@code rows} synthetic rows in Table1 (column "Name" among others), snapshotted at version 0. */
     BaseUuid create(int rows) {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        SyntheticBase.write(json, rows, uuid.hashCode());
-        Stored stored = new Stored(Base.read(new java.io.ByteArrayInputStream(json.toByteArray())));
-        stored.snapshot = gzip(stored.owner);
+        Stored stored = new Stored(OwnerModel.synthetic(uuid, rows));
+        stored.snapshot = SnapshotCodec.encode(stored.owner);
         bases.put(uuid.value(), stored);
         return uuid;
     }
@@ -71,9 +72,7 @@ final class InMemoryLog extends ReadOnlyStore {
     long appendRow(BaseUuid uuid, String name) {
         Stored stored = bases.get(uuid.value());
         Base base = stored.owner;
-        ObjectNode body = JSON.createObjectNode().put("table_name", "Table1");
-        body.putObject("row").put("Name", name);
-        Operation op = base.prepare(RestCommands.appendRow(base, body), OperationContext.of(Clock.systemUTC(), "test"));
+        Operation op = OwnerModel.appendRow(base, name);
         base.apply(op);
         stored.log.put(base.version(), op.toJsonString());
         return base.version();
@@ -82,7 +81,7 @@ final class InMemoryLog extends ReadOnlyStore {
     /** The owner writes a snapshot at its current version. */
     void snapshot(BaseUuid uuid) {
         Stored stored = bases.get(uuid.value());
-        stored.snapshot = gzip(stored.owner);
+        stored.snapshot = SnapshotCodec.encode(stored.owner);
         stored.snapshotVersion = stored.owner.version();
     }
 
@@ -100,33 +99,21 @@ final class InMemoryLog extends ReadOnlyStore {
         return bases.get(uuid.value()).owner;
     }
 
-    @Override
-    public Optional<StoredSnapshot> snapshot(String uuid) {
+    Optional<StoredSnapshot> readSnapshot(String uuid) {
         snapshotReads.incrementAndGet();
         Stored stored = bases.get(uuid);
         return stored == null ? Optional.empty()
                 : Optional.of(new StoredSnapshot(uuid, stored.snapshot, stored.snapshotVersion, stored.deleted));
     }
 
-    @Override
-    public LogTail tail(String uuid, long afterVersion) {
+    LogTail tail(String uuid, long afterVersion) {
         tailReads.incrementAndGet();
         Stored stored = bases.get(uuid);
         if (stored == null) {
             return LogTail.missing();
         }
         List<LoggedOperation> ops = new ArrayList<>();
-        stored.log.tailMap(afterVersion, false).forEach((version, op) -> ops.add(new LoggedOperation(version, op)));
+        stored.log.tailMap(afterVersion, false).forEach((version, op) -> ops.add(new LoggedOperation(version, 0, "owner", null, op)));
         return new LogTail(true, stored.snapshotVersion, stored.deleted, ops);
-    }
-
-    static byte[] gzip(Base base) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            base.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }
