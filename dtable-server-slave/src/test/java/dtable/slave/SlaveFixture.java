@@ -5,11 +5,9 @@ import dtable.core.config.SlaveConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import dtable.testsupport.Ports;
+import dtable.testsupport.TokenHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,8 +30,7 @@ final class SlaveFixture {
     private final String user;
     private final String password;
     private final TokenService tokens = new TokenService(PRIVATE_KEY, Clock.systemUTC());
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final TokenHttp http = new TokenHttp(Duration.ofSeconds(60));
 
     SlaveFixture(List<String> etcdEndpoints, String dbHost, int dbPort, String database, String user, String password) {
         this.etcdEndpoints = etcdEndpoints;
@@ -103,21 +100,12 @@ final class SlaveFixture {
     }
 
     HttpResponse<String> get(String url, String token) {
-        return send("GET", url, token, null);
+        return http.send("GET", url, token, null);
     }
 
     /** A GET with {@code Accept-Encoding: gzip}; the body as it came, not decoded. */
     HttpResponse<byte[]> getGzip(String url, String token) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Token " + token).header("Accept-Encoding", "gzip, deflate").GET().build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.getBytes(url, token, "Accept-Encoding", "gzip, deflate");
     }
 
     static String gunzip(byte[] gzip) {
@@ -129,22 +117,6 @@ final class SlaveFixture {
     }
 
     HttpResponse<String> send(String method, String url, String token, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (token != null) {
-            builder.header("Authorization", "Token " + token);
-        }
-        if (body != null) {
-            builder.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.send(method, url, token, body);
     }
 }

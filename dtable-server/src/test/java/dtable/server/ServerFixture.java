@@ -7,13 +7,11 @@ import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import dtable.testsupport.Ports;
+import dtable.testsupport.TokenHttp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +43,7 @@ public final class ServerFixture implements AutoCloseable {
     private final Client etcd;
     private final EtcdKeys keys = EtcdKeys.defaults();
     private final TokenService tokens = new TokenService(PRIVATE_KEY, Clock.systemUTC());
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final TokenHttp http = new TokenHttp(Duration.ofSeconds(30));
     private final List<AutoCloseable> started = new ArrayList<>();
 
     public ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
@@ -209,23 +206,7 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String url, String token, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (token != null) {
-            builder.header("Authorization", "Token " + token);
-        }
-        if (body != null) {
-            builder.header("Content-Type", "application/json");
-        }
-        try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return http.send(method, url, token, body);
     }
 
     public Client etcd() {
