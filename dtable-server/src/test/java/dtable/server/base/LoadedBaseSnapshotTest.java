@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.SyntheticBase;
+import dtable.model.stored.SnapshotCodec;
 import dtable.server.storage.OperationLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -69,7 +68,7 @@ class LoadedBaseSnapshotTest {
         assertThat(snapshot.version()).isEqualTo(version).isEqualTo(40);
         assertThat(snapshot.rowCount()).isEqualTo(ROWS + 20);
         assertThat(snapshot.opsCovered()).isEqualTo(40);
-        assertThat(gunzip(snapshot.gzipJson()).toJson()).isEqualTo(expected);
+        assertThat(SnapshotCodec.decode(snapshot.gzipJson(), "snapshot").toJson()).isEqualTo(expected);
         assertThat(base.dirty()).isFalse();
         assertThat(base.opsSinceSnapshot()).isZero();
     }
@@ -101,7 +100,7 @@ class LoadedBaseSnapshotTest {
         release.countDown();
         LoadedBase.Snapshot written = snapshot.get(60, TimeUnit.SECONDS);
         assertThat(written.version()).isEqualTo(1);
-        assertThat(gunzip(written.gzipJson()).toJson()).as("rows changed meanwhile are as they were").isEqualTo(atSnapshot);
+        assertThat(SnapshotCodec.decode(written.gzipJson(), "snapshot").toJson()).as("rows changed meanwhile are as they were").isEqualTo(atSnapshot);
         assertThat(base.opsSinceSnapshot()).isEqualTo(100);
         assertThat(base.dirty()).isTrue();
     }
@@ -202,12 +201,6 @@ class LoadedBaseSnapshotTest {
         ObjectNode op = JSON.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
         op.putObject("row_data").put(SyntheticBase.key(0), text);
         return op;
-    }
-
-    private static Base gunzip(byte[] gzip) throws IOException {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-            return Base.read(in);
-        }
     }
 
     /** A stream that blocks once {@code limit} bytes went through, until {@code release}. */
