@@ -67,23 +67,35 @@ final class TableOperations {
         Set<String> names = new HashSet<>();
         Set<String> keys = new HashSet<>();
         for (JsonNode spec : specs) {
-            if (!spec.isObject()) {
-                throw OperationException.invalidOperation("each column must be a JSON object");
-            }
-            String columnName = OpFields.name(spec, "column_name");
-            if (!names.add(columnName)) {
-                throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
-            }
-            ColumnType type = OpFields.columnType(spec, "column_type");
-            if (type == ColumnType.LINK) {
-                throw OperationException.invalidOperation("a new table cannot have link columns: add them with insert_column");
-            }
-            ObjectNode data = ColumnData.normalize(type, spec.get("column_data"), ids);
-            String key = ids.shortId(spec.get("column_key"), keys::contains, keys.isEmpty(), "column_key");
-            keys.add(key);
-            columns.add(new Column(key, columnName, type, data, columns.size()));
+            columns.add(newColumn(spec, ColumnFields.OPERATION, names, keys, columns.size(), ids));
         }
         return columns;
+    }
+
+    /** The field names of a new table's column spec: an operation's, or SeaTable's client's. */
+    private record ColumnFields(String name, String type, String data, String key) {
+        static final ColumnFields OPERATION = new ColumnFields("column_name", "column_type", "column_data", "column_key");
+        static final ColumnFields CLIENT = new ColumnFields("name", "type", "data", "key");
+    }
+
+    /** One column of a new table at {@code position}, checked against the {@code names} and {@code keys} before it. */
+    private static Column newColumn(JsonNode spec, ColumnFields fields, Set<String> names, Set<String> keys,
+            int position, IdSource ids) {
+        if (!spec.isObject()) {
+            throw OperationException.invalidOperation("each column must be a JSON object");
+        }
+        String columnName = OpFields.name(spec, fields.name());
+        if (!names.add(columnName)) {
+            throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
+        }
+        ColumnType type = OpFields.columnType(spec, fields.type());
+        if (type == ColumnType.LINK) {
+            throw OperationException.invalidOperation("a new table cannot have link columns: add them with insert_column");
+        }
+        ObjectNode data = ColumnData.normalize(type, spec.get(fields.data()), ids);
+        String key = ids.shortId(spec.get(fields.key()), keys::contains, keys.isEmpty(), fields.key());
+        keys.add(key);
+        return new Column(key, columnName, type, data, position);
     }
 
     /**
@@ -108,24 +120,11 @@ final class TableOperations {
         Set<String> names = new HashSet<>();
         Set<String> keys = new HashSet<>();
         for (JsonNode spec : specs) {
-            if (!spec.isObject()) {
-                throw OperationException.invalidOperation("each column must be a JSON object");
-            }
-            String columnName = OpFields.name(spec, "name");
-            if (!names.add(columnName)) {
-                throw OperationException.badRequest("duplicate_name", "two columns are named \"" + columnName + "\"");
-            }
-            ColumnType type = OpFields.columnType(spec, "type");
-            if (type == ColumnType.LINK) {
-                throw OperationException.invalidOperation("a new table cannot have link columns: add them with insert_column");
-            }
-            ObjectNode data = ColumnData.normalize(type, spec.get("data"), ids);
-            String key = ids.shortId(spec.get("key"), keys::contains, keys.isEmpty(), "key");
-            keys.add(key);
-            columns.add(new Column(key, columnName, type, data, columns.size()));
+            Column column = newColumn(spec, ColumnFields.CLIENT, names, keys, columns.size(), ids);
+            columns.add(column);
             ObjectNode c = ((ObjectNode) spec).deepCopy();
-            c.put("key", key).put("name", columnName).put("type", type.wireName());
-            c.set("data", data == null ? JsonNodeFactory.instance.nullNode() : data.deepCopy());
+            c.put("key", column.key()).put("name", column.name()).put("type", column.type().wireName());
+            c.set("data", column.data() == null ? JsonNodeFactory.instance.nullNode() : column.data().deepCopy());
             columnsJson.add(c);
         }
         if (columns.isEmpty()) {
