@@ -20,9 +20,13 @@ import java.io.UncheckedIOException;
  * still in flight (not yet acknowledged): the contiguous prefix is applied and the rest waits for
  * the next read.
  *
- * <p>Stateless and thread-safe; the {@link Base} passed in belongs to the caller's lane.
+ * <p>Stateless and thread-safe; the {@link Base} passed in belongs to the caller's lane. It only reads, and
+ * the slave's pool is read-only too, so MySQL itself refuses a stray write.
+ *
+ * @param snapshots the stored snapshots ({@code dtables})
+ * @param log       the stored operations ({@code operation_log})
  */
-public final class BaseLoader {
+public record BaseLoader(SnapshotReader snapshots, OperationLogReader log) {
 
     /** What a catch-up found. */
     public enum CatchUp {
@@ -35,15 +39,6 @@ public final class BaseLoader {
     }
 
     private static final int LOAD_ATTEMPTS = 3;
-
-    private final SnapshotReader snapshots;
-    private final OperationLogReader log;
-
-    /** Reads only: the slave's pool is read-only too, so MySQL itself refuses a stray write. */
-    public BaseLoader(SnapshotReader snapshots, OperationLogReader log) {
-        this.snapshots = snapshots;
-        this.log = log;
-    }
 
     /**
      * The base at the newest committed version: snapshot plus the log after it.

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.stored.LoggedOperation;
+import dtable.model.stored.SnapshotCodec;
 import dtable.storage.LogTail;
+import dtable.storage.StoredSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +88,18 @@ class BaseLoaderTest {
 
         assertThatThrownBy(() -> BaseLoader.apply(uuid, held, bad)).isInstanceOf(BaseUnavailableException.class);
         assertThat(held.version()).isZero();
+    }
+
+    @Test
+    void aSnapshotThatIsNotGzipMakesTheBaseUnavailableAndSaysWhy() throws IOException {
+        byte[] json = log.owner(log.create(1)).toJson().getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> BaseLoader.decode(new StoredSnapshot("b-plain", json, 0, false)))
+                .isInstanceOf(BaseUnavailableException.class).hasMessageContaining("snapshot of b-plain cannot be inflated");
+        ByteArrayOutputStream notABase = new ByteArrayOutputStream();
+        try (OutputStream out = SnapshotCodec.compressing(notABase)) {
+            out.write("[]".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> BaseLoader.decode(new StoredSnapshot("b-array", notABase.toByteArray(), 0, false)))
+                .isInstanceOf(BaseUnavailableException.class).hasMessageContaining("snapshot of b-array does not parse");
     }
 }
