@@ -59,10 +59,13 @@ final class OperationEngine {
 
     /** The column a field refers to by key, or 400 {@code column_not_found}. */
     static Column requireColumnByKey(Table table, String key) {
-        Column column = table.columnByKey(key);
+        return found(table.columnByKey(key), table, "with key \"" + key + "\"");
+    }
+
+    /** {@code column}, or 400 {@code column_not_found} saying the table has no column {@code how}. */
+    private static Column found(Column column, Table table, String how) {
         if (column == null) {
-            throw OperationException.badRequest("column_not_found",
-                    "table \"" + table.name() + "\" has no column with key \"" + key + "\"");
+            throw OperationException.badRequest("column_not_found", "table \"" + table.name() + "\" has no column " + how);
         }
         return column;
     }
@@ -77,12 +80,7 @@ final class OperationEngine {
         if (name == null) {
             throw OperationException.invalidOperation("column_key or column_name is required");
         }
-        Column column = table.columnByName(name);
-        if (column == null) {
-            throw OperationException.badRequest("column_not_found",
-                    "table \"" + table.name() + "\" has no column named \"" + name + "\"");
-        }
-        return column;
+        return found(table.columnByName(name), table, "named \"" + name + "\"");
     }
 
     static Row requireRow(Table table, String rowId) {

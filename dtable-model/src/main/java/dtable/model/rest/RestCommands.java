@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -64,14 +65,8 @@ public final class RestCommands {
 
     /** {@code {table_name, rows:[…]}} (1..max rows) → {@code insert_rows} (appended). */
     public static ObjectNode batchAppend(Base b, JsonNode body, int max) {
-        Table table = b.requireTable(object(body, "body"));
-        ArrayNode rows = batch(body.get("rows"), "rows", max);
-        ObjectNode op = op("insert_rows", table);
-        ArrayNode datas = op.putArray("row_datas");
-        for (JsonNode row : rows) {
-            datas.add(rowByKeys(table, object(row, "each of rows")));
-        }
-        return op;
+        return batchOf(b, body, max, "rows", "insert_rows", "row_datas",
+                (table, row) -> rowByKeys(table, object(row, "each of rows")));
     }
 
     /** {@code {table_name, updates:[{row_id, row}]}} (1..max, each row once) → {@code modify_rows}. */
@@ -95,12 +90,22 @@ public final class RestCommands {
 
     /** {@code {table_name, row_ids:[…]}} (1..max) → {@code delete_rows}. */
     public static ObjectNode batchDelete(Base b, JsonNode body, int max) {
+        return batchOf(b, body, max, "row_ids", "delete_rows", "row_ids",
+                (table, id) -> NODES.stringNode(string(id, "row_ids").stringValue()));
+    }
+
+    /**
+     * {@code {table_name, <field>:[…]}} (1..max items) → an {@code opType} operation on the table whose
+     * {@code listField} holds {@code each} item as it is logged.
+     */
+    private static ObjectNode batchOf(Base b, JsonNode body, int max, String field, String opType, String listField,
+            BiFunction<Table, JsonNode, JsonNode> each) {
         Table table = b.requireTable(object(body, "body"));
-        ArrayNode ids = batch(body.get("row_ids"), "row_ids", max);
-        ObjectNode op = op("delete_rows", table);
-        ArrayNode rowIds = op.putArray("row_ids");
-        for (JsonNode id : ids) {
-            rowIds.add(string(id, "row_ids").stringValue());
+        ArrayNode items = batch(body.get(field), field, max);
+        ObjectNode op = op(opType, table);
+        ArrayNode list = op.putArray(listField);
+        for (JsonNode item : items) {
+            list.add(each.apply(table, item));
         }
         return op;
     }
