@@ -77,16 +77,7 @@ class ClusterReadsIT {
     /** Creates a base on the owner with {@code rows} rows; returns its UUID. */
     private static BaseUuid createBase(int rows) {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        String internal = fixture.internalToken();
-        assertThat(fixture.send("PUT", owner.url() + "/api/v1/dtables/" + uuid + "/", internal, null).statusCode())
-                .isEqualTo(201);
-        StringBuilder body = new StringBuilder("{\"table_name\":\"Table1\",\"rows\":[");
-        for (int i = 0; i < rows; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"Name\":\"row-").append(i).append("\"}");
-        }
-        HttpResponse<String> appended = fixture.send("POST", owner.url() + "/api/v1/dtables/" + uuid
-                + "/batch-append-rows/", internal, body.append("]}").toString());
-        assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
+        fixture.http().createBase(owner.url(), uuid.value(), fixture.internalToken(), rows);
         return uuid;
     }
 

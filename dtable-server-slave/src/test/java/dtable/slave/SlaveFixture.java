@@ -119,4 +119,9 @@ final class SlaveFixture {
     HttpResponse<String> send(String method, String url, String token, String body) {
         return http.send(method, url, token, body);
     }
+
+    /** The fixture's HTTP calls (tokens, bodies, base creation). */
+    TokenHttp http() {
+        return http;
+    }
 }

@@ -209,6 +209,11 @@ public final class ServerFixture implements AutoCloseable {
         return http.send(method, url, token, body);
     }
 
+    /** The fixture's HTTP calls (tokens, bodies, base creation). */
+    public TokenHttp http() {
+        return http;
+    }
+
     public Client etcd() {
         return etcd;
     }

@@ -40,6 +40,31 @@ public final class TokenHttp {
         return send(request(url, token).header(header, value).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /**
+     * Creates base {@code uuid} on the node at {@code nodeUrl} through its REST API, then appends {@code rows}
+     * rows to Table1 in one batch, named {@code r0}, {@code r1}…
+     *
+     * @throws IllegalStateException unless the node answers 201 and then 200
+     */
+    public void createBase(String nodeUrl, String uuid, String token, int rows) {
+        expect(201, send("PUT", nodeUrl + "/api/v1/dtables/" + uuid + "/", token, null));
+        if (rows > 0) {
+            StringBuilder body = new StringBuilder("{\"table_name\":\"Table1\",\"rows\":[");
+            for (int i = 0; i < rows; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"Name\":\"r").append(i).append("\"}");
+            }
+            expect(200, send("POST", nodeUrl + "/api/v1/dtables/" + uuid + "/batch-append-rows/", token,
+                    body.append("]}").toString()));
+        }
+    }
+
+    private static void expect(int status, HttpResponse<String> response) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.request().method() + " " + response.uri() + " answered "
+                    + response.statusCode() + ", not " + status + ": " + response.body());
+        }
+    }
+
     private HttpRequest.Builder request(String url, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
         if (token != null) {

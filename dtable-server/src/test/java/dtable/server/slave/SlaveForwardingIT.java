@@ -61,18 +61,7 @@ class SlaveForwardingIT {
 
     private static BaseUuid createBase(int rows, String token) {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        String internal = token == null ? fixture.internalToken() : token;
-        assertThat(fixture.send("PUT", node.url() + "/api/v1/dtables/" + uuid + "/", internal, null).statusCode())
-                .isEqualTo(201);
-        if (rows > 0) {
-            StringBuilder body = new StringBuilder("{\"table_name\":\"Table1\",\"rows\":[");
-            for (int i = 0; i < rows; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"Name\":\"r").append(i).append("\"}");
-            }
-            HttpResponse<String> appended = fixture.send("POST", node.url() + "/api/v1/dtables/" + uuid
-                    + "/batch-append-rows/", internal, body.append("]}").toString());
-            assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
-        }
+        fixture.http().createBase(node.url(), uuid.value(), token == null ? fixture.internalToken() : token, rows);
         return uuid;
     }
 
