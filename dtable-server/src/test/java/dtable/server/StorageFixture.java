@@ -9,6 +9,7 @@ import dtable.core.cluster.NodeInfo;
 import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
+import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.storage.Schema;
 import java.sql.Connection;
@@ -53,7 +54,7 @@ public final class StorageFixture implements AutoCloseable {
 
         Node(String nodeId) {
             this.nodeId = nodeId;
-            this.log = new OperationLog(dataSource, 256, 1, size -> { });
+            this.log = new MysqlOperationLog(dataSource, 256, 1, size -> { });
             this.ownership = new Ownership(nodeId, (buckets, reason) -> onLost.accept(buckets, reason));
             this.registry = new BaseRegistry(nodeId, store, log, ownership, Clock.systemUTC(),
                     new BaseRegistry.Limits(10_000_000));

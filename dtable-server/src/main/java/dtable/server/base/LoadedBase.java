@@ -6,7 +6,6 @@ import dtable.model.FrozenBase;
 import dtable.model.Operation;
 import dtable.model.OperationContext;
 import dtable.server.storage.FencedException;
-import dtable.server.storage.OperationAppender;
 import dtable.server.storage.OperationLog;
 import dtable.server.storage.OutcomeUnknownException;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +53,7 @@ public final class LoadedBase {
     private final BaseUuid uuid;
     private final String nodeId;
     private final long epoch;
-    private final OperationAppender operationLog;
+    private final OperationLog operationLog;
     private final LaneMonitor laneMonitor;
     private final Clock clock;
     private final RandomGenerator random;
@@ -76,12 +75,12 @@ public final class LoadedBase {
     public record Committed<R>(long version, R response, CompletableFuture<Void> durable) {
     }
 
-    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure) {
         this(uuid, nodeId, epoch, model, operationLog, clock, random, onFailure, LaneMonitor.LOG_ONLY);
     }
 
-    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure, LaneMonitor laneMonitor) {
         this.uuid = uuid;
         this.nodeId = nodeId;

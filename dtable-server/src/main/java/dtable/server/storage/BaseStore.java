@@ -11,12 +11,13 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * The {@code dtables} table and reads of {@code operation_log}: creation, the ownership claim
- * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up.
+ * The {@code dtables} table and reads of {@code operation_log} in MySQL: creation, the ownership claim
+ * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up ({@link BaseStorage}),
+ * plus what only the node's maintenance and health need (listing, purge, ping).
  *
  * <p>Thread-safe: every call uses its own pooled connection.
  */
-public class BaseStore {
+public class BaseStore implements BaseStorage {
 
     private final DataSource dataSource;
 
@@ -24,6 +25,7 @@ public class BaseStore {
         this.dataSource = dataSource;
     }
 
+    @Override
     public Optional<BaseRecord> find(String uuid) {
         return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version, row_count, deleted"
                 + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
@@ -33,6 +35,7 @@ public class BaseStore {
     }
 
     /** Row count and deletion flag without the snapshot blob (cheap; used for routing reads to the slave). */
+    @Override
     public Optional<BaseRecord> findHeader(String uuid) {
         return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot_version, row_count, deleted"
                 + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
@@ -61,6 +64,7 @@ public class BaseStore {
      * Inserts a new base owned by {@code node} at epoch 1. Returns false when a row with that UUID
      * exists already (also a deleted one: UUIDs are never reused).
      */
+    @Override
     public boolean create(String uuid, String node, long assignRev, byte[] snapshot, long version, int rowCount) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch,"
@@ -82,6 +86,7 @@ public class BaseStore {
      * assignment token. Returns the new epoch, or empty when the base is missing, deleted, or
      * claimed under a newer token (then this node must not load it).
      */
+    @Override
     public OptionalLong claim(String uuid, String node, long assignRev) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -119,6 +124,7 @@ public class BaseStore {
     }
 
     /** Stores a snapshot if this node still holds {@code epoch}; false when fenced. */
+    @Override
     public boolean saveSnapshot(String uuid, String node, long epoch, long version, byte[] snapshot, int rowCount) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?, row_count = ?,"
@@ -138,6 +144,7 @@ public class BaseStore {
     }
 
     /** Marks a base deleted if this node still holds {@code epoch}; false when fenced. */
+    @Override
     public boolean markDeleted(String uuid, String node, long epoch) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE dtables SET deleted = 1, snapshot = NULL,"
@@ -152,6 +159,7 @@ public class BaseStore {
     }
 
     /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
+    @Override
     public List<LoggedOperation> readLog(String uuid, long afterVersion, int limit) {
         return query("SELECT op_version, op_time, author, app, operation FROM operation_log WHERE dtable_uuid = ?"
                 + " AND op_version > ? ORDER BY op_version LIMIT ?", ps -> {

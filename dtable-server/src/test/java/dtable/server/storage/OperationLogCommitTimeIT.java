@@ -45,7 +45,7 @@ class OperationLogCommitTimeIT {
         String uuid = newBase();
         ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
-        try (OperationLog log = new OperationLog(storage.dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
+        try (OperationLog log = new MysqlOperationLog(storage.dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
@@ -65,7 +65,7 @@ class OperationLogCommitTimeIT {
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     throw new SQLException("injected: MySQL unreachable", "08S01");
                 });
-        try (OperationLog log = new OperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
+        try (OperationLog log = new MysqlOperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
             CompletableFuture<Void> done = append(log, new Object(), UUID.randomUUID().toString(), 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)

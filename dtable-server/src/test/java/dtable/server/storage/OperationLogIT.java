@@ -59,7 +59,7 @@ class OperationLogIT {
     @Test
     void aBatchThatCommittedIsAcknowledgedEvenWhenReturningItsConnectionFails() throws Exception {
         String uuid = newBase();
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, true, false), 16, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(faulty(storage.dataSource, true, false), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             done.get(30, TimeUnit.SECONDS); // completes normally: the commit went through
@@ -70,7 +70,7 @@ class OperationLogIT {
     @Test
     void aBatchThatCouldNotStartIsARefusalAndNothingIsLogged() throws Exception {
         String uuid = newBase();
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, false, true), 16, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(faulty(storage.dataSource, false, true), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -83,7 +83,7 @@ class OperationLogIT {
     void theWriterKeepsOneConnectionWhileBusyAndGivesItBackWhenIdle() throws Exception {
         String uuid = newBase();
         Counting counting = new Counting(storage.dataSource);
-        try (OperationLog log = new OperationLog(counting.dataSource(), 4, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 4, 0, size -> { })) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 200; version++) {
@@ -104,7 +104,7 @@ class OperationLogIT {
         String first = newBase();
         String second = newBase();
         Counting counting = new Counting(storage.dataSource);
-        try (OperationLog log = new OperationLog(counting.dataSource(), 16, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 16, 0, size -> { })) {
             counting.failNextStatement.set(true);
             CompletableFuture<Void> broken = append(log, new Object(), first, 1);
             assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -125,7 +125,7 @@ class OperationLogIT {
         String moved = claimedByAnotherNode(bases.get(3));
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         // a batch closes when it holds six, and the linger outwaits any scheduling: one epoch check for all six
-        try (OperationLog log = new OperationLog(storage.dataSource, 6, 10_000, batchSizes::add)) {
+        try (OperationLog log = new MysqlOperationLog(storage.dataSource, 6, 10_000, batchSizes::add)) {
             appendOneEachAndExpectOnlyFenced(log, bases, moved);
             assertThat(batchSizes).containsExactly(6L);
         }
@@ -135,7 +135,7 @@ class OperationLogIT {
     void severalWritersKeepEveryBaseInOrderAndFenceOnlyTheMovedBase() throws Exception {
         List<String> bases = newBases(12);
         String moved = claimedByAnotherNode(bases.get(5));
-        try (OperationLog log = new OperationLog(storage.dataSource, 3, 8, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(storage.dataSource, 3, 8, 0, size -> { })) {
             Map<String, Object> instances = new HashMap<>();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
@@ -171,7 +171,7 @@ class OperationLogIT {
         try (Connection c = storage.dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = '" + deleted + "'");
         }
-        try (OperationLog log = new OperationLog(storage.dataSource, bases.size(), 10_000, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(storage.dataSource, bases.size(), 10_000, size -> { })) {
             appendOneEachAndExpectOnlyFenced(log, bases, deleted);
         }
     }
@@ -185,7 +185,7 @@ class OperationLogIT {
             c.createStatement().executeUpdate("UPDATE dtables SET owner_epoch = 2 WHERE dtable_uuid = '" + uuid + "'");
         }
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (OperationLog log = new OperationLog(storage.dataSource, 2, 10_000, batchSizes::add)) {
+        try (OperationLog log = new MysqlOperationLog(storage.dataSource, 2, 10_000, batchSizes::add)) {
             CompletableFuture<Void> stale = new CompletableFuture<>();
             CompletableFuture<Void> current = new CompletableFuture<>();
             OperationLog.Append staleAppend = new OperationLog.Append(new Object(), uuid, "node-a", 1, 1,
