@@ -82,6 +82,11 @@ public class ServerWiring {
     }
 
     @Bean
+    NodeLifecycle nodeLifecycle(NodeRuntime runtime) {
+        return new NodeLifecycle(runtime);
+    }
+
+    @Bean
     Ownership ownership(NodeRuntime runtime) {
         return runtime.ownership();
     }
