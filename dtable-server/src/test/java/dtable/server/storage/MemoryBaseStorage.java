@@ -18,8 +18,11 @@ import java.util.OptionalLong;
  */
 public final class MemoryBaseStorage implements BaseStorage, ManualOperationLog.Database {
 
-    /** One logged operation and who committed it. */
-    public record Entry(LoggedOperation operation, String node, long epoch) {
+    /**
+     * One logged operation, who committed it under which epoch, and the row's owner and epoch at that
+     * moment (S1: they must be the committer's).
+     */
+    public record Entry(LoggedOperation operation, String node, long epoch, String rowOwner, long rowEpoch) {
     }
 
     private final Map<String, BaseRecord> rows = new HashMap<>();
@@ -120,7 +123,7 @@ public final class MemoryBaseStorage implements BaseStorage, ManualOperationLog.
             throw new StorageException("duplicate entry for " + a.dtableUuid() + " version " + a.version(), null);
         }
         log.add(new Entry(new LoggedOperation(a.version(), a.opTime(), a.author(), a.app(), a.operation()), a.nodeId(),
-                a.epoch()));
+                a.epoch(), r.ownerNode(), r.ownerEpoch()));
         return true;
     }
 
