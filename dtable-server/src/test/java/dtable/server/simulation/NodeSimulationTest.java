@@ -10,6 +10,7 @@ import dtable.model.Base;
 import dtable.server.base.BaseNotFoundException;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.BaseState;
+import dtable.server.base.CoreNode;
 import dtable.server.base.BaseUnavailableException;
 import dtable.server.base.LoadedBase;
 import dtable.server.base.NotServedHereException;
@@ -173,7 +174,7 @@ class NodeSimulationTest {
         }
     }
 
-    /** One simulated node: its ownership, registry and operation log; releases wait until the world runs them. */
+    /** One simulated node; its releases wait until the world runs them (as NodeRuntime's release thread would). */
     static final class SimNode {
         final String id;
         final ManualOperationLog log;
@@ -182,12 +183,12 @@ class NodeSimulationTest {
         final Deque<Set<Bucket>> releases = new ArrayDeque<>();
 
         SimNode(String id, MemoryBaseStorage storage, Clock clock) {
+            CoreNode core = new CoreNode(id, storage, clock);
+            core.onLost = (buckets, reason) -> releases.addLast(buckets);
             this.id = id;
-            this.log = new ManualOperationLog(storage);
-            // as NodeRuntime: releases run on a thread of their own, later; here when the world says
-            this.ownership = new Ownership(id, (buckets, reason) -> releases.addLast(buckets));
-            this.registry = new BaseRegistry(id, storage, log, ownership, clock, new BaseRegistry.Limits(10_000_000));
-            ownership.onRegistered();
+            this.log = core.log;
+            this.ownership = core.ownership;
+            this.registry = core.registry;
         }
     }
 
