@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.server.StorageFixture;
-import dtable.testsupport.MariaDbExtension;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,8 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,26 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperationLogCommitTimeIT {
 
     @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
-    private static StorageFixture storage;
-
-    @BeforeAll
-    static void start() {
-        storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
-    }
-
-    @AfterAll
-    static void stop() {
-        storage.close();
-    }
+    static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
     @Test
     void everyCommittedBatchRecordsItsCommitTime() throws Exception {
         String uuid = newBase();
         ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
-        try (OperationLog log = new MysqlOperationLog(storage.dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
@@ -76,7 +61,7 @@ class OperationLogCommitTimeIT {
 
     private static String newBase() {
         String uuid = UUID.randomUUID().toString();
-        assertThat(storage.store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
+        assertThat(STORAGE.get().store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
         return uuid;
     }
 
