@@ -21,6 +21,7 @@ import dtable.server.storage.ManualOperationLog;
 import dtable.server.storage.MemoryBaseStorage;
 import dtable.server.storage.OutcomeUnknownException;
 import dtable.server.storage.StorageException;
+import dtable.testsupport.SimulationSeeds;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -65,15 +66,7 @@ class NodeSimulationTest {
 
     @Test
     void randomHistoriesKeepS1ToS3AndTheAckAndBroadcastOrder() {
-        Long only = Long.getLong("node.sim.seed");
-        List<Long> seeds = new ArrayList<>();
-        if (only != null) {
-            seeds.add(only);
-        } else {
-            for (long s = 1; s <= SEEDS; s++) {
-                seeds.add(s * 104_729);
-            }
-        }
+        List<Long> seeds = SimulationSeeds.of("node.sim.seed", SEEDS, 104_729);
         Stats total = new Stats();
         long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (long seed : seeds) {
@@ -93,7 +86,7 @@ class NodeSimulationTest {
                 / 1_000_000;
         System.out.printf("node simulation: %d seeds x %d events in %d ms of CPU: %s%n", seeds.size(), EVENTS, cpuMillis,
                 total);
-        if (only == null) {
+        if (!SimulationSeeds.replaying("node.sim.seed")) {
             // the histories must reach the interesting cases, or the checks above prove little
             assertThat(total.acks).isGreaterThan(seeds.size() * 20L);
             assertThat(total.moves).isGreaterThan(seeds.size());
