@@ -13,6 +13,7 @@ import dtable.server.socket.RoomSession;
 import dtable.server.socket.socketio.EngineIoServlet;
 import dtable.server.socket.socketio.SocketIoGateway;
 import dtable.server.storage.BaseStore;
+import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.web.Authorizer;
 import dtable.web.BodyLimitFilter;
@@ -70,7 +71,7 @@ public class ServerWiring {
                 .description("operations per group commit").register(meters);
         Timer commits = Timer.builder("dtable.oplog.commit").publishPercentileHistogram()
                 .description("from taking a connection to the commit of one group-commit batch").register(meters);
-        return new OperationLog(dataSource, config.groupCommitWriters(), config.groupCommitMaxOps(),
+        return new MysqlOperationLog(dataSource, config.groupCommitWriters(), config.groupCommitMaxOps(),
                 config.groupCommitLinger().toMillis(), batchSizes::record,
                 nanos -> commits.record(nanos, TimeUnit.NANOSECONDS));
     }
@@ -78,6 +79,11 @@ public class ServerWiring {
     @Bean
     NodeRuntime nodeRuntime(ServerConfig config, BaseStore store, OperationLog operationLog, Clock clock) {
         return new NodeRuntime(config, store, operationLog, clock);
+    }
+
+    @Bean
+    NodeLifecycle nodeLifecycle(NodeRuntime runtime) {
+        return new NodeLifecycle(runtime);
     }
 
     @Bean

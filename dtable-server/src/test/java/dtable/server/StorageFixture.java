@@ -9,14 +9,19 @@ import dtable.core.cluster.NodeInfo;
 import dtable.server.base.BaseRegistry;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
+import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.storage.Schema;
+import dtable.testsupport.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A node's storage and ownership objects against a real MariaDB, without Spring or etcd: the map is
@@ -53,7 +58,7 @@ public final class StorageFixture implements AutoCloseable {
 
         Node(String nodeId) {
             this.nodeId = nodeId;
-            this.log = new OperationLog(dataSource, 256, 1, size -> { });
+            this.log = new MysqlOperationLog(dataSource, 256, 1, size -> { });
             this.ownership = new Ownership(nodeId, (buckets, reason) -> onLost.accept(buckets, reason));
             this.registry = new BaseRegistry(nodeId, store, log, ownership, Clock.systemUTC(),
                     new BaseRegistry.Limits(10_000_000));
@@ -102,5 +107,37 @@ public final class StorageFixture implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /** A MariaDB for the test class and a fixture on it: {@code @RegisterExtension static final OnMariaDb STORAGE = StorageFixture.onMariaDb();}. */
+    public static OnMariaDb onMariaDb() {
+        return new OnMariaDb();
+    }
+
+    /** Starts MariaDB and the fixture before the class's tests, closes both after them. */
+    public static final class OnMariaDb implements BeforeAllCallback, AfterAllCallback {
+        private final MariaDbExtension mariadb = MariaDbExtension.create();
+        private StorageFixture storage;
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            mariadb.beforeAll(context);
+            storage = new StorageFixture(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            try {
+                if (storage != null) {
+                    storage.close();
+                }
+            } finally {
+                mariadb.afterAll(context);
+            }
+        }
+
+        public StorageFixture get() {
+            return storage;
+        }
     }
 }

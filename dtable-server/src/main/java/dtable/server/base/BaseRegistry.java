@@ -8,7 +8,7 @@ import dtable.model.stored.SnapshotCodec;
 import dtable.server.cluster.Ownership;
 import dtable.server.cluster.Route;
 import dtable.server.storage.BaseRecord;
-import dtable.server.storage.BaseStore;
+import dtable.server.storage.BaseStorage;
 import dtable.server.storage.OperationLog;
 import dtable.storage.StorageException;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class BaseRegistry {
     }
 
     private final String nodeId;
-    private final BaseStore store;
+    private final BaseStorage store;
     private final OperationLog operationLog;
     private final Ownership ownership;
     private final Clock clock;
@@ -59,7 +59,7 @@ public final class BaseRegistry {
     /** Test seam: runs when a freshly loaded or created base is about to become reachable. */
     volatile Runnable beforePublish = () -> { };
 
-    public BaseRegistry(String nodeId, BaseStore store, OperationLog operationLog, Ownership ownership, Clock clock,
+    public BaseRegistry(String nodeId, BaseStorage store, OperationLog operationLog, Ownership ownership, Clock clock,
             Limits limits) {
         this.nodeId = nodeId;
         this.store = store;

@@ -7,7 +7,6 @@ import dtable.model.Operation;
 import dtable.model.OperationContext;
 import dtable.model.stored.SnapshotCodec;
 import dtable.server.storage.FencedException;
-import dtable.server.storage.OperationAppender;
 import dtable.server.storage.OperationLog;
 import dtable.server.storage.OutcomeUnknownException;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +53,7 @@ public final class LoadedBase {
     private final BaseUuid uuid;
     private final String nodeId;
     private final long epoch;
-    private final OperationAppender operationLog;
+    private final OperationLog operationLog;
     private final LaneMonitor laneMonitor;
     private final Clock clock;
     private final RandomGenerator random;
@@ -76,12 +75,12 @@ public final class LoadedBase {
     public record Committed<R>(long version, R response, CompletableFuture<Void> durable) {
     }
 
-    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure) {
         this(uuid, nodeId, epoch, model, operationLog, clock, random, onFailure, LaneMonitor.LOG_ONLY);
     }
 
-    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationAppender operationLog, Clock clock,
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure, LaneMonitor laneMonitor) {
         this.uuid = uuid;
         this.nodeId = nodeId;
@@ -208,19 +207,9 @@ public final class LoadedBase {
      * {@link #readFrozen}.
      */
     public <R> R read(Function<Base, R> reader) {
-        R result;
-        CompletableFuture<Void> visible;
-        long held = lockLane();
-        try {
-            requireActive();
-            lastAccessMillis = clock.millis();
-            result = reader.apply(model);
-            visible = lastAppend;
-        } finally {
-            unlockLane(held, "read");
-        }
-        awaitDurable(visible);
-        return result;
+        Captured<R> read = capture(reader, "read");
+        awaitDurable(read.visible());
+        return read.value();
     }
 
     /**
@@ -228,22 +217,28 @@ public final class LoadedBase {
      * until everything in it is durable, then runs {@code reader} on the frozen view while writes go on.
      */
     public <R> R readFrozen(Function<FrozenBase, R> reader) {
-        FrozenBase frozen;
-        CompletableFuture<Void> visible;
+        Captured<FrozenBase> frozen = capture(Base::freeze, "frozen read");
+        try {
+            awaitDurable(frozen.visible());
+            return reader.apply(frozen.value());
+        } finally {
+            frozen.value().close();
+        }
+    }
+
+    /** What a read took under the lane, and the append it must wait for before it is answered. */
+    private record Captured<T>(T value, CompletableFuture<Void> visible) {
+    }
+
+    /** Runs {@code capture} on the ACTIVE base under the lane, with the last append it could have seen. */
+    private <T> Captured<T> capture(Function<Base, T> capture, String what) {
         long held = lockLane();
         try {
             requireActive();
             lastAccessMillis = clock.millis();
-            frozen = model.freeze();
-            visible = lastAppend;
+            return new Captured<>(capture.apply(model), lastAppend);
         } finally {
-            unlockLane(held, "frozen read");
-        }
-        try {
-            awaitDurable(visible);
-            return reader.apply(frozen);
-        } finally {
-            frozen.close();
+            unlockLane(held, what);
         }
     }
 

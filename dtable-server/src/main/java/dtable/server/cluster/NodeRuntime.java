@@ -22,11 +22,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The node's membership in the cluster and the order things start and stop in.
+ * The node's root, without Spring: it builds the node core (ownership, base registry, maintenance) from
+ * its configuration, storage and operation log, and owns the node's membership in the cluster and the
+ * order things start and stop in. Spring drives it through {@code NodeLifecycle}; tests build the core's
+ * parts directly on in-memory seams ({@link dtable.server.storage.BaseStorage},
+ * {@link dtable.server.storage.OperationLog}).
  *
  * <p>Start: watch the map → register with a lease (from then on the node serves what the map gives
  * it) → background maintenance. Stop (graceful): stop serving every bucket (sockets hear
@@ -35,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Bucket releases run on one thread of their own, off the etcd threads, in the order they happen.
  */
-public final class NodeRuntime implements SmartLifecycle {
+public final class NodeRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,15 +60,10 @@ public final class NodeRuntime implements SmartLifecycle {
     /** Checks MySQL every 500 ms while {@code mysql_unreachable_release_seconds} is set (mysql-check thread). */
     private final ScheduledExecutorService mysqlCheck =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mysql-check").daemon(true).factory());
-    private final ExecutorService mysqlPings = Executors.newVirtualThreadPerTaskExecutor();
-    /** mysql-check thread. */
-    private MysqlReachability reachability;
-    /** mysql-check thread: a ping still running from an earlier check (a hung database must not pile them up). */
-    private java.util.concurrent.Future<Boolean> pendingPing;
+    /** mysql-check thread; null while {@code mysql_unreachable_release_seconds} is zero. */
+    private MysqlProbe probe;
     /** Set by the mysql-check thread while this node has let its buckets go because MySQL is unreachable. */
     private volatile boolean mysqlReleased;
-    /** mysql-check thread: when {@link #pendingPing} started. */
-    private Instant pendingPingSince;
 
     /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
     static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
@@ -89,7 +87,7 @@ public final class NodeRuntime implements SmartLifecycle {
         releases.execute(() -> registry.releaseBuckets(buckets, reason, snapshot));
     }
 
-    @Override
+    /** Watches the map, registers, starts maintenance and (when configured) the MySQL checks. */
     public void start() {
         var cluster = config.cluster();
         warnOnSmallPackets();
@@ -105,7 +103,7 @@ public final class NodeRuntime implements SmartLifecycle {
         registration = register(keys);
         maintenance.start();
         if (!cluster.mysqlUnreachableRelease().isZero()) {
-            reachability = new MysqlReachability(cluster.mysqlUnreachableRelease(), clock);
+            probe = new MysqlProbe(store::ping, cluster.mysqlUnreachableRelease(), clock);
             mysqlCheck.scheduleWithFixedDelay(() -> checkMysql(keys), 500, 500, TimeUnit.MILLISECONDS);
         }
         running = true;
@@ -136,16 +134,11 @@ public final class NodeRuntime implements SmartLifecycle {
      */
     private void checkMysql(EtcdKeys keys) {
         try {
-            if (pendingPing == null) {
-                pendingPingSince = clock.instant();
-            }
-            Instant startedAt = pendingPingSince;
-            boolean reachable = pingMysql();
             String self = config.cluster().nodeId();
             boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
-            switch (reachability.onCheck(reachable, others, startedAt)) {
+            switch (probe.check(others)) {
                 case RELEASE -> {
-                    String reason = "MySQL unreachable for " + reachability.unreachableFor().toSeconds() + " s";
+                    String reason = "MySQL unreachable for " + probe.unreachableFor().toSeconds() + " s";
                     log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",
                             self, reason);
                     mysqlReleased = true;
@@ -172,26 +165,6 @@ public final class NodeRuntime implements SmartLifecycle {
         }
     }
 
-    /** A ping that does not answer within 1.5 s counts as a failure; it is not started again while it hangs. */
-    private boolean pingMysql() {
-        if (pendingPing == null) {
-            pendingPing = mysqlPings.submit(() -> store.ping(java.time.Duration.ofSeconds(1)));
-        }
-        try {
-            boolean ok = pendingPing.get(1500, TimeUnit.MILLISECONDS);
-            pendingPing = null;
-            return ok;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            pendingPing = null;
-            return false;
-        }
-    }
-
     private void warnOnSmallPackets() {
         try {
             long packet = store.maxAllowedPacket();
@@ -204,11 +177,13 @@ public final class NodeRuntime implements SmartLifecycle {
         }
     }
 
-    @Override
+    /** Graceful stop: see the class comment. */
     public void stop() {
         running = false;
         mysqlCheck.shutdownNow();
-        mysqlPings.shutdownNow();
+        if (probe != null) {
+            probe.close();
+        }
         try {
             mysqlCheck.awaitTermination(10, TimeUnit.SECONDS); // a release or rejoin in progress finishes first
         } catch (InterruptedException e) {
@@ -269,18 +244,8 @@ public final class NodeRuntime implements SmartLifecycle {
     private static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(10);
     private static final java.time.Duration PROXY_GRACE = java.time.Duration.ofMillis(500);
 
-    @Override
     public boolean isRunning() {
         return running;
-    }
-
-    /**
-     * Stops first, before the web server's graceful shutdown: buckets are released while the server
-     * still answers, so callers get 503/307 (the proxy retries at the new owner) and sockets hear base-moved.
-     */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
     }
 
     public Ownership ownership() {

@@ -14,12 +14,13 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * The {@code dtables} table and reads of {@code operation_log}: creation, the ownership claim
- * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up.
+ * The {@code dtables} table and reads of {@code operation_log} in MySQL: creation, the ownership claim
+ * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up ({@link BaseStorage}),
+ * plus what only the node's maintenance and health need (listing, purge, ping).
  *
  * <p>Thread-safe: every call uses its own pooled connection.
  */
-public class BaseStore {
+public class BaseStore implements BaseStorage {
 
     private final DataSource dataSource;
     private final OperationLogReader log;
@@ -29,6 +30,7 @@ public class BaseStore {
         this.log = new OperationLogReader(dataSource);
     }
 
+    @Override
     public Optional<BaseRecord> find(String uuid) {
         return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version, row_count, deleted"
                 + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
@@ -38,6 +40,7 @@ public class BaseStore {
     }
 
     /** Row count and deletion flag without the snapshot blob (cheap; used for routing reads to the slave). */
+    @Override
     public Optional<BaseRecord> findHeader(String uuid) {
         return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot_version, row_count, deleted"
                 + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
@@ -66,20 +69,11 @@ public class BaseStore {
      * Inserts a new base owned by {@code node} at epoch 1. Returns false when a row with that UUID
      * exists already (also a deleted one: UUIDs are never reused).
      */
+    @Override
     public boolean create(String uuid, String node, long assignRev, byte[] snapshot, long version, int rowCount) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch,"
-                        + " assign_rev, snapshot, snapshot_version, row_count) VALUES (?, ?, 1, ?, ?, ?, ?)")) {
-            ps.setString(1, uuid);
-            ps.setString(2, node);
-            ps.setLong(3, assignRev);
-            ps.setBytes(4, snapshot);
-            ps.setLong(5, version);
-            ps.setInt(6, rowCount);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StorageException("create " + uuid + ": " + e.getMessage(), e);
-        }
+        return updatesOneRow("create " + uuid, "INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch,"
+                + " assign_rev, snapshot, snapshot_version, row_count) VALUES (?, ?, 1, ?, ?, ?, ?)",
+                uuid, node, assignRev, snapshot, version, rowCount);
     }
 
     /**
@@ -87,6 +81,7 @@ public class BaseStore {
      * assignment token. Returns the new epoch, or empty when the base is missing, deleted, or
      * claimed under a newer token (then this node must not load it).
      */
+    @Override
     public OptionalLong claim(String uuid, String node, long assignRev) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -124,39 +119,23 @@ public class BaseStore {
     }
 
     /** Stores a snapshot if this node still holds {@code epoch}; false when fenced. */
+    @Override
     public boolean saveSnapshot(String uuid, String node, long epoch, long version, byte[] snapshot, int rowCount) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?, row_count = ?,"
-                        + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?"
-                        + " AND snapshot_version <= ?")) {
-            ps.setBytes(1, snapshot);
-            ps.setLong(2, version);
-            ps.setInt(3, rowCount);
-            ps.setString(4, uuid);
-            ps.setString(5, node);
-            ps.setLong(6, epoch);
-            ps.setLong(7, version);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StorageException("snapshot " + uuid + ": " + e.getMessage(), e);
-        }
+        return updatesOneRow("snapshot " + uuid, "UPDATE dtables SET snapshot = ?, snapshot_version = ?, row_count = ?,"
+                + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?"
+                + " AND snapshot_version <= ?", snapshot, version, rowCount, uuid, node, epoch, version);
     }
 
     /** Marks a base deleted if this node still holds {@code epoch}; false when fenced. */
+    @Override
     public boolean markDeleted(String uuid, String node, long epoch) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE dtables SET deleted = 1, snapshot = NULL,"
-                        + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?")) {
-            ps.setString(1, uuid);
-            ps.setString(2, node);
-            ps.setLong(3, epoch);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StorageException("delete " + uuid + ": " + e.getMessage(), e);
-        }
+        return updatesOneRow("delete " + uuid, "UPDATE dtables SET deleted = 1, snapshot = NULL,"
+                + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?",
+                uuid, node, epoch);
     }
 
     /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
+    @Override
     public List<LoggedOperation> readLog(String uuid, long afterVersion, int limit) {
         return log.read(uuid, afterVersion, limit);
     }
@@ -166,17 +145,10 @@ public class BaseStore {
      * (SPEC §5 retention). Returns the number of rows deleted.
      */
     public int purgeLog(long cutoffMillis) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE o FROM operation_log o JOIN dtables d"
-                        + " ON d.dtable_uuid = o.dtable_uuid WHERE o.op_time < ? AND o.op_version <= d.snapshot_version")) {
-            ps.setLong(1, cutoffMillis);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StorageException("purge: " + e.getMessage(), e);
-        }
+        return update("purge", "DELETE o FROM operation_log o JOIN dtables d ON d.dtable_uuid = o.dtable_uuid"
+                + " WHERE o.op_time < ? AND o.op_version <= d.snapshot_version", cutoffMillis);
     }
 
-    /** The server's {@code max_allowed_packet}: a snapshot larger than this cannot be written. */
     /**
      * True when a pooled connection answers a validity check within {@code timeout} (the pool's own connection
      * timeout bounds the wait for a connection). Never throws.
@@ -189,6 +161,7 @@ public class BaseStore {
         }
     }
 
+    /** The server's {@code max_allowed_packet}: a snapshot larger than this cannot be written. */
     public long maxAllowedPacket() {
         return query("SELECT @@max_allowed_packet", ps -> { }, rs -> rs.next() ? rs.getLong(1) : 0L);
     }
@@ -199,6 +172,23 @@ public class BaseStore {
 
     private interface Reader<T> {
         T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs one conditional write; true when it changed exactly one row. */
+    private boolean updatesOneRow(String what, String sql, Object... params) {
+        return update(what, sql, params) == 1;
+    }
+
+    /** Runs one write with {@code params} bound in order, on its own pooled connection; returns the rows it changed. */
+    private int update(String what, String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException(what + ": " + e.getMessage(), e);
+        }
     }
 
     private <T> T query(String sql, Binder binder, Reader<T> reader) {

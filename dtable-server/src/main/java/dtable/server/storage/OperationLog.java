@@ -1,20 +1,28 @@
 package dtable.server.storage;
 
+import dtable.storage.StorageException;
+
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
-import javax.sql.DataSource;
 
 /**
- * The durable, fenced, group-committed append path of {@code operation_log} (SPEC §5).
+ * Where a loaded base's operations become durable (SPEC §5), as Kafka's {@code PartitionWriter} is for
+ * its coordinators: {@link MysqlOperationLog} in production, a manual log in unit tests and the node
+ * simulation, which completes, fails or fences each append when the test says.
  *
- * <p>Appends go to one of {@code writers} {@link LogWriter}s, chosen by the base's UUID, so every
- * operation of a base goes through the same writer (one queue, one thread, batches committed in order)
- * and keeps its order, while batches of different bases commit side by side and MySQL flushes their
- * commits together. Each writer's batch re-checks the ownership epoch of every base in it inside its
- * transaction (fencing, see {@link LogWriter}); writers never touch the same {@code dtables} row.
+ * <p>The contract the node core relies on, whatever is behind it:
+ * <ul>
+ *   <li>the appends of one base instance complete in the order they were queued, on one thread at a
+ *       time, so a callback attached to {@link Append#done()} before the append is queued runs in
+ *       version order;</li>
+ *   <li>once an append of an instance failed, every later append of that instance fails too (the
+ *       instance is dropped; its memory may be ahead of the log);</li>
+ *   <li>an append completes normally only once its operation is committed under the epoch it carries;
+ *       it fails with {@link FencedException} when the base's row names another owner or epoch, with
+ *       {@link StorageException} when nothing was written (a refusal the caller may retry), and with
+ *       {@link OutcomeUnknownException} when the write reached the database and may have committed.</li>
+ * </ul>
  */
-public final class OperationLog implements AutoCloseable, OperationAppender {
+public interface OperationLog extends AutoCloseable {
 
     /**
      * One operation to append.
@@ -23,65 +31,17 @@ public final class OperationLog implements AutoCloseable, OperationAppender {
      *                 appends of one instance succeed in order or stop at the first failure
      * @param rowCount the base's row count after this operation (kept in {@code dtables.row_count})
      */
-    public record Append(Object instance, String dtableUuid, String nodeId, long epoch, long version, long opTime,
+    record Append(Object instance, String dtableUuid, String nodeId, long epoch, long version, long opTime,
             String author, String app, String operation, int rowCount, CompletableFuture<Void> done) {
     }
 
-    private final LogWriter[] writers;
+    /** Queues an append; returns {@link Append#done()}, which completes when the operation is durable (or failed). */
+    CompletableFuture<Void> append(Append append);
 
-    /** One writer. */
-    public OperationLog(DataSource dataSource, int maxBatch, long lingerMillis, LongConsumer batchSizeRecorder) {
-        this(dataSource, 1, maxBatch, lingerMillis, batchSizeRecorder);
-    }
+    /** Number of appends queued and not yet completed. */
+    int pending();
 
-    public OperationLog(DataSource dataSource, int writers, int maxBatch, long lingerMillis,
-            LongConsumer batchSizeRecorder) {
-        this(dataSource, writers, maxBatch, lingerMillis, batchSizeRecorder, nanos -> { });
-    }
-
-    /**
-     * @param batchSizeRecorder   gets the operations of each batch sent to MySQL
-     * @param commitNanosRecorder gets, for each committed batch, the nanoseconds from taking its connection
-     *                            to the end of its commit (the op-log commit latency)
-     */
-    public OperationLog(DataSource dataSource, int writers, int maxBatch, long lingerMillis,
-            LongConsumer batchSizeRecorder, LongConsumer commitNanosRecorder) {
-        long lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
-        this.writers = new LogWriter[Math.max(1, writers)];
-        for (int i = 0; i < this.writers.length; i++) {
-            this.writers[i] = new LogWriter("operation-log-writer-" + i, dataSource, maxBatch, lingerNanos,
-                    batchSizeRecorder, commitNanosRecorder);
-        }
-    }
-
-    /** Queues an append; the returned future completes when the operation is durable (or failed). */
+    /** Stops taking appends (later ones fail as closed), writes what is queued, and waits for that. */
     @Override
-    public CompletableFuture<Void> append(Append append) {
-        return writers[Math.floorMod(append.dtableUuid().hashCode(), writers.length)].append(append);
-    }
-
-    /** Number of appends waiting for a writer. */
-    public int pending() {
-        int pending = 0;
-        for (LogWriter writer : writers) {
-            pending += writer.pending();
-        }
-        return pending;
-    }
-
-    /** Stops taking appends, writes what is queued, and waits for the writers to finish. */
-    @Override
-    public void close() {
-        for (LogWriter writer : writers) {
-            writer.stop();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try {
-            for (LogWriter writer : writers) {
-                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    void close();
 }

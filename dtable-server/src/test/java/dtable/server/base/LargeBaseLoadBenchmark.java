@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.SyntheticBase;
 import dtable.server.StorageFixture;
-import dtable.testsupport.MariaDbExtension;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
@@ -31,14 +30,14 @@ import tools.jackson.databind.node.ObjectNode;
 class LargeBaseLoadBenchmark {
 
     @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
     @Test
     void loadOneMillionRows() throws Exception {
         assumeTrue(Boolean.getBoolean("bench"), "benchmark: run with -Dbench=true");
         int rows = Integer.getInteger("bench.rows", 1_000_000);
-        try (StorageFixture storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
-                StorageFixture.Node node = storage.node("bench-node")) {
+        StorageFixture storage = STORAGE.get();
+        try (StorageFixture.Node node = storage.node("bench-node")) {
             BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
             ByteArrayOutputStream gz = new ByteArrayOutputStream();
             try (GZIPOutputStream out = new GZIPOutputStream(gz)) {

@@ -7,7 +7,7 @@ import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.SyntheticBase;
 import dtable.model.stored.SnapshotCodec;
-import dtable.server.storage.OperationLog;
+import dtable.server.storage.ManualOperationLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,8 +42,7 @@ class LoadedBaseSnapshotTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int ROWS = 30_000;
 
-    private final List<OperationLog.Append> appends = new CopyOnWriteArrayList<>();
-    private volatile boolean commitAtOnce = true;
+    private final ManualOperationLog log = new ManualOperationLog().autoCommit(true);
     private final List<String> holds = new CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private String firstRowId;
@@ -108,7 +107,7 @@ class LoadedBaseSnapshotTest {
     @Test
     void theSnapshotWaitsForTheCommitOfItsVersionOutsideTheLane() throws Exception {
         LoadedBase base = bigBase(LaneMonitor.LOG_ONLY);
-        commitAtOnce = false;
+        log.autoCommit(false);
         var first = base.execute(model -> modifyFirstRow("not yet durable"), "t", null, null, 0, null);
 
         Future<LoadedBase.Snapshot> snapshot = threads.submit(() -> base.snapshot());
@@ -117,7 +116,7 @@ class LoadedBaseSnapshotTest {
         assertThat(second.version()).isEqualTo(2);
         assertThat(snapshot).isNotDone();
 
-        commitAll();
+        log.commitAll();
         LoadedBase.awaitDurable(first.durable());
         LoadedBase.awaitDurable(second.durable());
         LoadedBase.Snapshot written = snapshot.get(60, TimeUnit.SECONDS);
@@ -128,12 +127,12 @@ class LoadedBaseSnapshotTest {
     @Test
     void aSnapshotWhoseVersionFailsToCommitIsNotTaken() throws Exception {
         LoadedBase base = bigBase(LaneMonitor.LOG_ONLY);
-        commitAtOnce = false;
+        log.autoCommit(false);
         base.execute(model -> modifyFirstRow("doomed"), "t", null, null, 0, null);
         Future<LoadedBase.Snapshot> snapshot = threads.submit(() -> base.snapshot());
         await().atMost(Duration.ofSeconds(60)).until(() -> !base.dirty());
 
-        appends.getFirst().done().completeExceptionally(new IllegalStateException("storage gone"));
+        log.refuseNext();
 
         assertThat(snapshot.get(60, TimeUnit.SECONDS)).isNull();
         assertThat(base.state()).isEqualTo(BaseState.FAILED);
@@ -169,21 +168,9 @@ class LoadedBaseSnapshotTest {
         SyntheticBase.write(json, ROWS, 3);
         Base model = Base.read(new ByteArrayInputStream(json.toByteArray()));
         firstRowId = model.tables().getFirst().row(0).id();
-        LoadedBase base = new LoadedBase(BaseUuid.parse(UUID.randomUUID().toString()), "node-1", 1, model, append -> {
-            appends.add(append);
-            if (commitAtOnce) {
-                append.done().complete(null);
-            }
-            return append.done();
-        }, Clock.systemUTC(), new SplittableRandom(1), failed -> { }, monitor);
+        LoadedBase base = new LoadedBase(BaseUuid.parse(UUID.randomUUID().toString()), "node-1", 1, model, log, Clock.systemUTC(), new SplittableRandom(1), failed -> { }, monitor);
         base.transitionTo(BaseState.ACTIVE);
         return base;
-    }
-
-    private void commitAll() {
-        for (OperationLog.Append append : appends) {
-            append.done().complete(null);
-        }
     }
 
     private static void write(LoadedBase base, JsonNode op) {

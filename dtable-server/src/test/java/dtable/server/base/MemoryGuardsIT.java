@@ -54,7 +54,7 @@ class MemoryGuardsIT {
     @Test
     void loadPastMaxLoadedRowsIsRefusedWithoutClaimingTheBase() {
         try (StorageFixture storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password())) {
-            var log = new dtable.server.storage.OperationLog(storage.dataSource, 16, 0, size -> { });
+            var log = new dtable.server.storage.MysqlOperationLog(storage.dataSource, 16, 0, size -> { });
             Ownership ownership = new Ownership("small-node", (buckets, reason) -> { });
             BaseRegistry registry = new BaseRegistry("small-node", storage.store, log, ownership, Clock.systemUTC(),
                     new BaseRegistry.Limits(100));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.server.StorageFixture;
-import dtable.testsupport.MariaDbExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 class WritePathBenchmark {
 
     @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
     @Test
     void durableAppendsThroughTheLane() throws Exception {
@@ -38,8 +37,8 @@ class WritePathBenchmark {
         int writers = Integer.getInteger("bench.connections", 64);
         int perWriter = Integer.getInteger("bench.ops", 300);
         JsonMapper json = JsonMapper.builder().build();
-        try (StorageFixture storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
-                StorageFixture.Node node = storage.node("bench")) {
+        StorageFixture storage = STORAGE.get();
+        try (StorageFixture.Node node = storage.node("bench")) {
             BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
             node.believeOwner(uuid.bucket(), 1);
             node.registry.create(uuid, Base.withDefaultTable());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.server.StorageFixture;
 import dtable.storage.StorageException;
-import dtable.testsupport.MariaDbExtension;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,8 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,26 +24,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperationLogCommitTimeIT {
 
     @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
-    private static StorageFixture storage;
-
-    @BeforeAll
-    static void start() {
-        storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
-    }
-
-    @AfterAll
-    static void stop() {
-        storage.close();
-    }
+    static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
     @Test
     void everyCommittedBatchRecordsItsCommitTime() throws Exception {
         String uuid = newBase();
         ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
-        try (OperationLog log = new OperationLog(storage.dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
@@ -66,7 +51,7 @@ class OperationLogCommitTimeIT {
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     throw new SQLException("injected: MySQL unreachable", "08S01");
                 });
-        try (OperationLog log = new OperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
+        try (OperationLog log = new MysqlOperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
             CompletableFuture<Void> done = append(log, new Object(), UUID.randomUUID().toString(), 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -77,7 +62,7 @@ class OperationLogCommitTimeIT {
 
     private static String newBase() {
         String uuid = UUID.randomUUID().toString();
-        assertThat(storage.store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
+        assertThat(STORAGE.get().store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
         return uuid;
     }
 

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.server.StorageFixture;
 import dtable.storage.StorageException;
-import dtable.testsupport.MariaDbExtension;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -25,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,48 +40,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OperationLogIT {
 
     @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
-    private static StorageFixture storage;
-
-    @BeforeAll
-    static void start() {
-        storage = new StorageFixture(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
-    }
-
-    @AfterAll
-    static void stop() {
-        storage.close();
-    }
+    static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
     @Test
     void aBatchThatCommittedIsAcknowledgedEvenWhenReturningItsConnectionFails() throws Exception {
         String uuid = newBase();
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, true, false), 16, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(faulty(STORAGE.get().dataSource, true, false), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             done.get(30, TimeUnit.SECONDS); // completes normally: the commit went through
-            assertThat(storage.log(BaseUuid.parse(uuid))).hasSize(1);
+            assertThat(STORAGE.get().log(BaseUuid.parse(uuid))).hasSize(1);
         }
     }
 
     @Test
     void aBatchThatCouldNotStartIsARefusalAndNothingIsLogged() throws Exception {
         String uuid = newBase();
-        try (OperationLog log = new OperationLog(faulty(storage.dataSource, false, true), 16, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(faulty(STORAGE.get().dataSource, false, true), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isExactlyInstanceOf(StorageException.class);
-            assertThat(storage.log(BaseUuid.parse(uuid))).isEmpty();
+            assertThat(STORAGE.get().log(BaseUuid.parse(uuid))).isEmpty();
         }
     }
 
     @Test
     void theWriterKeepsOneConnectionWhileBusyAndGivesItBackWhenIdle() throws Exception {
         String uuid = newBase();
-        Counting counting = new Counting(storage.dataSource);
-        try (OperationLog log = new OperationLog(counting.dataSource(), 4, 0, size -> { })) {
+        Counting counting = new Counting(STORAGE.get().dataSource);
+        try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 4, 0, size -> { })) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 200; version++) {
@@ -92,7 +77,7 @@ class OperationLogIT {
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
-            assertThat(storage.log(BaseUuid.parse(uuid))).hasSize(200);
+            assertThat(STORAGE.get().log(BaseUuid.parse(uuid))).hasSize(200);
             // 200 appends at most 4 per batch: at least 50 batches, far fewer checkouts
             assertThat(counting.checkouts.get()).isLessThan(50);
             await("connection back in the pool").atMost(Duration.ofSeconds(10))
@@ -104,8 +89,8 @@ class OperationLogIT {
     void aBatchThatBreaksMidwayGivesUpItsConnectionAndTheNextBatchTakesAFreshOne() throws Exception {
         String first = newBase();
         String second = newBase();
-        Counting counting = new Counting(storage.dataSource);
-        try (OperationLog log = new OperationLog(counting.dataSource(), 16, 0, size -> { })) {
+        Counting counting = new Counting(STORAGE.get().dataSource);
+        try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 16, 0, size -> { })) {
             counting.failNextStatement.set(true);
             CompletableFuture<Void> broken = append(log, new Object(), first, 1);
             assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -114,8 +99,8 @@ class OperationLogIT {
 
             append(log, new Object(), second, 1).get(30, TimeUnit.SECONDS);
 
-            assertThat(storage.log(BaseUuid.parse(first))).isEmpty();
-            assertThat(storage.log(BaseUuid.parse(second))).hasSize(1);
+            assertThat(STORAGE.get().log(BaseUuid.parse(first))).isEmpty();
+            assertThat(STORAGE.get().log(BaseUuid.parse(second))).hasSize(1);
             assertThat(counting.checkouts.get()).isEqualTo(2);
         }
     }
@@ -126,7 +111,7 @@ class OperationLogIT {
         String moved = claimedByAnotherNode(bases.get(3));
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         // a batch closes when it holds six, and the linger outwaits any scheduling: one epoch check for all six
-        try (OperationLog log = new OperationLog(storage.dataSource, 6, 10_000, batchSizes::add)) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 6, 10_000, batchSizes::add)) {
             appendOneEachAndExpectOnlyFenced(log, bases, moved);
             assertThat(batchSizes).containsExactly(6L);
         }
@@ -136,7 +121,7 @@ class OperationLogIT {
     void severalWritersKeepEveryBaseInOrderAndFenceOnlyTheMovedBase() throws Exception {
         List<String> bases = newBases(12);
         String moved = claimedByAnotherNode(bases.get(5));
-        try (OperationLog log = new OperationLog(storage.dataSource, 3, 8, 0, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 3, 8, 0, size -> { })) {
             Map<String, Object> instances = new HashMap<>();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
@@ -154,7 +139,7 @@ class OperationLogIT {
                 }
             }
             for (String uuid : bases) {
-                List<Long> versions = storage.log(BaseUuid.parse(uuid)).stream().map(StorageFixture.LogRow::version).toList();
+                List<Long> versions = STORAGE.get().log(BaseUuid.parse(uuid)).stream().map(StorageFixture.LogRow::version).toList();
                 if (uuid.equals(moved)) {
                     assertThat(versions).isEmpty();
                 } else {
@@ -169,10 +154,10 @@ class OperationLogIT {
     void aDeletedBaseInABatchIsFencedAndTheOthersCommit() throws Exception {
         List<String> bases = newBases(4);
         String deleted = bases.get(1);
-        try (Connection c = storage.dataSource.getConnection()) {
+        try (Connection c = STORAGE.get().dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = '" + deleted + "'");
         }
-        try (OperationLog log = new OperationLog(storage.dataSource, bases.size(), 10_000, size -> { })) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, bases.size(), 10_000, size -> { })) {
             appendOneEachAndExpectOnlyFenced(log, bases, deleted);
         }
     }
@@ -182,11 +167,11 @@ class OperationLogIT {
     void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits(boolean staleFirst) throws Exception {
         String uuid = newBase();
         // the base was unloaded and loaded again by this node: the row now says epoch 2
-        try (Connection c = storage.dataSource.getConnection()) {
+        try (Connection c = STORAGE.get().dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET owner_epoch = 2 WHERE dtable_uuid = '" + uuid + "'");
         }
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (OperationLog log = new OperationLog(storage.dataSource, 2, 10_000, batchSizes::add)) {
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 2, 10_000, batchSizes::add)) {
             CompletableFuture<Void> stale = new CompletableFuture<>();
             CompletableFuture<Void> current = new CompletableFuture<>();
             OperationLog.Append staleAppend = new OperationLog.Append(new Object(), uuid, "node-a", 1, 1,
@@ -198,7 +183,7 @@ class OperationLogIT {
 
             current.get(30, TimeUnit.SECONDS);
             assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).cause().isExactlyInstanceOf(FencedException.class);
-            assertThat(storage.log(BaseUuid.parse(uuid))).extracting(StorageFixture.LogRow::epoch).containsExactly(2L);
+            assertThat(STORAGE.get().log(BaseUuid.parse(uuid))).extracting(StorageFixture.LogRow::epoch).containsExactly(2L);
             assertThat(batchSizes).containsExactly(2L);
         }
     }
@@ -215,10 +200,10 @@ class OperationLogIT {
             if (bases.get(i).equals(fenced)) {
                 assertThatThrownBy(() -> one.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                         .cause().isExactlyInstanceOf(FencedException.class);
-                assertThat(storage.log(BaseUuid.parse(bases.get(i)))).isEmpty();
+                assertThat(STORAGE.get().log(BaseUuid.parse(bases.get(i)))).isEmpty();
             } else {
                 one.get(30, TimeUnit.SECONDS);
-                assertThat(storage.log(BaseUuid.parse(bases.get(i)))).hasSize(1);
+                assertThat(STORAGE.get().log(BaseUuid.parse(bases.get(i)))).hasSize(1);
             }
         }
     }
@@ -265,7 +250,7 @@ class OperationLogIT {
 
     /** Moves {@code uuid} to node-b at epoch 2, as a claim by another node would; returns it. */
     private static String claimedByAnotherNode(String uuid) throws SQLException {
-        try (Connection c = storage.dataSource.getConnection()) {
+        try (Connection c = STORAGE.get().dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET owner_node = 'node-b', owner_epoch = 2"
                     + " WHERE dtable_uuid = '" + uuid + "'");
         }
@@ -274,7 +259,7 @@ class OperationLogIT {
 
     private static String newBase() {
         String uuid = UUID.randomUUID().toString();
-        assertThat(storage.store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
+        assertThat(STORAGE.get().store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
         return uuid;
     }
 
