@@ -7,6 +7,9 @@
 #   bases=N spreads the clients over N bases (what a real node sees).
 # Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
 #   NODE_PID and MYSQL_PID (default: the dev cluster's PID files) for the CPU time each write costs.
+# When benchmarks/target/benchmarks.jar is built (./mvnw -B -q -pl benchmarks -am package -DskipTests), the same
+# inserts then run over the node's WebSocket too (dtable.bench.write.SocketWriteThroughput): as many sockets
+# as connections, on the same bases, each waiting for its ack before the next operation. SOCKETS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conc=${1:-64}; secs=${2:-20}; bases=${3:-1}
@@ -61,6 +64,18 @@ node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
 wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
 node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 
+socket_jar=benchmarks/target/benchmarks.jar
+if [[ ${SOCKETS:-1} != 0 && -f $socket_jar ]]; then
+  echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $bases base(s)"
+  uuids=(); for u in "${urls[@]}"; do uuids+=("$(basename "${u%/rows/}")"); done
+  node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
+  # shellcheck source=bin/lib/java-home.sh
+  . bin/lib/java-home.sh
+  "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
+    "ws://${node_url#http://}" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
+  node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+fi
+
 echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
 mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable dtable_db \
   -e "CREATE TABLE IF NOT EXISTS bench_slap (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
@@ -76,4 +91,10 @@ writes=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx|Socket errors/' "$work/wrk.txt" | tr -s ' ' | paste -sd ';')
 echo "CPU node_us_per_write=$(us_per "$node_http" "$writes") mariadb_us_per_write=$(us_per "$mysql_http" "$writes") mariadb_us_per_slap_insert=$(us_per "$mysql_slap" $(( per_client * conc ))) p99=$p99 ${errors:+errors=$errors}"
+if [[ -s $work/socket.txt ]]; then
+  ops=$(awk -F'[= ]' '/^SOCKET/ {print $3}' "$work/socket.txt")
+  socket_ops=$(awk '/^SOCKET/ {for (i = 1; i <= NF; i++) if ($i ~ /^all_acks=/) {sub("all_acks=", "", $i); print $i}}' "$work/socket.txt")
+  echo "CPU socket node_us_per_op=$(us_per "$node_socket" "$socket_ops") mariadb_us_per_op=$(us_per "$mysql_socket" "$socket_ops") (warm-up included)"
+  echo "RESULT socket_ops_per_s=$ops socket_ratio=$(awk -v a="$ops" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
+fi
 echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
