@@ -5,6 +5,11 @@
 # Usage: bench/write-throughput.sh [concurrency=64] [seconds=20] [bases=1]
 #   bases=1 puts every client on one base (the lane of one base is the bottleneck);
 #   bases=N spreads the clients over N bases (what a real node sees).
+# Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
+#   NODE_PID and MYSQL_PID (default: the dev cluster's PID files) for the CPU time each write costs.
+# When benchmarks/target/benchmarks.jar is built (./mvnw -B -q -pl benchmarks -am package -DskipTests), the same
+# inserts then run over the node's WebSocket too (dtable.bench.write.SocketWriteThroughput): as many sockets
+# as connections, on the same bases, each waiting for its ack before the next operation. SOCKETS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conc=${1:-64}; secs=${2:-20}; bases=${3:-1}
@@ -13,6 +18,13 @@ mysql_port=${MYSQL_PORT:-3307}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
 command -v mariadb-slap >/dev/null || { echo "install mariadb-client" >&2; exit 1; }
 work=$(mktemp -d)
+run_dir=${DEV_CLUSTER_HOME:-.dev-cluster}/run
+node_pid=${NODE_PID:-$(cat "$run_dir/dtable-server-01.pid" 2>/dev/null || true)}
+mysql_pid=${MYSQL_PID:-$(cat "$run_dir/mysql.pid" 2>/dev/null || true)}
+ticks=$(getconf CLK_TCK)
+# user + system CPU of a process in clock ticks (0 when unknown); the fields after the ")" of the command name
+cpu_of() { if [[ -n "$1" && -r /proc/$1/stat ]]; then awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; else echo 0; fi; }
+us_per() { awk -v t="$1" -v n="$2" -v hz="$ticks" 'BEGIN {printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0)}'; }
 token=$(bin/dev-cluster token --internal)
 urls=()
 # delete the bases afterwards: runs that leave 100,000s of rows loaded measure the node's GC, not its write path
@@ -48,15 +60,41 @@ LUA
 } > "$work/post.lua"
 
 echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s)"
+node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
 wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
+node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+
+socket_jar=benchmarks/target/benchmarks.jar
+if [[ ${SOCKETS:-1} != 0 && -f $socket_jar ]]; then
+  echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $bases base(s)"
+  uuids=(); for u in "${urls[@]}"; do uuids+=("$(basename "${u%/rows/}")"); done
+  node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
+  # shellcheck source=bin/lib/java-home.sh
+  . bin/lib/java-home.sh
+  "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
+    "ws://${node_url#http://}" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
+  node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+fi
 
 echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
 mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable dtable_db \
   -e "CREATE TABLE IF NOT EXISTS bench_slap (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
 per_client=${SLAP_PER_CONNECTION:-2000}  # about 5 s of inserts: 1 s bursts varied by 20 % between runs
+mysql0=$(cpu_of "$mysql_pid")
 mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=dtable_db --no-drop --concurrency="$conc" \
   --number-of-queries=$(( per_client * conc )) --iterations=1 \
   --query="INSERT INTO bench_slap (b, v) VALUES ('bench', '{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"x\"}}')" | tee "$work/slap.txt"
+mysql_slap=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 secs_slap=$(awk '/Average number of seconds/ {print $(NF-1)}' "$work/slap.txt")
 rps_http=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+writes=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+errors=$(awk '/Non-2xx|Socket errors/' "$work/wrk.txt" | tr -s ' ' | paste -sd ';')
+echo "CPU node_us_per_write=$(us_per "$node_http" "$writes") mariadb_us_per_write=$(us_per "$mysql_http" "$writes") mariadb_us_per_slap_insert=$(us_per "$mysql_slap" $(( per_client * conc ))) p99=$p99 ${errors:+errors=$errors}"
+if [[ -s $work/socket.txt ]]; then
+  ops=$(awk -F'[= ]' '/^SOCKET/ {print $3}' "$work/socket.txt")
+  socket_ops=$(awk '/^SOCKET/ {for (i = 1; i <= NF; i++) if ($i ~ /^all_acks=/) {sub("all_acks=", "", $i); print $i}}' "$work/socket.txt")
+  echo "CPU socket node_us_per_op=$(us_per "$node_socket" "$socket_ops") mariadb_us_per_op=$(us_per "$mysql_socket" "$socket_ops") (warm-up included)"
+  echo "RESULT socket_ops_per_s=$ops socket_ratio=$(awk -v a="$ops" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
+fi
 echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"

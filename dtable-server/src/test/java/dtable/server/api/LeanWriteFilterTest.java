@@ -1,0 +1,105 @@
+package dtable.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dtable.web.ApiException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+
+/** Which requests the lean path takes (and answers itself) and which it leaves to the dispatcher. */
+class LeanWriteFilterTest {
+
+    private static final String UUID = "0b6a5d0e-3f52-4c43-9f3e-6d1a2b3c4d5e";
+
+    private final RowsController rows = mock(RowsController.class, invocation -> "{}");
+    private final HandlerExceptionResolver errors = mock(HandlerExceptionResolver.class);
+    private final LeanWriteFilter filter = new LeanWriteFilter(rows, errors);
+
+    @Test
+    void anAppendRunsTheControllersMethodWithoutTheDispatcher() throws Exception {
+        MockHttpServletRequest request = request("POST", "/api/v1/dtables/" + UUID + "/rows/", "{\"a\":1}");
+        when(rows.append(eq(UUID), any(), any(), any())).thenReturn("{\"_id\":\"x\"}");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        MockFilterChain chain = new MockFilterChain();
+
+        filter.doFilter(request, response, chain);
+
+        assertThat(chain.getRequest()).as("the dispatcher was not reached").isNull();
+        verify(rows).append(eq(UUID), eq("{\"a\":1}".getBytes(StandardCharsets.UTF_8)), any(), any());
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentType()).isEqualTo("application/json");
+        assertThat(response.getContentAsString()).isEqualTo("{\"_id\":\"x\"}");
+    }
+
+    @Test
+    void everyRowWriteIsTakenWithOrWithoutTheTrailingSlashAndAnEmptyBodyIsNull() throws Exception {
+        String base = "/api/v1/dtables/" + UUID + "/";
+        filter.doFilter(request("PUT", base + "rows", ""), new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request("DELETE", base + "rows/", ""), new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request("POST", base + "batch-append-rows", ""), new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request("PUT", base + "batch-update-rows/", ""), new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request("DELETE", base + "batch-delete-rows/", ""), new MockHttpServletResponse(), new MockFilterChain());
+        verify(rows).update(eq(UUID), isNull(), any(), any());
+        verify(rows).delete(eq(UUID), isNull(), any(), any());
+        verify(rows).batchAppend(eq(UUID), isNull(), any(), any());
+        verify(rows).batchUpdate(eq(UUID), isNull(), any(), any());
+        verify(rows).batchDelete(eq(UUID), isNull(), any(), any());
+    }
+
+    @Test
+    void aFailureIsAnsweredByTheDispatchersExceptionResolvers() throws Exception {
+        MockHttpServletRequest request = request("POST", "/api/v1/dtables/" + UUID + "/rows/", "{}");
+        ApiException refused = ApiException.badRequest("invalid_operation", "row is required");
+        when(rows.append(any(), any(), any(), any())).thenThrow(refused);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        when(errors.resolveException(request, response, null, refused)).thenReturn(new ModelAndView());
+        MockFilterChain chain = new MockFilterChain();
+
+        filter.doFilter(request, response, chain);
+
+        verify(errors).resolveException(request, response, null, refused);
+        assertThat(chain.getRequest()).isNull();
+    }
+
+    @Test
+    void whatTheDispatcherMightAnswerDifferentlyGoesOnToIt() throws Exception {
+        String rowsPath = "/api/v1/dtables/" + UUID + "/rows/";
+        MockHttpServletRequest html = request("POST", rowsPath, "{}");
+        html.addHeader("Accept", "text/html");
+        MockHttpServletRequest text = request("POST", rowsPath, "{}");
+        text.setContentType("text/plain");
+        for (MockHttpServletRequest request : new MockHttpServletRequest[] {
+                request("GET", rowsPath, ""),
+                request("PATCH", rowsPath, "{}"),
+                request("POST", "/api/v1/dtables/" + UUID + "/rows/row1AAAAAAAAAAAAAAAAAA/", "{}"),
+                request("POST", "/api/v1/dtables/%30b6a/rows/", "{}"),
+                request("POST", "/api/v1/dtables/" + UUID + ";x=1/rows/", "{}"),
+                request("POST", "/api/v1/dtables//rows/", "{}"),
+                request("POST", "/api/v1/dtables/" + UUID + "/append-rows/", "{}"),
+                html, text}) {
+            MockFilterChain chain = new MockFilterChain();
+            filter.doFilter(request, new MockHttpServletResponse(), chain);
+            assertThat(chain.getRequest()).as(request.getMethod() + " " + request.getRequestURI()).isSameAs(request);
+        }
+        verify(rows, never()).append(any(), any(), any(), any());
+    }
+
+    private static MockHttpServletRequest request(String method, String uri, String body) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, uri);
+        request.setContentType("application/json");
+        request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        return request;
+    }
+}
