@@ -43,6 +43,33 @@ import org.slf4j.LoggerFactory;
  */
 final class Exchange {
 
+    /**
+     * Where an exchange is. An attempt ({@link NodeAttempt}) exists in {@code ATTEMPTING} and, once
+     * its answer head went out, in {@code DELIVERING}:
+     * <pre>
+     *  READING_BODY ─complete─► CONNECTING ─connected─► ATTEMPTING ─head─► DELIVERING ─last─► DONE
+     *                     ▲          │                     │
+     *                     │   refused│          retryable  │
+     *                     │          ▼          failure    ▼
+     *                     └─wake─ WAITING ◄────────────────┘   (or straight on, or 502/503/504 ─► DONE)
+     * </pre>
+     * The client going away ends any phase in {@code DONE}.
+     */
+    enum Phase {
+        /** a body that must be complete before the first attempt is still arriving */
+        READING_BODY,
+        /** a new connection to the target is being made */
+        CONNECTING,
+        /** an attempt is running; nothing has been written to the client yet */
+        ATTEMPTING,
+        /** a retry waits for a map change or its backoff */
+        WAITING,
+        /** the answer's head is out to the client; the body follows */
+        DELIVERING,
+        /** the answer is complete, or the client is gone */
+        DONE
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     private final Forwarder forwarder;
@@ -56,13 +83,12 @@ final class Exchange {
     /** Whether the client connection stays open after this answer; cleared when the answer can only end by closing. */
     private boolean clientKeepAlive;
 
+    private Phase phase = Phase.READING_BODY;
     private NodeInfo tried;
+    /** The running attempt, in {@link Phase#ATTEMPTING} and {@link Phase#DELIVERING}; else null. */
     private NodeAttempt attempt;
-    private boolean connecting;
-    private boolean waiting;
     private ScheduledFuture<?> backoff;
-    private boolean answered;
-    private boolean finished;
+    /** The status sent to the client (for the metrics). */
     private int status;
     /** Body bytes of the node's answer passed to the client so far (for the log when it breaks off). */
     private long deliveredBytes;
@@ -109,23 +135,27 @@ final class Exchange {
         return clientKeepAlive;
     }
 
+    Phase phase() {
+        return phase;
+    }
+
     // ---- the client's request body ------------------------------------------------------------
 
     /** A piece of the request body (takes ownership). */
     void onRequestContent(HttpContent content) {
-        if (finished) {
+        if (phase == Phase.DONE) {
             content.release();
             return;
         }
         body.add(content);
-        if (body.neededBeforeSending() && body.complete() && attempt == null && !connecting && !waiting) {
+        if (phase == Phase.READING_BODY && body.complete()) {
             attemptNow();
         }
         readMoreBody();
     }
 
     private void readMoreBody() {
-        if (!finished && !body.complete() && body.wantsMore()) {
+        if (phase != Phase.DONE && !body.complete() && body.wantsMore()) {
             client.read();
         }
     }
@@ -138,7 +168,6 @@ final class Exchange {
     // ---- attempts -----------------------------------------------------------------------------
 
     private void attemptNow() {
-        waiting = false;
         cancelBackoff();
         NodeInfo owner = forwarder.table().current().ownerInfo(request.bucket());
         tried = owner;
@@ -155,10 +184,9 @@ final class Exchange {
             send(target, pooled);
             return;
         }
-        connecting = true;
+        phase = Phase.CONNECTING;
         loop.channels().connect(target.address()).addListener((Future<Channel> connected) -> {
-            connecting = false;
-            if (finished) {
+            if (phase != Phase.CONNECTING) { // the client went away meanwhile
                 if (connected.isSuccess()) {
                     loop.channels().release(target.address(), connected.getNow(), true);
                 }
@@ -174,6 +202,7 @@ final class Exchange {
     }
 
     private void send(Target target, Channel node) {
+        phase = Phase.ATTEMPTING;
         attempt = new NodeAttempt(this, loop.channels(), node, target, forwarder.settings().responseTimeout());
         attempt.send(request, body);
         readMoreBody();
@@ -182,7 +211,7 @@ final class Exchange {
     /** The attempt ended without touching the client's response and may be repeated. */
     void attemptFailed(NodeAttempt failed, Failure failure) {
         attempt = null;
-        if (finished) {
+        if (phase != Phase.ATTEMPTING) {
             return;
         }
         if (failed.target().stale()) {
@@ -235,14 +264,14 @@ final class Exchange {
             return;
         }
         long wait = Math.min(forwarder.settings().backoff(request.retries() - 1).toNanos(), remaining);
-        waiting = true;
+        phase = Phase.WAITING;
         loop.waitForChange(this);
         backoff = client.executor().schedule(this::wake, wait, TimeUnit.NANOSECONDS);
     }
 
     /** The backoff ended or the map changed: try again. */
     void wake() {
-        if (waiting && !finished) {
+        if (phase == Phase.WAITING) {
             loop.stopWaiting(this);
             attemptNow();
         }
@@ -263,7 +292,7 @@ final class Exchange {
 
     /** Writes the node's response head to the client. */
     void deliverHead(NodeAttempt from, HttpResponse nodeHead) {
-        answered = true;
+        phase = Phase.DELIVERING;
         status = nodeHead.status().code();
         HttpHeaders headers = new DefaultHttpHeaders();
         ForwardHeaders.copyResponse(nodeHead.headers(), headers);
@@ -291,7 +320,7 @@ final class Exchange {
 
     /** Writes a piece of the node's response body to the client (takes ownership). */
     void deliverContent(NodeAttempt from, HttpContent content, boolean last) {
-        if (finished) {
+        if (phase != Phase.DELIVERING) {
             content.release();
             return;
         }
@@ -325,7 +354,7 @@ final class Exchange {
 
     /** The client connection closed. */
     void clientGone() {
-        if (!finished) {
+        if (phase != Phase.DONE) {
             if (attempt != null) {
                 attempt.abort();
                 attempt = null;
@@ -335,17 +364,16 @@ final class Exchange {
     }
 
     private void reply(FullHttpResponse response) {
-        if (finished) {
+        if (phase == Phase.DONE) {
             response.release();
             return;
         }
-        if (answered) {
+        if (phase == Phase.DELIVERING) { // a head is out already: the only way to tell the client is to close
             response.release();
             finish(ProxyMetrics.PROXY);
             client.close();
             return;
         }
-        answered = true;
         status = response.status().code();
         if (!clientKeepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -364,11 +392,10 @@ final class Exchange {
     }
 
     private void finish(String servedBy) {
-        if (finished) {
+        if (phase == Phase.DONE) {
             return;
         }
-        finished = true;
-        waiting = false;
+        phase = Phase.DONE;
         cancelBackoff();
         loop.stopWaiting(this);
         body.release();

@@ -196,6 +196,13 @@ public final class Forwarder implements AutoCloseable {
         return state;
     }
 
+    /** Uses {@code channels} for the connections of {@code loop} (for loops the server did not make: tests). */
+    LoopState adopt(EventLoop loop, NodeChannels channels) {
+        LoopState state = new LoopState(loop, channels);
+        loops.put(loop, state);
+        return state;
+    }
+
     private static SslContext clientTls() {
         try {
             return SslContextBuilder.forClient().build();

@@ -25,19 +25,45 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeAttempt {
 
+    /**
+     * Where an attempt is. Each event is handled by what the phase allows, so that no late event
+     * (a timer firing after the answer, a close after the last piece) can act twice:
+     * <pre>
+     *  WRITING ──written──► AWAITING_HEAD ──timer──► TIMED_OUT ──closed──► DONE (504 or retry)
+     *     │                      │
+     *     └──────head────────────┴──► DRAINING (307/503: read to its end) ──last──► DONE (retry)
+     *                                 DELIVERING (any other answer)       ──last──► DONE
+     *  any phase but DONE ──connection lost──► DONE (retry, 502, or a broken delivery)
+     * </pre>
+     * A safe request starts in {@code AWAITING_HEAD}: it may be repeated whether or not the node saw it.
+     */
+    enum Phase {
+        /** the request is being written; the node cannot have applied it yet */
+        WRITING,
+        /** the request is out (or safe): the response timer runs */
+        AWAITING_HEAD,
+        /** the response timer fired; the connection is closing and its close ends the attempt */
+        TIMED_OUT,
+        /** the node answered 307/503 (a slave: 5xx): its answer is read to its end, then the exchange retries */
+        DRAINING,
+        /** any other answer: streamed to the client */
+        DELIVERING,
+        /** ended; later events are ignored */
+        DONE
+    }
+
     private final Exchange exchange;
     private final NodeChannels channels;
     private final Channel node;
     private final Target target;
     private final Duration responseTimeout;
 
-    private boolean sent;
-    private boolean responded;
-    private boolean draining;
-    private boolean delivering;
-    private boolean done;
-    private boolean timedOut;
+    private Phase phase = Phase.WRITING;
+    /** The whole request was written (or it is safe): needed to reuse the connection; independent of the answer. */
+    private boolean requestOut;
+    /** The node's answer allows keeping the connection. */
     private boolean nodeKeepAlive;
+    /** Why the exchange retries, while {@link Phase#DRAINING}. */
     private Failure drainFailure;
     private ScheduledFuture<?> responseTimer;
 
@@ -53,6 +79,10 @@ final class NodeAttempt {
         return target;
     }
 
+    Phase phase() {
+        return phase;
+    }
+
     /**
      * Writes the request head and body. For a safe request (which may be repeated anyway) the
      * response timer starts now; otherwise once the last byte is written, so that "sent" is exact.
@@ -61,8 +91,7 @@ final class NodeAttempt {
         NodeChannels.NodeChannelHandler.of(node).attempt = this;
         node.write(request.headFor(target), node.voidPromise());
         if (exchange.isSafe()) {
-            sent = true;
-            startTimer();
+            requestOut();
             body.writeTo(node, null);
         } else {
             body.writeTo(node, this::written);
@@ -70,104 +99,106 @@ final class NodeAttempt {
     }
 
     private void written(io.netty.util.concurrent.Future<? super Void> write) {
-        if (!write.isSuccess() || done) {
-            return; // the connection's closing reports the failure
-        }
-        sent = true;
-        startTimer();
+        if (write.isSuccess() && phase != Phase.DONE) {
+            requestOut();
+        } // else the connection's closing reports the failure
     }
 
-    private void startTimer() {
-        if (!responded && responseTimer == null) {
+    private void requestOut() {
+        requestOut = true;
+        if (phase == Phase.WRITING) {
+            phase = Phase.AWAITING_HEAD;
             responseTimer = node.eventLoop().schedule(this::timeOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     private void timeOut() {
-        if (!done && !responded) {
-            timedOut = true;
+        if (phase == Phase.AWAITING_HEAD) {
+            phase = Phase.TIMED_OUT;
             node.close(); // reported through channelInactive as a timeout
         }
     }
 
     /** The node's response head. */
     void onResponse(HttpResponse head) {
-        if (done) {
+        if (phase != Phase.WRITING && phase != Phase.AWAITING_HEAD) {
             return;
         }
-        responded = true;
         cancelTimer();
         int status = head.status().code();
         nodeKeepAlive = HttpUtil.isKeepAlive(head);
         if (target.retryOn(status) && exchange.bodyReplayable()) {
-            draining = true; // read the answer to its end so the connection can be reused
-            Reason reason = target.stale() ? Reason.UNAVAILABLE : status == 307 ? Reason.MOVED : Reason.UNAVAILABLE;
+            phase = Phase.DRAINING; // read the answer to its end so the connection can be reused
+            Reason reason = !target.stale() && status == 307 ? Reason.MOVED : Reason.UNAVAILABLE;
             drainFailure = new Failure(reason, target.label() + " answered " + status);
         } else {
-            delivering = true;
+            phase = Phase.DELIVERING;
             exchange.deliverHead(this, head);
         }
     }
 
     /** A piece of the node's response body (takes ownership). */
     void onContent(HttpContent content) {
-        if (done) {
-            content.release();
-            return;
-        }
         boolean last = content instanceof LastHttpContent;
-        if (draining) {
-            content.release();
-            if (last) {
-                done = true;
-                release();
-                exchange.attemptFailed(this, drainFailure);
+        switch (phase) {
+            case DRAINING -> {
+                content.release();
+                if (last) {
+                    phase = Phase.DONE;
+                    release();
+                    exchange.attemptFailed(this, drainFailure);
+                }
             }
-        } else if (delivering) {
-            if (last) {
-                done = true;
-                release();
+            case DELIVERING -> {
+                if (last) {
+                    phase = Phase.DONE;
+                    release();
+                }
+                exchange.deliverContent(this, content, last);
             }
-            exchange.deliverContent(this, content, last);
-        } else {
-            content.release();
+            default -> content.release();
         }
     }
 
     /** The node connection closed or failed ({@code cause} null when it just closed). */
     void onBroken(Throwable cause) {
-        if (done) {
+        Phase was = phase;
+        if (was == Phase.DONE) {
             return;
         }
-        done = true;
+        phase = Phase.DONE;
         cancelTimer();
         NodeChannels.NodeChannelHandler.of(node).attempt = null;
         node.close();
-        if (delivering) {
-            exchange.deliveryBroken(this, cause == null ? "closed by the node" : describe(cause));
-            return;
-        }
-        Outcome outcome = classify(cause);
-        if (outcome instanceof Outcome.Retry retry) {
-            exchange.attemptFailed(this, retry.failure());
-        } else if (outcome instanceof Outcome.Fail fail) {
-            exchange.attemptFatal(this, fail);
+        String why = cause == null ? "closed by the node" : describe(cause);
+        switch (was) {
+            case DELIVERING -> exchange.deliveryBroken(this, why);
+            // the node said "not applied" already; only the rest of its answer is missing
+            case DRAINING -> exchange.attemptFailed(this, drainFailure);
+            default -> {
+                Outcome outcome = classify(was, why);
+                if (outcome instanceof Outcome.Retry retry) {
+                    exchange.attemptFailed(this, retry.failure());
+                } else if (outcome instanceof Outcome.Fail fail) {
+                    exchange.attemptFatal(this, fail);
+                }
+            }
         }
     }
 
-    private Outcome classify(Throwable cause) {
+    /** A connection lost before any answer: retry when the node cannot have applied it or it is safe; else 502/504. */
+    private Outcome classify(Phase was, String why) {
         String node = target.label();
-        boolean safe = exchange.isSafe();
-        if (timedOut) {
-            if (safe || !sent) {
+        boolean mayRepeat = exchange.isSafe() || !requestOut;
+        if (was == Phase.TIMED_OUT) {
+            if (mayRepeat) {
                 return new Outcome.Retry(new Failure(Reason.TIMEOUT, node + " did not answer within "
                         + responseTimeout.toMillis() + " ms"));
             }
             return new Outcome.Fail(504, "gateway_timeout", node + " did not answer within "
                     + responseTimeout.toMillis() + " ms; the request may or may not have been applied");
         }
-        String why = cause == null ? "closed by the node" : describe(cause);
-        if (safe || !sent) {
+        if (mayRepeat) {
             return new Outcome.Retry(new Failure(Reason.CONNECTION_LOST, "connection to " + node + " lost: " + why));
         }
         return new Outcome.Fail(502, "bad_gateway", "connection to " + node + " lost after the request was sent ("
@@ -180,7 +211,7 @@ final class NodeAttempt {
     }
 
     void resumeReading() {
-        if (!done) {
+        if (phase != Phase.DONE) {
             node.config().setAutoRead(true);
         }
     }
@@ -192,8 +223,8 @@ final class NodeAttempt {
 
     /** The client went away: drop the node connection, it is mid-exchange. */
     void abort() {
-        if (!done) {
-            done = true;
+        if (phase != Phase.DONE) {
+            phase = Phase.DONE;
             cancelTimer();
             NodeChannels.NodeChannelHandler.of(node).attempt = null;
             node.close();
@@ -203,7 +234,7 @@ final class NodeAttempt {
     /** Back to the pool, reusable only when both sides finished a keep-alive exchange. */
     private void release() {
         cancelTimer();
-        channels.release(target.address(), node, nodeKeepAlive && sent);
+        channels.release(target.address(), node, nodeKeepAlive && requestOut);
     }
 
     private void cancelTimer() {

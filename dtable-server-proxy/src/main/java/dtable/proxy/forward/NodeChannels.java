@@ -35,8 +35,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeChannels {
 
+    /**
+     * Opens a node connection whose pipeline ends in a {@link NodeChannelHandler}: TCP with the HTTP
+     * client codec in the proxy; tests hand out embedded channels.
+     */
+    interface Dialer {
+        Future<Channel> dial(NodeAddress address);
+    }
+
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    private final Dialer dialer;
     private final SslContext tls;
     private final int maxIdlePerNode;
     private final long idleMillis;
@@ -44,7 +53,14 @@ final class NodeChannels {
 
     NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
                  Duration maxIdle, int maxIdlePerNode, SslContext tls) {
+        this(loop, channelClass, connectTimeout, maxIdle, maxIdlePerNode, tls, null);
+    }
+
+    /** @param dialer how to open node connections, or null for TCP from this loop */
+    NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
+                 Duration maxIdle, int maxIdlePerNode, SslContext tls, Dialer dialer) {
         this.loop = loop;
+        this.dialer = dialer != null ? dialer : this::dialTcp;
         this.tls = tls;
         this.maxIdlePerNode = maxIdlePerNode;
         this.bootstrap = new Bootstrap()
@@ -78,6 +94,20 @@ final class NodeChannels {
     /** A new connection to {@code address}. */
     Future<Channel> connect(NodeAddress address) {
         Promise<Channel> promise = loop.newPromise();
+        dialer.dial(address).addListener((Future<Channel> done) -> {
+            if (done.isSuccess()) {
+                Channel channel = done.getNow();
+                channel.closeFuture().addListener(closed -> forget(address, channel));
+                promise.setSuccess(channel);
+            } else {
+                promise.setFailure(done.cause());
+            }
+        });
+        return promise;
+    }
+
+    private Future<Channel> dialTcp(NodeAddress address) {
+        Promise<Channel> promise = loop.newPromise();
         ChannelFuture connect = bootstrap.clone()
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -90,9 +120,7 @@ final class NodeChannels {
                 .connect(address.socket());
         connect.addListener(done -> {
             if (done.isSuccess()) {
-                Channel channel = connect.channel();
-                channel.closeFuture().addListener(closed -> forget(address, channel));
-                promise.setSuccess(channel);
+                promise.setSuccess(connect.channel());
             } else {
                 promise.setFailure(done.cause());
             }

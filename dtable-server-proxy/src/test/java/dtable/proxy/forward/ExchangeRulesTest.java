@@ -1,0 +1,410 @@
+package dtable.proxy.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dtable.core.bucket.Bucket;
+import dtable.core.cluster.BucketMap;
+import dtable.core.cluster.NodeInfo;
+import dtable.proxy.ProxySettings;
+import dtable.proxy.routing.RoutingTable;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 502, 503 and 504 rules of docs/proxy.md ("Retries across moves") on embedded channels and one
+ * manual clock: the client connection runs a {@link ForwardingChannelHandler}, node connections are
+ * embedded channels ending in the real {@link NodeChannels.NodeChannelHandler}, and time moves only
+ * when a test says so (the response timer, backoffs and the retry budget all read the same ticker).
+ */
+class ExchangeRulesTest {
+
+    private static final String BASE = "a3c1e0d2-5b6f-4e8a-9c0d-112233445566";
+    private static final Bucket BUCKET = Bucket.of("a3");
+    private static final String PATH = "/api/v1/dtables/" + BASE + "/rows/?table_name=T";
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration BUDGET = Duration.ofMillis(1000);
+
+    private final MockTicker clock = Ticker.newMockTicker();
+    private final ManualTable table = new ManualTable();
+    /** Every node connection dialed, in order. */
+    private final List<EmbeddedChannel> nodes = new ArrayList<>();
+    private boolean refuse;
+    private Forwarder forwarder;
+    private EmbeddedChannel client;
+
+    @BeforeEach
+    void setUp() {
+        ProxySettings settings = new ProxySettings(Duration.ofSeconds(2), RESPONSE_TIMEOUT, 1 << 20, 16,
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200));
+        table.set(mapOwnedBy("node-1"));
+        forwarder = new Forwarder(table, new ProxyMetrics(new SimpleMeterRegistry()), settings, BUDGET,
+                Optional.empty(), clock::nanoTime);
+        client = EmbeddedChannel.builder().ticker(clock).handlers(new ForwardingChannelHandler(forwarder)).build();
+        forwarder.adopt(client.eventLoop(), new NodeChannels(client.eventLoop(), NioSocketChannel.class,
+                settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, this::dial));
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.finishAndReleaseAll();
+        nodes.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    // ---- 502: a connection lost after a request that may have been applied ----------------------
+
+    @Test
+    void postWhoseConnectionBreaksAfterItWasWrittenGets502AndIsNotRepeated() {
+        send(post());
+        EmbeddedChannel node = onlyNode();
+        assertThat(requestAt(node).method()).isEqualTo(HttpMethod.POST);
+        assertThat(bodyAt(node)).isEqualTo("{\"x\":1}");
+
+        node.close();
+        settle();
+
+        FullHttpResponse answer = answer();
+        assertThat(answer.status().code()).isEqualTo(502);
+        assertThat(text(answer)).contains("bad_gateway", "may or may not have been applied");
+        pass(BUDGET); // nothing is retried later either
+        assertThat(nodes).hasSize(1);
+        answer.release();
+    }
+
+    @Test
+    void getWhoseConnectionBreaksIsRepeatedOnANewConnection() {
+        send(get());
+        onlyNode().close();
+        settle();
+        assertThat((Object) client.readOutbound()).isNull();
+
+        pass(Duration.ofMillis(50)); // the first backoff: the owner did not change
+        assertThat(nodes).hasSize(2);
+        EmbeddedChannel second = nodes.get(1);
+        assertThat(requestAt(second).uri()).isEqualTo(PATH);
+        answerFrom(second, HttpResponseStatus.OK, "{\"rows\":[]}");
+
+        HttpResponse head = client.readOutbound();
+        assertThat(head.status().code()).isEqualTo(200);
+        assertThat(contentOf(client)).isEqualTo("{\"rows\":[]}");
+    }
+
+    @Test
+    void aNodeThatClosesWhileItsNotAppliedAnswerIsDrainedIsRetriedEvenForAPost() {
+        send(post());
+        EmbeddedChannel node = onlyNode();
+        node.writeInbound(head(HttpResponseStatus.SERVICE_UNAVAILABLE, 100),
+                new DefaultHttpContent(Unpooled.copiedBuffer("{\"error_type\"", StandardCharsets.UTF_8)));
+        node.close(); // the answer said "not applied" (SPEC §7) before the connection broke
+        settle();
+        assertThat((Object) client.readOutbound()).isNull();
+
+        pass(Duration.ofMillis(50));
+        assertThat(nodes).hasSize(2);
+        assertThat(bodyAt(nodes.get(1))).isEqualTo("{\"x\":1}");
+    }
+
+    // ---- 504: no answer in time ------------------------------------------------------------------
+
+    @Test
+    void postWithoutAnAnswerWithinTheResponseTimeoutGets504AndIsNotRepeated() {
+        send(post());
+        pass(RESPONSE_TIMEOUT.minusMillis(1));
+        assertThat((Object) client.readOutbound()).isNull();
+        assertThat(onlyNode().isActive()).isTrue();
+
+        pass(Duration.ofMillis(1));
+
+        FullHttpResponse answer = answer();
+        assertThat(answer.status().code()).isEqualTo(504);
+        assertThat(text(answer)).contains("gateway_timeout", "may or may not have been applied");
+        assertThat(onlyNode().isActive()).isFalse(); // never reused: its late answer must not reach anyone
+        pass(BUDGET);
+        assertThat(nodes).hasSize(1);
+        answer.release();
+    }
+
+    @Test
+    void getWithoutAnAnswerIsRepeatedUntilTheBudgetIsSpentThenGets504() {
+        send(get());
+        FullHttpResponse answer = null;
+        for (int step = 0; answer == null && step < 200; step++) {
+            pass(Duration.ofMillis(10));
+            answer = client.readOutbound();
+        }
+        assertThat(nodes.size()).isBetween(2, 4); // 300 ms each plus backoffs, within 1000 ms
+        assertThat(nodes).allSatisfy(node -> assertThat(requestAt(node).uri()).isEqualTo(PATH));
+        assertThat(answer).isNotNull();
+        assertThat(answer.status().code()).isEqualTo(504);
+        assertThat(text(answer)).contains("gateway_timeout", "within the retry budget of 1000 ms");
+        // never answered after the budget plus one response timeout
+        assertThat(clock.nanoTime() - clock.initialNanoTime())
+                .isLessThanOrEqualTo(BUDGET.plus(RESPONSE_TIMEOUT).toNanos());
+        answer.release();
+    }
+
+    // ---- 503: not applied, retried, and only the proxy's own 503 when the budget is spent ---------
+
+    @Test
+    void aNode503IsDrainedAndRetriedOnTheSameConnectionAfterTheBackoff() {
+        send(post());
+        EmbeddedChannel node = onlyNode();
+        releaseOutbound(node);
+        answerFrom(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error_type\":\"base_unavailable\"}");
+        assertThat((Object) client.readOutbound()).isNull();
+
+        pass(Duration.ofMillis(49));
+        assertThat((Object) node.readOutbound()).isNull(); // not before the backoff
+
+        pass(Duration.ofMillis(1));
+        assertThat(nodes).hasSize(1); // the kept-alive connection came back from the pool
+        assertThat(bodyAt(node)).isEqualTo("{\"x\":1}");
+        answerFrom(node, HttpResponseStatus.OK, "{}");
+        assertThat(((HttpResponse) client.readOutbound()).status().code()).isEqualTo(200);
+    }
+
+    @Test
+    void nodesAnswering503UntilTheBudgetIsSpentGiveTheClient503WithRetryAfter() {
+        send(get());
+        FullHttpResponse answer = null;
+        int attempts = 0;
+        for (int step = 0; answer == null && step < 200; step++) {
+            EmbeddedChannel node = onlyNode();
+            Object request = node.readOutbound();
+            if (request != null) {
+                attempts++;
+                releaseOutbound(node);
+                ReferenceCountUtil.release(request);
+                answerFrom(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{}");
+            }
+            pass(Duration.ofMillis(10));
+            answer = client.readOutbound();
+        }
+        assertThat(attempts).isBetween(5, 12); // 50, 100, 200, 200, ... ms within 1000 ms
+        assertThat(answer).isNotNull();
+        assertThat(answer.status().code()).isEqualTo(503);
+        assertThat(answer.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
+        assertThat(text(answer)).contains("base_unavailable", "node-1 answered 503");
+        answer.release();
+    }
+
+    @Test
+    void noLiveOwnerWaitsForTheMapAndGoesAtOnceWhenItNamesOne() {
+        table.set(BucketMap.empty());
+        send(get());
+        pass(Duration.ofMillis(10));
+        assertThat(nodes).isEmpty();
+
+        table.set(mapOwnedBy("node-2"));
+        client.runPendingTasks(); // the map change is handed to the loop, without any time passing
+        assertThat(nodes).hasSize(1);
+        assertThat(requestAt(onlyNode()).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9002");
+    }
+
+    @Test
+    void refusedConnectionsUntilTheBudgetIsSpentGive503() {
+        refuse = true;
+        send(post());
+        pass(BUDGET.minusMillis(1));
+        assertThat((Object) client.readOutbound()).isNull();
+
+        pass(Duration.ofMillis(1));
+
+        FullHttpResponse answer = answer();
+        assertThat(answer.status().code()).isEqualTo(503);
+        assertThat(text(answer)).contains("base_unavailable", "cannot reach node-1");
+        answer.release();
+    }
+
+    @Test
+    void aStreamedBodyCannotBeSentAgainSoANode503IsPassedOn() {
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, PATH);
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        send(head);
+        client.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("{\"x\":", StandardCharsets.UTF_8)));
+        EmbeddedChannel node = onlyNode();
+        node.writeInbound(head(HttpResponseStatus.SERVICE_UNAVAILABLE, 2), new DefaultHttpContent(
+                Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8)), LastHttpContent.EMPTY_LAST_CONTENT);
+
+        HttpResponse answer = client.readOutbound();
+        assertThat(answer.status().code()).isEqualTo(503);
+        assertThat(nodes).hasSize(1);
+    }
+
+    // ---- the harness ----------------------------------------------------------------------------
+
+    private io.netty.util.concurrent.Future<Channel> dial(NodeAddress address) {
+        if (refuse) {
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(
+                    new ConnectException("Connection refused: " + address.socket()));
+        }
+        EmbeddedChannel node = EmbeddedChannel.builder().ticker(clock)
+                .handlers(new NodeChannels.NodeChannelHandler()).build();
+        nodes.add(node);
+        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
+    }
+
+    private static BucketMap mapOwnedBy(String nodeId) {
+        int port = nodeId.equals("node-1") ? 9001 : 9002;
+        String url = "http://127.0.0.1:" + port + "/";
+        return BucketMap.empty().toBuilder()
+                .node(new NodeInfo(nodeId, url, url, "2026-01-01T00:00:00Z", List.of()))
+                .owner(BUCKET, nodeId, 1).revision(1).build();
+    }
+
+    private static HttpRequest get() {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, PATH);
+    }
+
+    private static HttpRequest post() {
+        DefaultFullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, PATH,
+                Unpooled.copiedBuffer("{\"x\":1}", StandardCharsets.UTF_8));
+        post.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 7);
+        return post;
+    }
+
+    private void send(HttpRequest request) {
+        client.writeInbound(request);
+        settle();
+    }
+
+    /** Runs what is due on every channel at the current time. */
+    private void settle() {
+        for (int round = 0; round < 3; round++) {
+            client.runPendingTasks();
+            new ArrayList<>(nodes).forEach(EmbeddedChannel::runPendingTasks);
+        }
+    }
+
+    /** Moves the clock in 1 ms steps, running what falls due at each. */
+    private void pass(Duration duration) {
+        for (long ms = 0; ms < duration.toMillis(); ms++) {
+            clock.advance(1, TimeUnit.MILLISECONDS);
+            settle();
+        }
+    }
+
+    private EmbeddedChannel onlyNode() {
+        assertThat(nodes).hasSize(1);
+        return nodes.get(0);
+    }
+
+    /** The next request head written to {@code node}. */
+    private static HttpRequest requestAt(EmbeddedChannel node) {
+        Object request = node.readOutbound();
+        assertThat(request).as("a request at the node").isInstanceOf(HttpRequest.class);
+        return (HttpRequest) request;
+    }
+
+    /** The body pieces written to {@code node} so far. */
+    private static String bodyAt(EmbeddedChannel node) {
+        StringBuilder body = new StringBuilder();
+        Object piece;
+        while ((piece = node.readOutbound()) != null) {
+            if (piece instanceof HttpRequest) {
+                ReferenceCountUtil.release(piece);
+                continue;
+            }
+            body.append(((HttpContent) piece).content().toString(StandardCharsets.UTF_8));
+            ReferenceCountUtil.release(piece);
+        }
+        return body.toString();
+    }
+
+    private static void releaseOutbound(EmbeddedChannel node) {
+        Object piece;
+        while ((piece = node.readOutbound()) != null) {
+            ReferenceCountUtil.release(piece);
+        }
+    }
+
+    private static HttpResponse head(HttpResponseStatus status, int length) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        return head;
+    }
+
+    private static void answerFrom(EmbeddedChannel node, HttpResponseStatus status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        node.writeInbound(head(status, bytes.length), new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    private FullHttpResponse answer() {
+        Object answer = client.readOutbound();
+        assertThat(answer).as("the proxy's own answer").isInstanceOf(FullHttpResponse.class);
+        return (FullHttpResponse) answer;
+    }
+
+    private static String text(FullHttpResponse response) {
+        return response.content().toString(StandardCharsets.UTF_8);
+    }
+
+    /** The rest of an answer streamed to the client. */
+    private static String contentOf(EmbeddedChannel client) {
+        StringBuilder body = new StringBuilder();
+        Object piece;
+        while ((piece = client.readOutbound()) != null) {
+            body.append(((HttpContent) piece).content().toString(StandardCharsets.UTF_8));
+            ReferenceCountUtil.release(piece);
+        }
+        return body.toString();
+    }
+
+    /** A routing table the test sets; listeners are called at once, as the watcher's thread would. */
+    private static final class ManualTable implements RoutingTable {
+        private volatile BucketMap current = BucketMap.empty();
+        private final List<Consumer<BucketMap>> listeners = new CopyOnWriteArrayList<>();
+
+        void set(BucketMap map) {
+            current = map;
+            listeners.forEach(listener -> listener.accept(map));
+        }
+
+        @Override
+        public BucketMap current() {
+            return current;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void onChange(Consumer<BucketMap> listener) {
+            listeners.add(listener);
+        }
+    }
+}
