@@ -8,6 +8,10 @@
 # The proxy is the built jar (dtable-server-proxy/target/dtable-server-proxy.jar) against a
 # single-member etcd started here; the map assigns buckets alternately to the two nodes.
 #
+# CPU per request is the user + system time of the routing processes over the measured requests; for
+# the proxy a line after the table splits it by thread (event loops, JIT compilers, GC and VM, other),
+# since a JVM that is still compiling pays for it in the same column.
+#
 # Everything runs as processes of this script on 127.0.0.1 ports picked at random, in a temp dir,
 # and is stopped by PID on exit. Needs: wrk, nginx (Debian nginx-light), etcd + etcdctl, JDK >= 21,
 # python3 (free ports), curl.
@@ -16,7 +20,8 @@
 #   env PROXY_JAVA_OPTS (default "-Xms64m -Xmx384m", as bin/dev-cluster), NGINX_WORKERS (default auto),
 #   WARMUP_S (default 20: JIT warm-up of the proxy, also run for the others),
 #   HOLD_S (default 0: seconds to keep everything up before measuring, e.g. to attach a profiler;
-#   the URLs and the proxy's PID are printed)
+#   the URLs and the proxy's PID are printed), START_TIMEOUT_S (default 180: how long the proxy may take
+#   to start and read the map; Spring Boot takes minutes on a machine loaded far beyond its cores)
 set -euo pipefail
 
 DURATION=${1:-15}
@@ -176,7 +181,7 @@ DTABLE_CONF_DIR="$WORK/conf" "$JAVA" $PROXY_JAVA_OPTS -jar "$JAR" --server.addre
 PIDS+=($!)
 PROXY_PID=$!
 # the map endpoint names our nodes: a check that this port is really our proxy (ports are picked racily)
-wait_for 90 sh -c "curl -fsS http://127.0.0.1:$PROXY/api/v1/cluster/map/ | grep -q '127.0.0.1:$NODE2'" \
+wait_for "${START_TIMEOUT_S:-180}" sh -c "curl -fsS http://127.0.0.1:$PROXY/api/v1/cluster/map/ | grep -q '127.0.0.1:$NODE2'" \
   || die "proxy not serving the map: $(tail -20 "$WORK/proxy.log")"
 kill -0 "$PROXY_PID" 2>/dev/null || die "proxy exited: $(tail -20 "$WORK/proxy.log")"
 
@@ -203,6 +208,24 @@ children() { ps -o pid= --ppid "$1" | tr '\n' ' '; }
 declare -A CPU_PIDS=([proxy]="$PROXY_PID" [nginx]="$(children "$ROUTER_PID")" [direct]="$(children "$NODES_PID")")
 cpu_ticks() { local t=0 p f; for p in $1; do read -r -a f < <(sed 's/^.*) //' "/proc/$p/stat"); t=$((t + f[11] + f[12])); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
+# the proxy's CPU ticks by kind of thread: "event-loops jit gc-and-vm other"
+proxy_thread_ticks() {
+  local stat line comm t loops=0 jit=0 gc=0 other=0
+  local -a f
+  for stat in /proc/"$PROXY_PID"/task/*/stat; do
+    line=$(cat "$stat" 2>/dev/null) || continue
+    comm=${line#*(}; comm=${comm%)*}
+    read -r -a f <<<"${line##*) }"
+    t=$((f[11] + f[12]))
+    case "$comm" in
+      reactor-http-*) loops=$((loops + t)) ;;
+      C1\ Compiler* | C2\ Compiler*) jit=$((jit + t)) ;;
+      GC\ * | G1\ * | VM\ *) gc=$((gc + t)) ;;
+      *) other=$((other + t)) ;;
+    esac
+  done
+  echo "$loops $jit $gc $other"
+}
 
 # wrk output -> "req/s p50 p99 non2xx requests"
 summarise() {
@@ -219,14 +242,24 @@ echo "# warm-up ${WARMUP}s each, then wrk -t1 -c$CONNECTIONS -d${DURATION}s --la
 for name in proxy direct nginx; do
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${URL[$name]}" >/dev/null
 done
+BREAKDOWN=""
 printf '| target | connections | req/s | p50 | p99 | non-2xx | CPU µs/request |\n|---|---:|---:|---:|---:|---:|---:|\n'
 for connections in "$CONNECTIONS" 1; do
   for name in proxy direct nginx; do
     before=$(cpu_ticks "${CPU_PIDS[$name]}")
+    [ "$name" != proxy ] || threads_before=$(proxy_thread_ticks)
     read -r rps p50 p99 bad n < <(wrk -t1 -c"$connections" -d"${DURATION}s" --latency "${URL[$name]}" | summarise)
     after=$(cpu_ticks "${CPU_PIDS[$name]}")
+    [ "$name" != proxy ] || threads_after=$(proxy_thread_ticks)
     cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" "$bad" "$cpu"
+    if [ "$name" = proxy ]; then
+      BREAKDOWN+=$(awk -v b="$threads_before" -v a="$threads_after" -v hz="$HZ" -v n="$n" -v c="$connections" 'BEGIN {
+        split(b, x, " "); split(a, y, " ")
+        printf "# proxy at %s connections, CPU µs/request by thread: event loops %.1f, JIT compilers %.1f, GC and VM %.1f, other %.1f\n",
+          c, (y[1]-x[1])*1e6/hz/n, (y[2]-x[2])*1e6/hz/n, (y[3]-x[3])*1e6/hz/n, (y[4]-x[4])*1e6/hz/n }')$'\n'
+    fi
   done
 done
+printf '%s' "$BREAKDOWN"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

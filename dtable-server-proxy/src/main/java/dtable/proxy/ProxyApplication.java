@@ -9,6 +9,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
+import reactor.netty.ReactorNetty;
 
 /**
  * The dtable-server-proxy (SPEC §9): routes every base request to the node owning its bucket, over
@@ -30,6 +31,7 @@ public class ProxyApplication {
      * goes in {@code --dtable.proxy.*} ({@link ProxySettings}).
      */
     public static ConfigurableApplicationContext start(ProxyConfig config, String... args) {
+        oneEventLoopPerCore();
         SpringApplication app = new SpringApplication(ProxyApplication.class);
         app.setWebApplicationType(WebApplicationType.REACTIVE);
         Map<String, Object> defaults = new LinkedHashMap<>();
@@ -42,5 +44,17 @@ public class ProxyApplication {
         app.setDefaultProperties(defaults);
         app.addInitializers(context -> context.getBeanFactory().registerSingleton("proxyConfig", config));
         return app.run(args);
+    }
+
+    /**
+     * One Reactor Netty event loop per core, like nginx's {@code worker_processes auto}, unless
+     * {@code -Dreactor.netty.ioWorkerCount} says otherwise. Reactor's own default is at least 4, which on
+     * a 2-core host only adds thread switches: every forwarded request stays on one loop anyway
+     * (docs/benchmarks.md). Takes effect only before Reactor Netty's first server or client starts.
+     */
+    static void oneEventLoopPerCore() {
+        if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {
+            System.setProperty(ReactorNetty.IO_WORKER_COUNT, Integer.toString(Runtime.getRuntime().availableProcessors()));
+        }
     }
 }

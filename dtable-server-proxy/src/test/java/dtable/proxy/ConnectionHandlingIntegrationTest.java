@@ -3,13 +3,8 @@ package dtable.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.Bucket;
-import dtable.testsupport.EtcdExtension;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,30 +18,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConnectionHandlingIntegrationTest {
 
     @RegisterExtension
-    static EtcdExtension etcd = EtcdExtension.members(1);
+    static OneNodeProxy cluster = new OneNodeProxy("conn-a", "/connection-test/", Bucket.of("c4"));
 
     private static final String BASE = "/api/v1/dtables/c4000000-0000-4000-8000-000000000001";
-    private static FakeNode node;
-    private static ProxyHarness proxy;
-
-    @BeforeAll
-    static void start() {
-        node = FakeNode.start("conn-a");
-        proxy = ProxyHarness.start(etcd.endpoints(), "/connection-test/", Duration.ofSeconds(5), Optional.empty());
-        proxy.own(node.info(), Bucket.of("c4"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        node.close();
-    }
 
     @Test
     void forwardedRequestsReuseTheConnectionAndPipelinedOnesAreAnsweredInOrder() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             RawHttpClient.Response first = client.send(get(BASE + "/rows/?n=1")).read();
             RawHttpClient.Response second = client.send(get(BASE + "/rows/?n=2")).read();
             client.send(get(BASE + "/rows/?n=3") + get("/api/v1/dtables/nope/") + get(BASE + "/rows/?n=4"));
@@ -66,7 +44,7 @@ class ConnectionHandlingIntegrationTest {
 
     @Test
     void answersOfThePingAndActuatorEndpointsCloseTheConnection() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             RawHttpClient.Response forwarded = client.send(get(BASE + "/")).read();
             RawHttpClient.Response pong = client.send(get("/ping/")).read();
 
@@ -79,7 +57,7 @@ class ConnectionHandlingIntegrationTest {
 
     @Test
     void expectContinueChunkedBodiesHeadAndHttp10() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             client.send("POST " + BASE + "/rows/ HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 11\r\nExpect: 100-continue\r\n\r\n");
             RawHttpClient.Response goOn = client.read();
@@ -93,7 +71,7 @@ class ConnectionHandlingIntegrationTest {
             assertThat(goOn.status()).isEqualTo(100);
             assertThat(posted.status()).isEqualTo(200);
             assertThat(posted.body()).contains("\"method\":\"POST\"", "\"body_length\":11");
-            assertThat(node.received().getLast().header("Expect")).isNull();
+            assertThat(cluster.node().received().getLast().header("Expect")).isNull();
             assertThat(chunked.body()).contains("\"method\":\"PUT\"", "\"body_length\":11",
                     "\"body_sha256\":\"" + FakeNode.sha256("hello world".getBytes(StandardCharsets.UTF_8)) + "\"");
             assertThat(head.status()).isEqualTo(200);
@@ -101,7 +79,7 @@ class ConnectionHandlingIntegrationTest {
             RawHttpClient.Response afterHead = client.send(get(BASE + "/rows/?after=head")).read();
             assertThat(afterHead.body()).contains("after=head");
         }
-        try (RawHttpClient http10 = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient http10 = new RawHttpClient(cluster.proxy().port())) {
             RawHttpClient.Response old = http10.send("GET " + BASE + "/rows/?v=10 HTTP/1.0\r\nHost: proxy\r\n\r\n").read();
             assertThat(old.status()).isEqualTo(200);
             assertThat(old.body()).contains("v=10");
@@ -111,19 +89,19 @@ class ConnectionHandlingIntegrationTest {
 
     @Test
     void aClientThatAsksForCloseGetsItsAnswerThenTheConnectionCloses() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             RawHttpClient.Response answer = client.send("GET " + BASE + "/rows/ HTTP/1.1\r\nHost: proxy\r\n"
                     + "Connection: close\r\n\r\n").read();
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.header("connection")).isEqualTo("close");
             assertThat(client.closedByServer()).isTrue();
         }
-        assertThat(node.received().getLast().header("Connection")).as("hop-by-hop").isNull();
+        assertThat(cluster.node().received().getLast().header("Connection")).as("hop-by-hop").isNull();
     }
 
     @Test
     void aChunkedNodeAnswerIsRechunkedForTheClient() throws Exception {
-        node.respond((self, exchange, request, call) -> {
+        cluster.node().respond((self, exchange, request, call) -> {
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -132,7 +110,7 @@ class ConnectionHandlingIntegrationTest {
                 out.write("part two".getBytes(StandardCharsets.UTF_8));
             }
         });
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             RawHttpClient.Response answer = client.send(get(BASE + "/stream/")).read();
             RawHttpClient.Response next = client.send(get(BASE + "/stream/")).read();
 
@@ -140,7 +118,7 @@ class ConnectionHandlingIntegrationTest {
             assertThat(answer.body()).isEqualTo("part one, part two");
             assertThat(next.body()).isEqualTo("part one, part two");
         } finally {
-            node.respond(FakeNode::echo);
+            cluster.node().respond(FakeNode::echo);
         }
     }
 

@@ -65,9 +65,8 @@ class ForwardHeadersTest {
                 .add("Content-Type", "application/json")
                 .add("Set-Cookie", "a=1")
                 .add("Set-Cookie", "b=2");
-        HttpHeaders toClient = new DefaultHttpHeaders();
 
-        ForwardHeaders.copyResponse(fromNode, toClient);
+        HttpHeaders toClient = ForwardHeaders.forResponse(fromNode);
 
         assertThat(toClient.names()).containsExactlyInAnyOrder("X-Dtable-Node", "Retry-After", "Content-Type",
                 "Set-Cookie");

@@ -3,7 +3,6 @@ package dtable.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.Bucket;
-import dtable.testsupport.EtcdExtension;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -11,12 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,42 +25,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StreamingIntegrationTest {
 
     @RegisterExtension
-    static EtcdExtension etcd = EtcdExtension.members(1);
+    static OneNodeProxy cluster = new OneNodeProxy("stream-a", "/streaming-test/", Bucket.of("5a"));
 
     private static final int SIZE = 10 * 1024 * 1024;
     /** Far below the body: a proxy that buffered the body would need at least {@link #SIZE}. */
     private static final long MAX_PROXY_BUFFERS = SIZE / 2;
     private static final byte[] PAYLOAD = payload();
-    private static FakeNode node;
-    private static ProxyHarness proxy;
-
-    @BeforeAll
-    static void start() {
-        node = FakeNode.start("stream-a");
-        proxy = ProxyHarness.start(etcd.endpoints(), "/streaming-test/", Duration.ofSeconds(5), Optional.empty());
-        proxy.own(node.info(), Bucket.of("5a"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        node.close();
-    }
 
     @Test
     void aTenMegabyteUploadStreamsToASlowNodeIntact() throws Exception {
         AtomicLong receivedBytes = new AtomicLong();
-        node.respond((FakeNode.StreamingResponder) (self, exchange, request, call) -> {
+        cluster.node().respond((FakeNode.StreamingResponder) (self, exchange, request, call) -> {
             byte[] body = FakeNode.readSlowly(exchange.getRequestBody(), 64 * 1024, 3);
             receivedBytes.set(body.length);
             FakeNode.sendJson(exchange, 200, "{\"sha256\":\"" + FakeNode.sha256(body) + "\"}");
         });
 
         try (PeakSampler peak = PeakSampler.start()) {
-            HttpResponse<String> response = proxy.send(HttpRequest.newBuilder(
-                    proxy.uri("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/upload/"))
+            HttpResponse<String> response = cluster.proxy().send(HttpRequest.newBuilder(
+                    cluster.proxy().uri("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/upload/"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD)));
 
             assertThat(response.statusCode()).isEqualTo(200);
@@ -78,7 +56,7 @@ class StreamingIntegrationTest {
 
     @Test
     void aTenMegabyteDownloadStreamsToASlowClientIntact() throws Exception {
-        node.respond((self, exchange, request, call) -> {
+        cluster.node().respond((self, exchange, request, call) -> {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, 0); // chunked: the proxy cannot know the length in advance
             try (OutputStream out = exchange.getResponseBody()) {
@@ -89,8 +67,8 @@ class StreamingIntegrationTest {
         });
 
         try (PeakSampler peak = PeakSampler.start()) {
-            HttpResponse<InputStream> response = proxy.send(HttpRequest.newBuilder(
-                    proxy.uri("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/download/")).GET(),
+            HttpResponse<InputStream> response = cluster.proxy().send(HttpRequest.newBuilder(
+                    cluster.proxy().uri("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/download/")).GET(),
                     HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
             try (InputStream in = response.body()) {
@@ -109,7 +87,7 @@ class StreamingIntegrationTest {
     @Test
     void aClientLeavingMidAnswerReleasesTheNodeConnection() throws Exception {
         java.util.concurrent.CountDownLatch nodeWriteFailed = new java.util.concurrent.CountDownLatch(1);
-        node.respond((self, exchange, request, call) -> {
+        cluster.node().respond((self, exchange, request, call) -> {
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 for (int offset = 0; offset < SIZE; offset += 64 * 1024) {
@@ -122,15 +100,15 @@ class StreamingIntegrationTest {
                 throw e;
             }
         });
-        try (RawHttpClient client = new RawHttpClient(proxy.port())) {
+        try (RawHttpClient client = new RawHttpClient(cluster.proxy().port())) {
             client.send("GET /api/v1/dtables/5a000000-0000-4000-8000-000000000000/download/ HTTP/1.1\r\n"
                     + "Host: proxy\r\n\r\n");
             assertThat(client.statusLine()).contains("200"); // then leave, mid-answer
         }
         assertThat(nodeWriteFailed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        node.respond(FakeNode::echo);
-        HttpResponse<String> after = proxy.get("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/after/");
+        cluster.node().respond(FakeNode::echo);
+        HttpResponse<String> after = cluster.proxy().get("/api/v1/dtables/5a000000-0000-4000-8000-000000000000/after/");
         assertThat(after.statusCode()).isEqualTo(200);
     }
 

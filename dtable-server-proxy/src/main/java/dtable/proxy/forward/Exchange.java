@@ -6,8 +6,6 @@ import dtable.proxy.forward.Outcome.Reason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -294,8 +292,7 @@ final class Exchange {
     void deliverHead(NodeAttempt from, HttpResponse nodeHead) {
         phase = Phase.DELIVERING;
         status = nodeHead.status().code();
-        HttpHeaders headers = new DefaultHttpHeaders();
-        ForwardHeaders.copyResponse(nodeHead.headers(), headers);
+        HttpHeaders headers = ForwardHeaders.forResponse(nodeHead.headers());
         if (from.target().stale()) {
             headers.set(Forwarder.READ_LEVEL_HEADER, "stale");
         }
@@ -310,7 +307,8 @@ final class Exchange {
         if (!clientKeepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, nodeHead.status(), headers), client.voidPromise());
+        nodeHead.setProtocolVersion(HttpVersion.HTTP_1_1); // the node's head object, with its headers, goes on
+        client.write(nodeHead, client.voidPromise());
     }
 
     private boolean mayHaveBody(HttpResponseStatus status) {

@@ -64,12 +64,12 @@ public final class ForwardHeaders {
     }
 
     /**
-     * Replaces the proxy's response headers by a node's, leaving hop-by-hop headers on their hop.
-     * Call before anything else is put into {@code toClient}.
+     * Turns a node's response headers into the client's, in place (the node's response object is the
+     * proxy's own and is not used after this): hop-by-hop headers stay on their hop.
      */
-    public static void copyResponse(HttpHeaders fromNode, HttpHeaders toClient) {
-        toClient.set(fromNode);
-        removeHopByHop(toClient, fromNode.get(HttpHeaderNames.CONNECTION), false);
+    public static HttpHeaders forResponse(HttpHeaders fromNode) {
+        removeHopByHop(fromNode, fromNode.get(HttpHeaderNames.CONNECTION), false);
+        return fromNode;
     }
 
     /**

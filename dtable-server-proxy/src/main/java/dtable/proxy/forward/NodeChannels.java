@@ -186,8 +186,10 @@ final class NodeChannels {
         /** The attempt using this connection; null while pooled. Event loop only. */
         NodeAttempt attempt;
 
+        /** The handler of {@code channel}: the last one of its pipeline (looked up by type only if not). */
         static NodeChannelHandler of(Channel channel) {
-            return channel.pipeline().get(NodeChannelHandler.class);
+            return channel.pipeline().last() instanceof NodeChannelHandler last ? last
+                    : channel.pipeline().get(NodeChannelHandler.class);
         }
 
         @Override
