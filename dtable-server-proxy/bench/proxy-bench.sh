@@ -18,7 +18,11 @@
 #
 # Usage: dtable-server-proxy/bench/proxy-bench.sh [DURATION_S=15] [CONNECTIONS=32]
 #   env PROXY_JAVA_OPTS (default "-Xms64m -Xmx384m", as bin/dev-cluster), NGINX_WORKERS (default auto),
-#   WARMUP_S (default 20: JIT warm-up of the proxy, also run for the others),
+#   WARMUP_S (default 20) and WARMUP_REQUESTS (default 400000): each target is warmed up in 5 s rounds of
+#   wrk until both are reached (at most WARMUP_MAX_S, default 150), so that the proxy's JIT has compiled
+#   its hot path by the same amount of work however loaded the machine is (a time alone is not enough:
+#   on a machine loaded 15x beyond its cores, 20 s left the JIT compilers a third of the proxy's CPU in
+#   the measurement); the others get the same rounds,
 #   HOLD_S (default 0: seconds to keep everything up before measuring, e.g. to attach a profiler;
 #   the URLs and the proxy's PID are printed), START_TIMEOUT_S (default 180: how long the proxy may take
 #   to start and read the map; Spring Boot takes minutes on a machine loaded far beyond its cores)
@@ -27,6 +31,8 @@ set -euo pipefail
 DURATION=${1:-15}
 CONNECTIONS=${2:-32}
 WARMUP=${WARMUP_S:-20}
+WARMUP_REQUESTS=${WARMUP_REQUESTS:-400000}
+WARMUP_MAX=${WARMUP_MAX_S:-150}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:--Xms64m -Xmx384m}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -238,10 +244,23 @@ summarise() {
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# java: $("$JAVA" -version 2>&1 | head -1); proxy opts: $PROXY_JAVA_OPTS; nginx workers: $NGINX_WORKERS (router), 1 (nodes)"
-echo "# warm-up ${WARMUP}s each, then wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency and wrk -t1 -c1 -d${DURATION}s --latency"
+echo "# warm-up per target: at least ${WARMUP}s and $WARMUP_REQUESTS requests (at most ${WARMUP_MAX}s) at $CONNECTIONS connections, then wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency and wrk -t1 -c1 -d${DURATION}s --latency"
+warm_up() { # warm_up NAME: prints "requests seconds"
+  local started=$SECONDS served=0 n
+  while :; do
+    n=$(wrk -t1 -c"$CONNECTIONS" -d5s "${URL[$1]}" | summarise | cut -d' ' -f5)
+    served=$((served + ${n:-0}))
+    if [ $((SECONDS - started)) -ge "$WARMUP" ] && [ "$served" -ge "$WARMUP_REQUESTS" ]; then break; fi
+    [ $((SECONDS - started)) -lt "$WARMUP_MAX" ] || break
+  done
+  echo "$served $((SECONDS - started))"
+}
+WARMED=""
 for name in proxy direct nginx; do
-  wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${URL[$name]}" >/dev/null
+  read -r served took < <(warm_up "$name")
+  WARMED+=" $name $served requests in ${took}s;"
 done
+echo "# warmed up:$WARMED"
 BREAKDOWN=""
 printf '| target | connections | req/s | p50 | p99 | non-2xx | CPU µs/request |\n|---|---:|---:|---:|---:|---:|---:|\n'
 for connections in "$CONNECTIONS" 1; do
