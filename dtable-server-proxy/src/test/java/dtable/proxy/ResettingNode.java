@@ -1,7 +1,6 @@
 package dtable.proxy;
 
 import dtable.core.cluster.NodeInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,19 +60,11 @@ final class ResettingNode implements AutoCloseable {
         }
     }
 
+    /** Reads one request; a connection closed inside its head throws (and is not counted as a call). */
     private static void readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return;
-            }
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
+        String head = WebSocketNode.readHead(in);
         long length = 0;
-        for (String line : head.toString(StandardCharsets.US_ASCII).split("\r\n")) {
+        for (String line : head.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Long.parseLong(line.substring(15).trim());
             }
