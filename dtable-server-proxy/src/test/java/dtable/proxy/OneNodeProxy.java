@@ -40,7 +40,7 @@ final class OneNodeProxy implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws Exception {
         try {
             if (proxy != null) {
                 proxy.close();
