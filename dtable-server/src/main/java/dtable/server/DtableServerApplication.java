@@ -2,6 +2,7 @@ package dtable.server;
 
 import dtable.core.config.ConfigException;
 import dtable.core.config.ServerConfig;
+import dtable.server.socket.ContainerBuffers;
 import dtable.web.WebConfiguration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +26,7 @@ public class DtableServerApplication {
 
     /** Starts a node with the given settings (also used by tests to run nodes in-process). */
     public static ConfigurableApplicationContext start(ServerConfig config, String... args) {
+        ContainerBuffers.apply();
         SpringApplication app = new SpringApplication(DtableServerApplication.class);
         Map<String, Object> defaults = new HashMap<>();
         defaults.put("server.port", config.listenPort());

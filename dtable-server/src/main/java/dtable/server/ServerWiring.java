@@ -8,6 +8,7 @@ import dtable.server.base.BaseRegistry;
 import dtable.server.base.LaneMonitor;
 import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
+import dtable.server.socket.ContainerBuffers;
 import dtable.server.socket.DtableSocketHandler;
 import dtable.server.socket.RoomSession;
 import dtable.server.socket.socketio.EngineIoServlet;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -147,6 +149,12 @@ public class ServerWiring {
         registration.setAsyncSupported(true);
         registration.setName("engine.io");
         return registration;
+    }
+
+    /** Small per-connection socket buffers, so that an idle socket is cheap ({@link ContainerBuffers}). */
+    @Bean
+    TomcatConnectorCustomizer connectionBuffers() {
+        return ContainerBuffers::applyTo;
     }
 
     @Bean

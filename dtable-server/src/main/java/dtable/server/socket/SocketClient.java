@@ -5,8 +5,8 @@ import dtable.model.stored.LoggedOperation;
 import dtable.server.base.RoomListener;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -94,7 +94,8 @@ public final class SocketClient implements RoomListener {
         this.dtableUuid = dtableUuid;
         this.transport = transport;
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        // linked, not an array: an idle client holds no slots (an ArrayBlockingQueue of 4096 cost 16 KiB per socket)
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
     }
 
     /** Ends the session with {@link Ending.Reason#TOKEN_EXPIRED} at {@code expiresAt}. Call before {@link #start}. */

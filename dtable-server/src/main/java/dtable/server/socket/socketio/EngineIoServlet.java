@@ -14,6 +14,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -82,16 +83,13 @@ public final class EngineIoServlet extends HttpServlet {
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
-            session.setMaxTextMessageBufferSize(maxMessageBytes);
-            session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-            Adapter opened = new Adapter(session);
+            // partial handlers: the container's buffer stays small (ContainerBuffers) and a message is put
+            // together here, up to maxMessageBytes; a Whole handler would make Tomcat allocate a buffer of
+            // the whole limit (2 x max_request_bytes chars, 64 MiB) for every socket at its first message
+            Adapter opened = new Adapter(session, maxMessageBytes);
             adapter = opened;
-            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> opened.emit("message", text));
-            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes -> {
-                byte[] data = new byte[bytes.remaining()];
-                bytes.get(data);
-                opened.emit("message", (Object) data);
-            });
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) opened::text);
+            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) opened::binary);
             engine.handleWebSocket(opened);
         }
 
@@ -112,15 +110,67 @@ public final class EngineIoServlet extends HttpServlet {
         }
     }
 
-    /** Writes are serialised: the engine writes from its ping timer and from the session sender. */
+    /**
+     * Writes are serialised: the engine writes from its ping timer and from the session sender. Message
+     * fragments arrive one at a time from the container's read thread.
+     */
     static final class Adapter extends EngineIoWebSocket {
 
         private final Session session;
         private final Map<String, String> query;
+        private final int maxMessageBytes;
+        /** The fragments of the message being read; container read thread only. */
+        private StringBuilder text;
+        private ByteArrayOutputStream binary;
 
-        Adapter(Session session) {
+        Adapter(Session session, int maxMessageBytes) {
             this.session = session;
+            this.maxMessageBytes = maxMessageBytes;
             this.query = ParseQS.decode(session.getQueryString());
+        }
+
+        void text(String part, boolean last) {
+            if (last && text == null) {
+                emit("message", part);
+                return;
+            }
+            if (text == null) {
+                text = new StringBuilder(part.length() * 2);
+            }
+            text.append(part);
+            if (text.length() > maxMessageBytes) {
+                text = null;
+                tooBig();
+            } else if (last) {
+                String whole = text.toString();
+                text = null;
+                emit("message", whole);
+            }
+        }
+
+        void binary(ByteBuffer part, boolean last) {
+            if (binary == null) {
+                binary = new ByteArrayOutputStream(part.remaining());
+            }
+            byte[] bytes = new byte[part.remaining()];
+            part.get(bytes);
+            binary.writeBytes(bytes);
+            if (binary.size() > maxMessageBytes) {
+                binary = null;
+                tooBig();
+            } else if (last) {
+                byte[] whole = binary.toByteArray();
+                binary = null;
+                emit("message", (Object) whole);
+            }
+        }
+
+        private void tooBig() {
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message over " + maxMessageBytes + " bytes"));
+            } catch (IOException ignored) {
+                // already closed
+            }
         }
 
         @Override
