@@ -34,23 +34,30 @@ public final class SocketLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
         try {
-            options = Options.parse(args);
+            System.exit(run(args) ? 0 : 1);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: SocketLoad hold|rooms|storm --key-file FILE [--url URL] [--transport ws|socketio]"
                     + " [--sockets N] [--bases N] … (docs/benchmarks.md, Socket load generator)");
             System.exit(2);
-            return;
         }
-        boolean ok = switch (options.scenario()) {
+    }
+
+    /**
+     * Runs one scenario; true when its checks passed (every socket joined, stayed or came back, and
+     * received every operation of its base in order).
+     *
+     * @throws IllegalArgumentException for a bad command line, before anything is done
+     */
+    public static boolean run(String... args) throws Exception {
+        Options options = Options.parse(args);
+        return switch (options.scenario()) {
             case "hold" -> new Hold(options).run();
             case "rooms" -> new Rooms(options).run();
             case "storm" -> new Storm(options).run();
             default -> throw new IllegalStateException(options.scenario());
         };
-        System.exit(ok ? 0 : 1);
     }
 
     static void report(String format, Object... args) {
@@ -108,7 +115,7 @@ public final class SocketLoad {
                     if (failure == null) {
                         joined.incrementAndGet();
                     } else if (failed.incrementAndGet() <= 5) {
-                        System.err.println("connect failed: " + failure);
+                        System.err.println("connect failed: " + describe(failure));
                     }
                 }));
             }
@@ -133,6 +140,17 @@ public final class SocketLoad {
                 sockets.forEach(LoadSocket::abort);
             }
         }
+    }
+
+    /** A failed connect, with the HTTP status of a refused handshake. */
+    static String describe(Throwable failure) {
+        Throwable cause = (failure instanceof java.util.concurrent.CompletionException
+                || failure instanceof java.util.concurrent.ExecutionException) && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof java.net.http.WebSocketHandshakeException refused) {
+            return "handshake refused: HTTP " + refused.getResponse().statusCode() + " " + refused.getResponse().body();
+        }
+        return cause.toString();
     }
 
     /** Runs {@code --probe-command} through bash with PHASE set; prints its output. */

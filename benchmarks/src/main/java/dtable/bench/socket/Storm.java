@@ -31,6 +31,7 @@ final class Storm {
     private final AtomicInteger disconnects = new AtomicInteger();
     private final AtomicLong reconnectAttempts = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
 
     Storm(Options options) {
         this.options = options;
@@ -57,8 +58,19 @@ final class Storm {
             sockets.add(fleet.socket(i % fleet.bases.size(), events));
         }
         if (fleet.connectAll(sockets, "storm") < sockets.size()) {
-            fleet.closeAll();
-            return false;
+            // a handshake refused under load is retried, as a browser would
+            sockets.stream().filter(s -> !s.live()).forEach(s -> Thread.ofVirtual().start(() -> reconnect(fleet, s)));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.number("connect-timeout"));
+            while (fleet.live() < sockets.size() && System.nanoTime() < until) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            if (fleet.live() < sockets.size()) {
+                SocketLoad.report("CHECK FAILED: only %d of %d sockets joined before the restart", fleet.live(), sockets.size());
+                fleet.closeAll();
+                return false;
+            }
+            SocketLoad.report("all %d joined after retrying %d refused handshakes", sockets.size(), reconnectAttempts.get());
+            reconnectAttempts.set(0);
         }
         AtomicLong written = new AtomicLong();
         Thread writer = Thread.ofVirtual().start(() -> write(fleet, written));
@@ -70,7 +82,10 @@ final class Storm {
         long allLive = 0;
         long commandDone = 0;
         int sawDown = 0;
+        int waves = 0;
         long deadline = Long.MAX_VALUE;
+        // all live again = the last moment the live count came back to all after a disconnect wave (a node
+        // that stops hands its bases over, one that starts may take them back: two waves)
         while (System.nanoTime() < deadline) {
             int live = fleet.live();
             sawDown = Math.max(sawDown, sockets.size() - live);
@@ -79,8 +94,16 @@ final class Storm {
                 deadline = commandDone + TimeUnit.SECONDS.toNanos(options.number("settle"));
                 SocketLoad.report("restart command exited %d after %.1f s", command.exitValue(), seconds(restart, commandDone));
             }
-            if (live == sockets.size() && commandDone != 0 && disconnects.get() > 0) {
+            if (live < sockets.size()) {
+                if (allLive != 0 || waves == 0) {
+                    waves++;
+                }
+                allLive = 0;
+            } else if (allLive == 0 && waves > 0) {
                 allLive = System.nanoTime();
+                SocketLoad.report("all %d live again %.1f s after the restart began", sockets.size(), seconds(restart, allLive));
+            }
+            if (commandDone != 0 && allLive != 0 && System.nanoTime() - commandDone > TimeUnit.SECONDS.toNanos(10)) {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(50);
@@ -116,8 +139,8 @@ final class Storm {
                 reconnectAttempts.get());
         SocketLoad.report("operations written during the run: %d (sum of final versions %d)", written.get(), finalVersions);
         if (allLive != 0) {
-            SocketLoad.report("restart -> all %d live again: %.1f s (restart command took %.1f s; after it: %.1f s)",
-                    sockets.size(), seconds(restart, allLive), seconds(restart, commandDone), seconds(commandDone, allLive));
+            SocketLoad.report("restart -> all %d live again: %.1f s (%d disconnect waves; the restart command took %.1f s)",
+                    sockets.size(), seconds(restart, allLive), waves, seconds(restart, commandDone));
         } else {
             SocketLoad.report("CHECK FAILED: only %d of %d live %d s after the restart command", fleet.live(), sockets.size(),
                     options.number("settle"));
@@ -150,6 +173,9 @@ final class Storm {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                if (lastFailure.getAndSet(SocketLoad.describe(e)) == null) {
+                    System.err.println("reconnect failed: " + SocketLoad.describe(e));
+                }
                 backoff = Math.min(2000, backoff * 2);
             }
         }
