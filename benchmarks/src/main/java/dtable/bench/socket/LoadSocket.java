@@ -117,6 +117,15 @@ final class LoadSocket implements WebSocket.Listener {
         stopReading = true;
     }
 
+    /** A stopped reader reads again: what the node buffered for it, then whatever ended the connection. */
+    void resumeReading() {
+        stopReading = false;
+        WebSocket socket = ws;
+        if (socket != null) {
+            socket.request(1);
+        }
+    }
+
     boolean stopped() {
         return stopReading;
     }
@@ -275,7 +284,7 @@ final class LoadSocket implements WebSocket.Listener {
             version = v;
         } else if (had < v && catchUp != null) {
             // SeaTable's client reloads the base here; the log's operations are the cheaper equivalent
-            catchUp.after(dtableUuid, token, had, missed -> received(missed, -1));
+            Thread.ofVirtual().start(() -> catchUp.after(dtableUuid, token, had, missed -> received(missed, -1)));
         }
         live = true;
         joined.complete(v);

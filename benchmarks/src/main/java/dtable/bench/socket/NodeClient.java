@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -85,16 +86,23 @@ final class NodeClient implements LoadSocket.CatchUp {
         return Long.parseLong(answer.headers().firstValue("X-Dtable-Version").orElseThrow());
     }
 
+    /**
+     * Reads the log after {@code afterVersion} page by page. A failed read (the base is moving: 503, a
+     * timeout) is retried every 0.5 s for up to two minutes, as a client that must reload keeps trying.
+     */
     @Override
     public void after(String dtableUuid, String token, long afterVersion, LongConsumer apply) {
         long from = afterVersion;
-        try {
-            while (true) {
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        String failure = null;
+        while (System.nanoTime() < giveUp) {
+            try {
                 HttpResponse<String> answer = send("GET", "/api/v1/dtables/" + dtableUuid
                         + "/operations/?from_version=" + from + "&limit=1000", token);
                 if (answer.statusCode() != 200) {
-                    System.err.println("catch-up of " + dtableUuid + ": " + answer.statusCode());
-                    return;
+                    failure = answer.statusCode() + " " + answer.body();
+                    TimeUnit.MILLISECONDS.sleep(500);
+                    continue;
                 }
                 long last = from;
                 for (JsonNode op : JSON.readTree(answer.body()).path("operations")) {
@@ -106,10 +114,14 @@ final class NodeClient implements LoadSocket.CatchUp {
                     return;
                 }
                 from = last;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                failure = e.toString();
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            System.err.println("catch-up of " + dtableUuid + " failed: " + e);
         }
+        System.err.println("catch-up of " + dtableUuid + " gave up after 2 minutes: " + failure);
     }
 
     private HttpResponse<String> send(String method, String path, String token) throws IOException, InterruptedException {

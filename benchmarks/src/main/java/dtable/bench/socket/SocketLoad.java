@@ -129,6 +129,30 @@ public final class SocketLoad {
             return joined.get();
         }
 
+        /** Every base's durable version now. */
+        long[] finalVersions() throws IOException, InterruptedException {
+            long[] finals = new long[bases.size()];
+            for (int b = 0; b < finals.length; b++) {
+                finals[b] = node.version(bases.get(b));
+            }
+            return finals;
+        }
+
+        /**
+         * Waits up to {@code --settle} seconds until each of {@code sockets} holds its base's version in
+         * {@code finals}; returns how many still do not (0: all caught up).
+         */
+        int awaitCaughtUp(List<LoadSocket> sockets, long[] finals) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.number("settle"));
+            while (true) {
+                int behind = (int) sockets.stream().filter(s -> s.version() < finals[s.baseIndex]).count();
+                if (behind == 0 || System.nanoTime() >= deadline) {
+                    return behind;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+
         int live() {
             synchronized (sockets) {
                 return (int) sockets.stream().filter(LoadSocket::live).count();

@@ -111,28 +111,10 @@ final class Storm {
         TimeUnit.SECONDS.sleep(3);
         running.set(false);
         writer.join();
-        long finalVersions = 0;
-        long[] finals = new long[fleet.bases.size()];
-        for (int b = 0; b < finals.length; b++) {
-            finals[b] = node.version(fleet.bases.get(b));
-            finalVersions += finals[b];
-        }
-        long caughtUp = 0;
-        long settleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.number("settle"));
-        int behind;
-        do {
-            behind = 0;
-            for (LoadSocket s : sockets) {
-                if (s.version() < finals[s.baseIndex]) {
-                    behind++;
-                }
-            }
-            if (behind == 0) {
-                caughtUp = System.nanoTime();
-                break;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        } while (System.nanoTime() < settleEnd);
+        long[] finals = fleet.finalVersions();
+        long finalVersions = java.util.Arrays.stream(finals).sum();
+        int behind = fleet.awaitCaughtUp(sockets, finals);
+        long caughtUp = behind == 0 ? System.nanoTime() : 0;
 
         SocketLoad.report("%d sockets, %d bases, %s via %s: %d disconnects, at most %d down at once, %d reconnect attempts",
                 sockets.size(), finals.length, options.text("transport"), options.text("url"), disconnects.get(), sawDown,
