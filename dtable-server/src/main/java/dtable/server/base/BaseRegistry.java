@@ -56,6 +56,9 @@ public final class BaseRegistry {
     private final Map<String, CompletableFuture<LoadedBase>> loading = new ConcurrentHashMap<>();
     private final SnapshotWriters snapshotWriters = new SnapshotWriters(SnapshotWriters.defaultWriters());
     private volatile LaneMonitor laneMonitor = LaneMonitor.LOG_ONLY;
+    /** Shared by every base this node loads: closed while MySQL is unreachable (new writes refused at once). */
+    private final WriteGate writeGate = new WriteGate();
+
     /** Test seam: runs when a freshly loaded or created base is about to become reachable. */
     volatile Runnable beforePublish = () -> { };
 
@@ -72,6 +75,11 @@ public final class BaseRegistry {
     /** Where bases loaded or created from now on report their lane holds (metrics). */
     public void monitorLanes(LaneMonitor monitor) {
         this.laneMonitor = monitor;
+    }
+
+    /** Whether this node's bases take new writes (see {@link WriteGate}). */
+    public WriteGate writeGate() {
+        return writeGate;
     }
 
     /** The threads that write snapshots (several at once). */
@@ -130,7 +138,7 @@ public final class BaseRegistry {
         Base model = readSnapshot(record);
         int replayed = replay(uuid, model);
         LoadedBase base = new LoadedBase(uuid, nodeId, epoch.getAsLong(), model, operationLog, clock, random, this::onFailed,
-                laneMonitor);
+                laneMonitor, writeGate);
         base.transitionTo(BaseState.ACTIVE);
         if (ownership.token(uuid.bucket()) == 0) {
             // the bucket left while we were loading: do not serve it
@@ -192,15 +200,17 @@ public final class BaseRegistry {
      * Creates a base owned by this node (epoch 1) from {@code initial} (or the default one-table base).
      *
      * @throws BaseExistsException when the UUID is taken
+     * @throws BaseUnavailableException while the {@link WriteGate} is closed (nothing written)
      */
     public LoadedBase create(BaseUuid uuid, Base initial) {
         long token = requireServed(uuid);
+        writeGate.check(uuid);
         byte[] snapshot = SnapshotCodec.encode(initial);
         if (!store.create(uuid.value(), nodeId, token, snapshot, initial.version(), initial.rowCount())) {
             throw new BaseExistsException(uuid.value());
         }
         LoadedBase base = new LoadedBase(uuid, nodeId, 1, initial, operationLog, clock, random, this::onFailed,
-                laneMonitor);
+                laneMonitor, writeGate);
         base.transitionTo(BaseState.ACTIVE);
         if (!publishedWhileServed(base)) {
             // created durably; the bucket's next owner loads it

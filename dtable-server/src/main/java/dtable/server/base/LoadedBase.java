@@ -58,6 +58,7 @@ public final class LoadedBase {
     private final Clock clock;
     private final RandomGenerator random;
     private final Consumer<LoadedBase> onFailure;
+    private final WriteGate writeGate;
     private final ReentrantLock lane = new ReentrantLock();
     private final List<RoomListener> room = new CopyOnWriteArrayList<>();
 
@@ -82,7 +83,14 @@ public final class LoadedBase {
 
     public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
             RandomGenerator random, Consumer<LoadedBase> onFailure, LaneMonitor laneMonitor) {
+        this(uuid, nodeId, epoch, model, operationLog, clock, random, onFailure, laneMonitor, new WriteGate());
+    }
+
+    /** @param writeGate checked before every write enters the lane (shared by the node's bases) */
+    public LoadedBase(BaseUuid uuid, String nodeId, long epoch, Base model, OperationLog operationLog, Clock clock,
+            RandomGenerator random, Consumer<LoadedBase> onFailure, LaneMonitor laneMonitor, WriteGate writeGate) {
         this.uuid = uuid;
+        this.writeGate = java.util.Objects.requireNonNull(writeGate, "writeGate");
         this.nodeId = nodeId;
         this.epoch = epoch;
         this.model = model;
@@ -158,11 +166,13 @@ public final class LoadedBase {
      * {@code response} builds the answer from the new state. The answer must not be released
      * before {@link Committed#durable()} completes.
      *
-     * @throws BaseUnavailableException when the base is not {@link BaseState#ACTIVE}
+     * @throws BaseUnavailableException when the base is not {@link BaseState#ACTIVE}, or the node's
+     *                                  {@link WriteGate} is closed (MySQL unreachable): nothing applied or queued
      * @throws dtable.model.OperationException on bad input (nothing changed)
      */
     public <R> Committed<R> execute(Function<Base, JsonNode> command, String author, String app, Object origin, long seq,
             BiFunction<Base, Operation, R> response) {
+        writeGate.check(uuid); // before the lane: a refused write must not wait behind one stuck on a dead link
         long held = lockLane();
         String what = "operation";
         try {

@@ -51,6 +51,11 @@ public final class MysqlProbe implements AutoCloseable {
         return reachability.onCheck(reachable, others, startedAt);
     }
 
+    /** False while new writes must be refused ({@link MysqlReachability#writable()}). */
+    public boolean writable() {
+        return reachability.writable();
+    }
+
     /** How long checks have failed in a row. */
     public Duration unreachableFor() {
         return reachability.unreachableFor();

@@ -11,7 +11,8 @@ import java.util.Objects;
  * holds its bases hostage; after {@code releaseAfter} of failed checks in a row it revokes its lease so that
  * the monitor hands its buckets to a node that can write. It does so only while another node is registered
  * (otherwise there is nobody to hand them to, and MySQL is probably down for everyone). Once a check
- * succeeds again it registers again and serves whatever it is given next.
+ * succeeds again it registers again and serves whatever it is given next. From the first failed check until
+ * one succeeds the node also refuses new writes ({@link #writable()}), long before it releases.
  *
  * <p>Thread rules: not thread-safe; the node's one MySQL-check thread owns it.
  */
@@ -60,6 +61,14 @@ public final class MysqlReachability {
             return Action.RELEASE;
         }
         return Action.NONE;
+    }
+
+    /**
+     * Whether new writes are taken: false from the first failed (or hung) check until one succeeds. The node
+     * then refuses them at once instead of queueing them behind a log statement hanging on a dead link.
+     */
+    public boolean writable() {
+        return unreachableSince == null;
     }
 
     /** How long checks have failed in a row, zero while MySQL answers. */

@@ -136,7 +136,15 @@ public final class NodeRuntime {
         try {
             String self = config.cluster().nodeId();
             boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
-            switch (probe.check(others)) {
+            MysqlReachability.Action action = probe.check(others);
+            // before a release (which may wait on etcd): new writes are refused at once, nothing is queued
+            if (probe.writable()) {
+                registry.writeGate().open();
+            } else if (registry.writeGate().isOpen()) {
+                log.warn("node {}: MySQL did not answer a check: refusing new writes until it does", self);
+                registry.writeGate().close("MySQL unreachable");
+            }
+            switch (action) {
                 case RELEASE -> {
                     String reason = "MySQL unreachable for " + probe.unreachableFor().toSeconds() + " s";
                     log.warn("node {}: {}: stops serving and revokes its lease so that another node serves its buckets",

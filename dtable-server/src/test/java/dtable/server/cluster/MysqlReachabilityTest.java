@@ -61,6 +61,30 @@ class MysqlReachabilityTest {
     }
 
     @Test
+    void writesAreRefusedFromTheFirstFailedCheckUntilOneSucceeds() {
+        assertThat(reachability.writable()).isTrue();
+        check(true, true);
+        assertThat(reachability.writable()).isTrue();
+        check(false, false); // no other node: no release, but writes are still refused
+        assertThat(reachability.writable()).isFalse();
+        for (int i = 0; i < 20; i++) {
+            check(false, true);
+            assertThat(reachability.writable()).isFalse();
+        }
+        assertThat(reachability.released()).isTrue();
+        assertThat(check(true, true)).isEqualTo(REJOIN);
+        assertThat(reachability.writable()).isTrue();
+    }
+
+    @Test
+    void aHangingFirstCheckRefusesWrites() {
+        Instant started = clock.instant();
+        clock.advance(Duration.ofMillis(1500));
+        reachability.onCheck(false, true, started);
+        assertThat(reachability.writable()).isFalse();
+    }
+
+    @Test
     void zeroNeverReleases() {
         MysqlReachability never = new MysqlReachability(Duration.ZERO, clock);
         for (int i = 0; i < 100; i++) {
