@@ -64,6 +64,8 @@ public final class NodeRuntime {
     private MysqlProbe probe;
     /** Set by the mysql-check thread while this node has let its buckets go because MySQL is unreachable. */
     private volatile boolean mysqlReleased;
+    /** mysql-check thread: this thread closed the registry's write gate because a check failed. */
+    private boolean refusingWrites;
 
     /** Snapshots of large bases are single rows: MySQL must accept packets this big (a 1M-row base is ~50-100 MiB gzip). */
     static final long RECOMMENDED_MAX_ALLOWED_PACKET = 256L * 1024 * 1024;
@@ -138,10 +140,13 @@ public final class NodeRuntime {
             boolean others = watcher.current().nodes().keySet().stream().anyMatch(id -> !id.equals(self));
             MysqlReachability.Action action = probe.check(others);
             // before a release (which may wait on etcd): new writes are refused at once, nothing is queued
-            if (probe.writable()) {
+            if (probe.writable() && refusingWrites) {
+                log.info("node {}: MySQL answers again: taking writes again", self);
+                refusingWrites = false;
                 registry.writeGate().open();
-            } else if (registry.writeGate().isOpen()) {
+            } else if (!probe.writable() && !refusingWrites) {
                 log.warn("node {}: MySQL did not answer a check: refusing new writes until it does", self);
+                refusingWrites = true;
                 registry.writeGate().close("MySQL unreachable");
             }
             switch (action) {

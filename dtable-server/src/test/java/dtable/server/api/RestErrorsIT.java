@@ -379,6 +379,25 @@ class RestErrorsIT {
         refused("POST", path("metadata/"), token, "{}", 405, "method_not_allowed", "POST");
     }
 
+    /** What a node cut from MySQL answers (its MySQL check closes the same gate): see docs/reliability.md. */
+    @Test
+    void whileWritesAreRefusedEveryWriteIs503WithRetryAfterAndChangesNothingAndReadsWork() {
+        dtable.server.base.WriteGate gate = node.bean(dtable.server.base.BaseRegistry.class).writeGate();
+        gate.close("MySQL unreachable");
+        try {
+            for (String[] request : writeEndpoints()) {
+                Answer answer = refused(request[0], request[1], token, request[2], 503, "base_unavailable",
+                        "MySQL unreachable");
+                assertThat(answer.header("Retry-After")).isEqualTo("1");
+            }
+            assertThat(node.send("GET", path("rows/?table_name=Tasks&limit=5"), token, null).status()).isEqualTo(200);
+        } finally {
+            gate.open();
+        }
+        Answer write = node.send("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"after\"}}");
+        assertThat(write.status()).as(write.body()).isEqualTo(200);
+    }
+
     @Test
     void aBaseServedElsewhereIs307ToTheOwnerAndWithoutAnOwner503WithRetryAfter() throws Exception {
         Bucket bucket = uuid.bucket();
