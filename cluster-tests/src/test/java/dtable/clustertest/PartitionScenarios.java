@@ -9,6 +9,7 @@ import dtable.core.bucket.BaseUuid;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -76,6 +77,15 @@ final class PartitionScenarios {
             ctx.cluster().isolate(NODE_1, "mysql");
             long cutAt = ctx.history.now();
             Thread prober = Thread.ofPlatform().name("mysql-cut-probe").start(() -> Scenarios.directWrite(ctx, probe, "probe-h0"));
+            // once its checks have failed for 2.5 s the node refuses new writes at once (nothing applied or queued);
+            // 5 s after the cut is past that and before the release (8 s), so the refusal comes from the node itself
+            LockSupport.parkNanos(Duration.ofSeconds(5).toNanos());
+            long sent = ctx.history.now();
+            ClusterApi.Answer refused = Scenarios.directWrite(ctx, probe, "probe-h1");
+            long took = ctx.history.now() - sent;
+            ctx.expect(refused != null && refused.status() != 200 && took <= 3_000,
+                    "a write sent straight to " + NODE_1 + " 5 s after the cut is refused within 3 s ("
+                            + (refused == null ? "i/o error" : refused.status()) + " after " + took + " ms)");
             long movedAt = awaitUntil(ctx, Duration.ofSeconds(60), () -> ctx.api().bucketCount(NODE_1) == 0);
             ctx.note(NODE_1 + " gave its buckets up " + since(cutAt, movedAt) + " ms after the cut");
             boolean written = ctx.everyBaseWrittenWithin("every base written while " + NODE_1 + " is cut from MySQL",

@@ -259,7 +259,8 @@ final class Scenarios {
     }
 
     /** One write straight to the owner of {@code base}, recorded in the history like any client's. */
-    static void directWrite(ScenarioRunner.Context ctx, BaseUuid base, String client) {
+    /** One write straight to the base's node (not through the proxy), recorded in the history; null on an I/O error. */
+    static ClusterApi.Answer directWrite(ScenarioRunner.Context ctx, BaseUuid base, String client) {
         String node = ctx.basesByNode.entrySet().stream().filter(e -> e.getValue().contains(base)).findFirst()
                 .orElseThrow().getKey();
         String payload = Payloads.next(ctx.name + "-" + client, 1);
@@ -272,7 +273,7 @@ final class Scenarios {
         } catch (RuntimeException e) {
             ctx.history.error(new History.ClientError(base.value(), client, payload, "io", e.getMessage(),
                     ctx.history.now(), ctx.history.now() - sent));
-            return;
+            return null;
         }
         long took = ctx.history.now() - sent;
         if (answer.status() == 200) {
@@ -283,6 +284,7 @@ final class Scenarios {
                     answer.body(), ctx.history.now(), took));
         }
         ctx.note("direct write to " + node + ": " + answer.status() + " after " + took + " ms");
+        return answer;
     }
 
     /** Drain node-01 (all its buckets move), undrain it, rebalance: no HTTP client may see an error. */

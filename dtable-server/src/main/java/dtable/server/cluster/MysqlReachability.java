@@ -11,8 +11,9 @@ import java.util.Objects;
  * holds its bases hostage; after {@code releaseAfter} of failed checks in a row it revokes its lease so that
  * the monitor hands its buckets to a node that can write. It does so only while another node is registered
  * (otherwise there is nobody to hand them to, and MySQL is probably down for everyone). Once a check
- * succeeds again it registers again and serves whatever it is given next. From the first failed check until
- * one succeeds the node also refuses new writes ({@link #writable()}), long before it releases.
+ * succeeds again it registers again and serves whatever it is given next. Once checks have failed for
+ * {@link #REFUSE_WRITES_AFTER}, until one succeeds, the node also refuses new writes ({@link #writable()}),
+ * long before it releases.
  *
  * <p>Thread rules: not thread-safe; the node's one MySQL-check thread owns it.
  */
@@ -20,6 +21,9 @@ public final class MysqlReachability {
 
     /** What the node must do after a check. */
     public enum Action { NONE, RELEASE, REJOIN }
+
+    /** How long checks must have failed in a row before new writes are refused. */
+    public static final Duration REFUSE_WRITES_AFTER = Duration.ofMillis(2500);
 
     private final Duration releaseAfter;
     private final Clock clock;
@@ -64,11 +68,13 @@ public final class MysqlReachability {
     }
 
     /**
-     * Whether new writes are taken: false from the first failed (or hung) check until one succeeds. The node
-     * then refuses them at once instead of queueing them behind a log statement hanging on a dead link.
+     * Whether new writes are taken: false once checks have failed (or hung) for {@link #REFUSE_WRITES_AFTER}
+     * in a row, until one succeeds. The node then refuses them at once instead of queueing them behind a log
+     * statement hanging on a dead link. One slow check alone (a busy machine, a GC pause) refuses nothing:
+     * slowness is not evidence, and a refused write is a client-visible error.
      */
     public boolean writable() {
-        return unreachableSince == null;
+        return unreachableSince == null || unreachableFor().compareTo(REFUSE_WRITES_AFTER) < 0;
     }
 
     /** How long checks have failed in a row, zero while MySQL answers. */

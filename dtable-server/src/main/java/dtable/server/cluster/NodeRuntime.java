@@ -145,7 +145,8 @@ public final class NodeRuntime {
                 refusingWrites = false;
                 registry.writeGate().open();
             } else if (!probe.writable() && !refusingWrites) {
-                log.warn("node {}: MySQL did not answer a check: refusing new writes until it does", self);
+                log.warn("node {}: MySQL has not answered for {} ms: refusing new writes until it does", self,
+                        probe.unreachableFor().toMillis());
                 refusingWrites = true;
                 registry.writeGate().close("MySQL unreachable");
             }

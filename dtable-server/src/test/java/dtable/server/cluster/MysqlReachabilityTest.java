@@ -61,11 +61,14 @@ class MysqlReachabilityTest {
     }
 
     @Test
-    void writesAreRefusedFromTheFirstFailedCheckUntilOneSucceeds() {
+    void writesAreRefusedOnceChecksHaveFailedForTheGraceUntilOneSucceeds() {
         assertThat(reachability.writable()).isTrue();
         check(true, true);
         assertThat(reachability.writable()).isTrue();
-        check(false, false); // no other node: no release, but writes are still refused
+        check(false, false); // one failed check: not yet evidence enough to refuse writes
+        assertThat(reachability.writable()).isTrue();
+        check(false, false);
+        check(false, false); // failing for 2 s, then 3 s (no other node: no release, but writes are refused)
         assertThat(reachability.writable()).isFalse();
         for (int i = 0; i < 20; i++) {
             check(false, true);
@@ -77,11 +80,16 @@ class MysqlReachabilityTest {
     }
 
     @Test
-    void aHangingFirstCheckRefusesWrites() {
+    void aSlowCheckAloneRefusesNothingButAHangPastTheGraceDoes() {
         Instant started = clock.instant();
         clock.advance(Duration.ofMillis(1500));
         reachability.onCheck(false, true, started);
+        assertThat(reachability.writable()).isTrue();
+        clock.advance(MysqlReachability.REFUSE_WRITES_AFTER.minusMillis(1500));
+        reachability.onCheck(false, true, clock.instant());
         assertThat(reachability.writable()).isFalse();
+        reachability.onCheck(true, true, clock.instant());
+        assertThat(reachability.writable()).isTrue();
     }
 
     @Test
