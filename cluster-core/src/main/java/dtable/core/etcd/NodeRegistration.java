@@ -2,13 +2,7 @@ package dtable.core.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.common.exception.ClosedClientException;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * node. After a loss the registration keeps trying to register again under a new lease (backoff
  * 100 ms doubling to 2 s) and fires {@code onRegistered} again. Once the jetcd client is closed it
  * stops for good. {@link #close()} revokes the lease, so a graceful shutdown frees the buckets at once.
+ * Keep-alives and the deadline are a {@link LeaseKeeper}'s: one short call every fenceAfter / 4, each on the next
+ * etcd member, and the silence counted from the send time of the newest answered call.
  *
  * <p>Threads: every state change and every listener call happens on one thread owned by this
  * object ({@code registration-<key>}); keep-alive callbacks from jetcd are handed to it. Fields
@@ -61,10 +57,8 @@ public final class NodeRegistration implements AutoCloseable {
     /** The lease the key is attached to while registered, else 0. Written on the registration thread. */
     private volatile long leaseId;
     private volatile boolean closed;
-    /** Registration thread. */
-    private KeepAliveDeadline deadline;
-    /** Registration thread. */
-    private CloseableClient keepAlive;
+    /** Registration thread: the keeper of the current lease, or null while unregistered. */
+    private LeaseKeeper keeper;
     /** Registration thread. */
     private Duration nextRetry = FIRST_RETRY;
     /** Registration thread: set once the client is closed; nothing more can be done. */
@@ -159,15 +153,15 @@ public final class NodeRegistration implements AutoCloseable {
             client.getKVClient().put(key, registered, PutOption.builder().withLeaseId(granted).build())
                     .get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
             long lease = granted;
-            KeepAliveDeadline fresh = new KeepAliveDeadline(fenceAfter, grantedAt);
+            LeaseKeeper fresh = new LeaseKeeper(LeaseKeeper.KeepAliveCall.of(client.getLeaseClient()), lease, ttl,
+                    fenceAfter, clock, grantedAt);
             Instant now = clock.instant();
             if (fresh.expired(now)) {
                 // announcing would only be followed by a fence on the next check: start over with a new lease
                 throw new IllegalStateException("grant and put took " + fresh.silence(now).toMillis()
                         + " ms, not less than the fence time of " + fenceAfter.toMillis() + " ms");
             }
-            deadline = fresh;
-            keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+            keeper = fresh;
             leaseId = lease;
             nextRetry = FIRST_RETRY;
             log.info("registered {} under lease {} (ttl {}, fence after {})", key, Long.toHexString(lease), ttl, fenceAfter);
@@ -189,16 +183,38 @@ public final class NodeRegistration implements AutoCloseable {
         }
     }
 
-    /** Registration thread: the self-fencing check, run periodically. */
+    /** Registration thread: the self-fencing check and the keep-alive sender, run periodically. */
     private void checkDeadline() {
         try {
-            if (leaseId != 0 && deadline.expired(clock.instant())) {
-                leaseLost(leaseId, "no keep-alive answer for " + deadline.silence(clock.instant()).toMillis()
+            if (leaseId == 0) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (keeper.expired(now)) {
+                leaseLost(leaseId, "no keep-alive answer for " + keeper.silence(now).toMillis()
                         + " ms (fence after " + fenceAfter.toMillis() + " ms)");
+            } else if (keeper.due(now)) {
+                keeper.send().thenAccept(renewal -> onRegistrationThread(() -> renewed(renewal)));
             }
         } catch (RuntimeException e) {
             // an exception would cancel the periodic check, and with it self-fencing
             log.error("fencing check of {} failed", key, e);
+        }
+    }
+
+    /** Registration thread: one keep-alive call's result. */
+    private void renewed(LeaseKeeper.Renewal renewal) {
+        if (renewal.leaseId() != leaseId || keeper == null) {
+            return; // a call for an earlier lease
+        }
+        switch (renewal.outcome()) {
+            case RENEWED -> keeper.record(renewal);
+            case GONE -> leaseLost(renewal.leaseId(), renewal.detail());
+            case CLIENT_CLOSED -> {
+                clientClosed = true;
+                leaseLost(renewal.leaseId(), renewal.detail());
+            }
+            case NO_ANSWER -> log.debug("keep-alive of {} unanswered: {}", key, renewal.detail());
         }
     }
 
@@ -208,7 +224,7 @@ public final class NodeRegistration implements AutoCloseable {
             return; // an old lease, already handled
         }
         leaseId = 0;
-        stopKeepAlive();
+        keeper = null;
         log.warn("lease {} of {} lost: {}", Long.toHexString(lease), key, reason);
         notifyListener(() -> listener.onLeaseLost(reason));
         if (!clientClosed) {
@@ -222,13 +238,6 @@ public final class NodeRegistration implements AutoCloseable {
             call.run();
         } catch (RuntimeException e) {
             log.error("registration listener of {} failed", key, e);
-        }
-    }
-
-    private void stopKeepAlive() {
-        if (keepAlive != null) {
-            keepAlive.close();
-            keepAlive = null;
         }
     }
 
@@ -278,7 +287,7 @@ public final class NodeRegistration implements AutoCloseable {
     private void revoke() {
         long lease = leaseId;
         leaseId = 0;
-        stopKeepAlive();
+        keeper = null;
         if (lease != 0 && !clientClosed) {
             try {
                 client.getLeaseClient().revoke(lease).get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -297,16 +306,7 @@ public final class NodeRegistration implements AutoCloseable {
     }
 
     private static boolean isClientClosed(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ClosedClientException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isLeaseNotFound(Throwable e) {
-        return e instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
+        return LeaseKeeper.isClientClosed(e);
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {
@@ -320,45 +320,5 @@ public final class NodeRegistration implements AutoCloseable {
     @Override
     public String toString() {
         return "NodeRegistration{" + key + ", lease=" + Long.toHexString(leaseId) + "}";
-    }
-
-    /** jetcd's keep-alive callbacks for one lease, moved onto the registration thread. */
-    private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
-        private final long lease;
-
-        KeepAliveObserver(long lease) {
-            this.lease = lease;
-        }
-
-        @Override
-        public void onNext(LeaseKeepAliveResponse response) {
-            Instant at = clock.instant();
-            onRegistrationThread(() -> {
-                if (lease == leaseId) {
-                    deadline.answered(at);
-                }
-            });
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            onRegistrationThread(() -> {
-                if (isClientClosed(error)) {
-                    clientClosed = true;
-                    leaseLost(lease, "etcd client closed");
-                } else if (isLeaseNotFound(error)) {
-                    leaseLost(lease, "lease expired or revoked in etcd");
-                } else {
-                    // jetcd restarts the keep-alive stream itself; the deadline decides if it was too late
-                    log.debug("keep-alive stream error for {}: {}", key, error.toString());
-                }
-            });
-        }
-
-        @Override
-        public void onCompleted() {
-            // jetcd gives up on a lease whose TTL passed without an answer
-            onRegistrationThread(() -> leaseLost(lease, "keep-alive ended: no answer within the TTL"));
-        }
     }
 }

@@ -1,13 +1,13 @@
 package dtable.monitor.election;
 
 import dtable.core.etcd.LeaderGuard;
+import dtable.core.etcd.LeaseKeeper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.election.NoLeaderException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives a {@link LeadershipState} with a jetcd {@code Election}: grants a lease of the election TTL,
- * campaigns with the monitor's {@link MonitorIdentity} as value, keeps the lease alive with
- * {@code keepAliveOnce} every TTL/3 (our own loop, so the deadline is measured on the injected clock),
+ * campaigns with the monitor's {@link MonitorIdentity} as value, keeps the lease alive with a {@link LeaseKeeper}
+ * (the one the nodes use: one {@code keepAliveOnce} every TTL/4, the deadline anchored at each answered request's
+ * send time and measured on the injected clock), trusting the lease for its whole TTL,
  * steps down when the lease is lost and campaigns again whenever the state falls back to FOLLOWER
  * (including after a refused guarded write, which the assignment side reports to the state).
  *
@@ -47,6 +48,8 @@ public final class MonitorElection implements AutoCloseable {
 
     // confined to the election thread
     private long leaseId;
+    /** The keeper of {@link #leaseId}, or null without a lease. */
+    private LeaseKeeper keeper;
     private long generation;
     private LeaderKey leaderKey;
     private boolean keepAliveSuspended;
@@ -81,7 +84,7 @@ public final class MonitorElection implements AutoCloseable {
                 return;
             }
             started = true;
-            long period = Math.max(200, leaseTtl.toMillis() / 3);
+            long period = Math.max(100, leaseTtl.toMillis() / 4); // LeaseKeeper's period for a trust of one TTL
             thread.scheduleWithFixedDelay(this::keepAliveTick, period, period, TimeUnit.MILLISECONDS);
             campaignIfFollower();
         });
@@ -156,7 +159,9 @@ public final class MonitorElection implements AutoCloseable {
             submitLater(this::campaignIfFollower, RETRY_DELAY);
             return;
         }
-        state.campaigning(sentAt.plus(leaseTtl), "campaigning with lease " + Long.toHexString(leaseId));
+        keeper = new LeaseKeeper(LeaseKeeper.KeepAliveCall.of(client.getLeaseClient()), leaseId, leaseTtl, leaseTtl,
+                clock, sentAt);
+        state.campaigning(keeper.validUntil(), "campaigning with lease " + Long.toHexString(leaseId));
         ByteSequence value = bytes(state.self().toJson());
         client.getElectionClient().campaign(electionName, leaseId, value)
                 .whenComplete((response, error) -> submit(() -> onCampaignDone(gen, response, error)));
@@ -195,32 +200,26 @@ public final class MonitorElection implements AutoCloseable {
         if (role != MonitorRole.CANDIDATE && role != MonitorRole.LEADER) {
             return;
         }
-        if (!keepAliveSuspended) {
-            Instant sentAt = clock.instant();
-            try {
-                LeaseKeepAliveResponse answer = client.getLeaseClient().keepAliveOnce(leaseId)
-                        .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                if (answer.getTTL() <= 0) {
-                    loseLease("lease " + Long.toHexString(leaseId) + " no longer exists");
-                    return;
-                }
-                // measured from when we asked: the server renewed no earlier than that
-                state.leaseRenewed(sentAt.plusSeconds(answer.getTTL()));
-            } catch (ExecutionException e) {
-                if (rootMessage(e).contains("lease not found")) {
-                    loseLease("lease " + Long.toHexString(leaseId) + " not found");
-                    return;
-                }
-                log.debug("keep-alive failed: {}", rootMessage(e));
-            } catch (TimeoutException e) {
-                log.debug("keep-alive timed out");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (!keepAliveSuspended && keeper != null) {
+            // not waited for: an answer that a member cannot give must not delay the next call (to another member)
+            keeper.send().thenAccept(renewal -> submit(() -> renewed(renewal)));
         }
         if (state.leaseExpired()) {
             loseLease("no keep-alive answer within the lease TTL " + leaseTtl.toSeconds() + " s");
+        }
+    }
+
+    private void renewed(LeaseKeeper.Renewal renewal) {
+        if (keeper == null || renewal.leaseId() != leaseId) {
+            return; // an answer for a lease given up meanwhile
+        }
+        switch (renewal.outcome()) {
+            case RENEWED -> {
+                keeper.record(renewal);
+                state.leaseRenewed(keeper.validUntil());
+            }
+            case GONE -> loseLease("lease " + Long.toHexString(leaseId) + ": " + renewal.detail());
+            case NO_ANSWER, CLIENT_CLOSED -> log.debug("keep-alive failed: {}", renewal.detail());
         }
     }
 
@@ -233,6 +232,7 @@ public final class MonitorElection implements AutoCloseable {
         if (leaseId != 0) {
             long old = leaseId;
             leaseId = 0;
+            keeper = null;
             leaderKey = null;
             client.getLeaseClient().revoke(old).exceptionally(e -> null);
         }
