@@ -18,6 +18,7 @@ import dtable.monitor.generation.GenerationLedger;
 import dtable.monitor.election.MonitorIdentity;
 import dtable.monitor.failover.EtcdLeaseRevoker;
 import dtable.monitor.failover.FastFailover;
+import dtable.monitor.failover.RefusalReports;
 import dtable.monitor.failover.TcpPortProbe;
 import io.etcd.jetcd.Client;
 import java.time.Clock;
@@ -46,6 +47,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private final EtcdMapStore store;
     /** Null when fast failover is off. */
     private final FastFailover fastFailover;
+    /** The proxies' refusal reports for {@link #fastFailover}; null when it is off. Set once, in start. */
+    private volatile RefusalReports refusalReports;
 
     private final GenerationKeeper generations;
 
@@ -102,6 +105,7 @@ public final class ClusterMonitor implements AutoCloseable {
         monitor.election.start();
         if (monitor.fastFailover != null) {
             monitor.fastFailover.start();
+            monitor.refusalReports = RefusalReports.start(client, keys, monitor.fastFailover::reported);
         }
         return monitor;
     }
@@ -157,8 +161,11 @@ public final class ClusterMonitor implements AutoCloseable {
         stop(election::abandon);
     }
 
-    /** Stops probing, leaves the election with {@code leaveElection}, then stops deciding and watching. */
+    /** Stops the refusal reports and probing, leaves the election with {@code leaveElection}, then stops deciding and watching. */
     private void stop(Runnable leaveElection) {
+        if (refusalReports != null) {
+            refusalReports.close();
+        }
         if (fastFailover != null) {
             fastFailover.close();
         }

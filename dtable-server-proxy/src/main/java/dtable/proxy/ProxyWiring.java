@@ -6,12 +6,14 @@ import dtable.core.etcd.EtcdClients;
 import dtable.proxy.apitoken.ApiTokenBackend;
 import dtable.proxy.forward.Forwarder;
 import dtable.proxy.forward.ProxyMetrics;
+import dtable.proxy.report.RefusalReporter;
 import dtable.proxy.routing.RoutingTable;
 import dtable.proxy.routing.WatchedRoutingTable;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the proxy: one etcd client and {@link ClusterWatcher} (the only etcd traffic: a watch),
+ * Builds the proxy: one etcd client and {@link ClusterWatcher} (etcd traffic: a watch, and the rare
+ * {@link RefusalReporter} write when a node refuses a connection),
  * the routing table over it, and the {@link Forwarder}, installed into every connection of the
  * Reactor Netty server so that base paths are forwarded in plain Netty ahead of Spring's
  * dispatcher, which keeps {@code /ping/}, {@code /api/v1/cluster/map/} and the actuator. Beans
@@ -62,11 +65,16 @@ class ProxyWiring {
     }
 
     @Bean(destroyMethod = "close")
-    Forwarder forwarder(RoutingTable routingTable, ProxyMetrics metrics, ProxySettings settings, ProxyConfig config) {
+    Forwarder forwarder(RoutingTable routingTable, ProxyMetrics metrics, ProxySettings settings, ProxyConfig config,
+                        Client etcdClient) {
         log.info("retry budget {} ms, stale reads via {}", config.retryBudget().toMillis(),
                 config.dtableServerSlaveUrl().orElse("(no slave configured)"));
-        return new Forwarder(routingTable, metrics, settings, config.retryBudget(), config.dtableServerSlaveUrl(),
-                System::nanoTime);
+        Forwarder forwarder = new Forwarder(routingTable, metrics, settings, config.retryBudget(),
+                config.dtableServerSlaveUrl(), System::nanoTime);
+        // a node that refuses a connection: the monitor leader probes it at once (and decides on its own probes)
+        forwarder.onConnectFailure(new RefusalReporter(etcdClient, config.etcd().keys(),
+                "proxy pid " + ProcessHandle.current().pid(), Clock.systemUTC(), System::nanoTime));
+        return forwarder;
     }
 
     /**

@@ -11,6 +11,7 @@ import dtable.core.etcd.ClusterWatcher;
 import dtable.core.etcd.EtcdClients;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -124,6 +125,15 @@ final class ProxyHarness implements AutoCloseable {
             context.getBean(ClusterWatcher.class).awaitRevision(revision, Duration.ofSeconds(15));
         } catch (Exception e) {
             throw new AssertionError("proxy did not see revision " + revision, e);
+        }
+    }
+
+    /** The key as etcd has it now, if present. */
+    Optional<KeyValue> etcdGet(String key) {
+        try {
+            return etcd.getKVClient().get(utf8(key)).get(10, TimeUnit.SECONDS).getKvs().stream().findFirst();
+        } catch (Exception e) {
+            throw new IllegalStateException("etcd get " + key, e);
         }
     }
 

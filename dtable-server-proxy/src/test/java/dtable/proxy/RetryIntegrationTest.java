@@ -7,6 +7,7 @@ import dtable.core.bucket.Bucket;
 import dtable.core.cluster.NodeInfo;
 import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.Ports;
+import io.etcd.jetcd.KeyValue;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,11 @@ class RetryIntegrationTest {
                 HttpRequest.newBuilder(proxy.uri("/api/v1/dtables/20000000-0000-4000-8000-000000000002/rows/"))
                         .POST(HttpRequest.BodyPublishers.ofString(body))));
         await().atMost(Duration.ofSeconds(2)).until(() -> proxy.retries("unreachable") > unreachableBefore);
+        // the refusal is reported for the monitor leader to confirm: under a short lease, so it cleans itself up
+        KeyValue report = await().atMost(Duration.ofSeconds(5))
+                .until(() -> proxy.etcdGet("/retry-test/refusals/down-a"), Optional::isPresent).orElseThrow();
+        assertThat(report.getLease()).isNotZero();
+        assertThat(report.getValue().toString(StandardCharsets.UTF_8)).contains("\"node_id\":\"down-a\"");
         FakeNode successor = node("down-b");
         own(successor.info(), "20");
 

@@ -56,6 +56,18 @@ public record EtcdKeys(String namespace) {
     }
 
     /**
+     * {@code {ns}refusals/{node_id}}: a proxy saw the node refuse a connection (value {@code {"node_id",
+     * "reported_by","at"}}, under a short lease of the proxy's). Only makes the monitor leader probe at once.
+     */
+    public String refusalsPrefix() {
+        return namespace + "refusals/";
+    }
+
+    public String refusal(String nodeId) {
+        return refusalsPrefix() + nodeId;
+    }
+
+    /**
      * {@code {ns}generation}: the cluster generation (decimal), the high part of every assignment token
      * ({@link FencingToken}); written only by the monitor leader, after MySQL's counter.
      */

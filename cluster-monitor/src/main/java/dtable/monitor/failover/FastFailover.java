@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * normal guarded path ({@code owner_dead}). A node that was in fact alive sees its keep-alive answered "lease
  * not found", fences itself, and registers again under a new lease.
  *
+ * <p>Reports from elsewhere ({@link #reported}: a proxy that had a connection to a node refused, see
+ * {@link RefusalReports}) only bring the next two rounds forward — one at once, one after the least spacing of two
+ * refusals that count — so that a dead node is confirmed within about half an interval. The verdict is still this
+ * monitor's own: a node that accepts the leader's probe keeps its lease whatever was reported.
+ *
  * <p>Thread rules: {@link #round()} runs on the single {@code monitor-failover} thread (or a test's thread,
  * never both); probes run on virtual threads and are awaited within the round.
  */
@@ -47,6 +52,9 @@ public final class FastFailover implements AutoCloseable {
     private volatile long revocations;
     /** Nodes whose refusals would count, as of the last round (for the cluster view and tests). */
     private volatile java.util.Set<String> armed = java.util.Set.of();
+    /** True while rounds brought forward by a report are pending (reports in a burst bring them forward once). */
+    private final java.util.concurrent.atomic.AtomicBoolean earlyRounds = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong reports = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param interval     time between two rounds (and the least spacing of two refusals that count)
@@ -80,6 +88,32 @@ public final class FastFailover implements AutoCloseable {
     /** The nodes this monitor has seen accepting, whose refusals would count, as of the last round. */
     public java.util.Set<String> armedNodes() {
         return armed;
+    }
+
+    /**
+     * Someone else saw {@code nodeId} refuse a connection: probe every node now and once more after the least
+     * spacing that makes two refusals count. Ignored by a follower; never evidence by itself. Any thread.
+     */
+    public void reported(String nodeId) {
+        if (leadership.guardIfLeader().isEmpty() || !earlyRounds.compareAndSet(false, true)) {
+            return;
+        }
+        reports.incrementAndGet();
+        log.info("fast failover: {} reported refusing connections; probing now", nodeId);
+        try {
+            timer.execute(this::safeRound);
+            timer.schedule(() -> {
+                earlyRounds.set(false);
+                safeRound();
+            }, interval.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            earlyRounds.set(false); // closed
+        }
+    }
+
+    /** Reports that brought rounds forward since this monitor started. */
+    public long reports() {
+        return reports.get();
     }
 
     /** Leases revoked by this monitor since it started. */

@@ -193,6 +193,7 @@ final class Exchange {
             } else if (target.stale()) {
                 retryLater(); // the slave could not help: keep at the owner
             } else {
+                forwarder.connectFailures.accept(target.label(), connected.cause()); // RefusalReporter
                 failed(new Failure(Reason.UNREACHABLE, "cannot reach " + target.label() + ": "
                         + NodeAttempt.describe(connected.cause())));
             }

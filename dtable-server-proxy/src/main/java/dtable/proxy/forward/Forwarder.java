@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class Forwarder implements AutoCloseable {
     /** Exchanges between their request head and the end of their answer; guarded by itself for waiting. */
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean draining;
+    volatile BiConsumer<String, Throwable> connectFailures = (node, cause) -> { }; // see onConnectFailure
 
     /**
      * @param retryBudget how long one request may be retried ({@code retry_budget_ms})
@@ -85,6 +87,9 @@ public final class Forwarder implements AutoCloseable {
         }
         channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER_NAME, new ForwardingChannelHandler(this));
     }
+
+    /** Told of every failed connect to a node's {@code local_node_url} (node id, cause), on an event loop. */
+    public void onConnectFailure(BiConsumer<String, Throwable> listener) { connectFailures = listener; }
 
     RoutingTable table() {
         return table;
