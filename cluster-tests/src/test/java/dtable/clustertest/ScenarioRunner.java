@@ -173,9 +173,14 @@ final class ScenarioRunner {
      */
     void restoreAndBalance() {
         cluster.startMissing();
+        long waitStarted = System.nanoTime();
         await("both nodes registered").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                 .until(() -> DevCluster.NODES.stream().allMatch(n -> api.nodeView(n)
                         .map(v -> v.path("registered").asBoolean(false)).orElse(false)));
+        long waitedMillis = (System.nanoTime() - waitStarted) / 1_000_000;
+        if (waitedMillis > 10_000) {
+            System.out.println("RESTORE both nodes registered only after " + waitedMillis + " ms");
+        }
         await("rebalance accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> api.rebalance(cluster.monitorUrl()).ok());
         await("both nodes serve half of the buckets").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
 
 /**
  * Keeps one etcd lease alive and says, on the holder's clock, until when the holder may act on it. The one
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeoutException;
  * serving before etcd can expire the lease) and the TTL itself for a monitor (whose writes are guarded in etcd).
  *
  * <p><b>Sending rule.</b> One {@code keepAliveOnce} every {@link #period()} (a quarter of {@code trustFor}, at most a
- * third of the TTL), each given up after {@link #callTimeout()}. Every call is a new gRPC stream, which the client's
+ * third of the TTL; each wait drawn between 0.8 and 1 period, so that the calls do not keep in step with another
+ * periodic call of the process and land on the same member every time), each given up after {@link #callTimeout()}. Every call is a new gRPC stream, which the client's
  * round-robin balancing puts on the next member; so a member that cannot answer (cut off from its peers' quorum,
  * frozen) costs one unanswered call, never the whole fence time, as a long-lived keep-alive stream that stays on that
  * member until etcd ends it (about four election timeouts) would.
@@ -72,12 +75,18 @@ public final class LeaseKeeper {
     private final Duration period;
     private final Duration callTimeout;
     private final Clock clock;
+    /** The share of a period to wait before the next call, drawn per call: (0.8, 1]. */
+    private final DoubleSupplier jitter;
     /** Owner thread: the end of trust given by the newest answer (or the grant). */
     private Instant validUntil;
     /** Owner thread: the send time of the newest answered request (or of the grant). */
     private Instant renewedFrom;
     /** Owner thread. */
     private Instant lastSent = Instant.MIN;
+    /** Owner thread: the wait after {@link #lastSent}, jittered. */
+    private Duration nextWait = Duration.ZERO;
+    /** Owner thread: the newest call failed, so the next one goes out after a quarter period, not a period. */
+    private boolean lastFailed;
 
     /**
      * @param ttl         the TTL the lease was granted with
@@ -86,6 +95,13 @@ public final class LeaseKeeper {
      */
     public LeaseKeeper(KeepAliveCall call, long leaseId, Duration ttl, Duration trustFor, Clock clock,
             Instant grantSentAt) {
+        this(call, leaseId, ttl, trustFor, clock, grantSentAt, () -> 1 - ThreadLocalRandom.current().nextDouble(0.2));
+    }
+
+    /** As above; {@code jitter} gives the share of the period to wait before each next call (tests: 1). */
+    LeaseKeeper(KeepAliveCall call, long leaseId, Duration ttl, Duration trustFor, Clock clock, Instant grantSentAt,
+            DoubleSupplier jitter) {
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.call = Objects.requireNonNull(call, "call");
         if (leaseId == 0) {
             throw new IllegalArgumentException("lease id 0 is not a lease");
@@ -118,15 +134,20 @@ public final class LeaseKeeper {
         return callTimeout;
     }
 
-    /** True when {@link #period()} has passed since the last {@link #send()}. */
+    /**
+     * True when {@link #period()} has passed since the last {@link #send()}, or a quarter of it after a call that
+     * failed: a member without a leader (during an election, or cut off) refuses at once, and the next call, to
+     * another member or after the election, must not wait a whole period.
+     */
     public boolean due(Instant now) {
-        return lastSent.equals(Instant.MIN) || !now.isBefore(lastSent.plus(period));
+        return lastSent.equals(Instant.MIN) || !now.isBefore(lastSent.plus(lastFailed ? nextWait.dividedBy(4) : nextWait));
     }
 
     /** Sends one keep-alive now. The future never fails: errors and timeouts become a {@link Renewal}. */
     public CompletableFuture<Renewal> send() {
         Instant sentAt = clock.instant();
         lastSent = sentAt;
+        nextWait = Duration.ofNanos((long) (period.toNanos() * jitter.getAsDouble()));
         CompletableFuture<Long> answer;
         try {
             answer = call.renew(leaseId);
@@ -139,7 +160,13 @@ public final class LeaseKeeper {
 
     /** Takes an answer into account; answers of other leases, and older answers than the newest, change nothing. */
     public void record(Renewal renewal) {
-        if (renewal.leaseId() != leaseId || renewal.outcome() != Outcome.RENEWED) {
+        if (renewal.leaseId() != leaseId) {
+            return;
+        }
+        if (renewal.sentAt().equals(lastSent)) {
+            lastFailed = renewal.outcome() != Outcome.RENEWED;
+        }
+        if (renewal.outcome() != Outcome.RENEWED) {
             return;
         }
         Duration granted = Duration.ofSeconds(renewal.ttlSeconds());

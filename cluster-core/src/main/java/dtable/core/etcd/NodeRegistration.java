@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * on the injected clock. The second case fires without etcd's help, so a node cut off from etcd
  * stops serving <em>before</em> etcd expires its lease and the monitor gives its buckets to another
  * node. After a loss the registration keeps trying to register again under a new lease (backoff
- * 100 ms doubling to 2 s) and fires {@code onRegistered} again. Once the jetcd client is closed it
+ * 100 ms doubling to 2 s, ±25 %) and fires {@code onRegistered} again. Once the jetcd client is closed it
  * stops for good. {@link #close()} revokes the lease, so a graceful shutdown frees the buckets at once.
  * Keep-alives and the deadline are a {@link LeaseKeeper}'s: one short call every fenceAfter / 4, each on the next
  * etcd member, and the silence counted from the send time of the newest answered call.
@@ -175,7 +176,7 @@ public final class NodeRegistration implements AutoCloseable {
                 log.warn("etcd client closed; {} stays unregistered", key);
                 return;
             }
-            log.warn("registering {} failed, retrying in {}: {}", key, nextRetry, e.toString());
+            log.warn("registering {} failed, retrying in about {}: {}", key, nextRetry, e.toString());
             if (granted != 0) {
                 client.getLeaseClient().revoke(granted); // best effort; it expires on its own otherwise
             }
@@ -214,7 +215,10 @@ public final class NodeRegistration implements AutoCloseable {
                 clientClosed = true;
                 leaseLost(renewal.leaseId(), renewal.detail());
             }
-            case NO_ANSWER -> log.debug("keep-alive of {} unanswered: {}", key, renewal.detail());
+            case NO_ANSWER -> {
+                keeper.record(renewal); // the next call goes out sooner
+                log.debug("keep-alive of {} unanswered: {}", key, renewal.detail());
+            }
         }
     }
 
@@ -245,10 +249,13 @@ public final class NodeRegistration implements AutoCloseable {
         if (closed) {
             return;
         }
-        Duration delay = nextRetry;
+        // ±25 % jitter: the client balances calls round-robin over the etcd members, and a retry every 2 s beside the
+        // watcher's probe every 1 s would otherwise land on the same member every time (seen: 40 s of "no leader"
+        // from the one member cut off from its peers while the other two had quorum)
+        long delay = nextRetry.toMillis() * ThreadLocalRandom.current().nextLong(75, 126) / 100;
         nextRetry = min(nextRetry.multipliedBy(2), MAX_RETRY);
         try {
-            thread.schedule(this::register, delay.toMillis(), TimeUnit.MILLISECONDS);
+            thread.schedule(this::register, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing
         }

@@ -31,7 +31,7 @@ class LeaseKeeperTest {
             CompletableFuture<Long> answer = new CompletableFuture<>();
             calls.add(answer);
             return answer;
-        }, LEASE, TTL, trustFor, clock, T0);
+        }, LEASE, TTL, trustFor, clock, T0, () -> 1.0);
     }
 
     /**
@@ -108,6 +108,35 @@ class LeaseKeeperTest {
         // never less often than every TTL / 3, whatever the trust
         assertThat(new LeaseKeeper(lease -> new CompletableFuture<>(), LEASE, Duration.ofSeconds(3),
                 Duration.ofSeconds(3), clock, T0).period()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    @Test
+    void afterAFailedCallTheNextGoesOutAfterAQuarterPeriod() {
+        LeaseKeeper keeper = keeper(FENCE); // period 2 s
+        CompletableFuture<Renewal> failed = keeper.send();
+        calls.remove().completeExceptionally(Status.UNAVAILABLE.withDescription("etcdserver: no leader").asRuntimeException());
+        keeper.record(failed.join());
+
+        assertThat(keeper.due(T0.plusMillis(499))).isFalse();
+        assertThat(keeper.due(T0.plusMillis(500))).isTrue();
+        clock.set(T0.plusMillis(500));
+        CompletableFuture<Renewal> renewed = keeper.send();
+        calls.remove().complete(10L);
+        keeper.record(renewed.join());
+        assertThat(keeper.due(T0.plusMillis(1000))).isFalse(); // answered: back to one call a period
+        assertThat(keeper.due(T0.plusMillis(2500))).isTrue();
+    }
+
+    @Test
+    void theWaitBetweenCallsIsDrawnBetweenFourFifthsAndAWholePeriod() {
+        LeaseKeeper keeper = new LeaseKeeper(lease -> new CompletableFuture<>(), LEASE, TTL, FENCE, clock, T0);
+        for (int i = 0; i < 50; i++) {
+            Instant sent = clock.instant();
+            keeper.send();
+            assertThat(keeper.due(sent.plusMillis(1599))).isFalse();
+            assertThat(keeper.due(sent.plusMillis(2000))).isTrue();
+            clock.set(sent.plusSeconds(2));
+        }
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class MonitorElection implements AutoCloseable {
                 return;
             }
             started = true;
-            long period = Math.max(100, leaseTtl.toMillis() / 4); // LeaseKeeper's period for a trust of one TTL
+            // a tenth of LeaseKeeper's period for a trust of one TTL: the keeper decides when a call is due
+            long period = Math.max(25, leaseTtl.toMillis() / 40);
             thread.scheduleWithFixedDelay(this::keepAliveTick, period, period, TimeUnit.MILLISECONDS);
             campaignIfFollower();
         });
@@ -200,7 +201,7 @@ public final class MonitorElection implements AutoCloseable {
         if (role != MonitorRole.CANDIDATE && role != MonitorRole.LEADER) {
             return;
         }
-        if (!keepAliveSuspended && keeper != null) {
+        if (!keepAliveSuspended && keeper != null && keeper.due(clock.instant())) {
             // not waited for: an answer that a member cannot give must not delay the next call (to another member)
             keeper.send().thenAccept(renewal -> submit(() -> renewed(renewal)));
         }
@@ -219,7 +220,10 @@ public final class MonitorElection implements AutoCloseable {
                 state.leaseRenewed(keeper.validUntil());
             }
             case GONE -> loseLease("lease " + Long.toHexString(leaseId) + ": " + renewal.detail());
-            case NO_ANSWER, CLIENT_CLOSED -> log.debug("keep-alive failed: {}", renewal.detail());
+            case NO_ANSWER, CLIENT_CLOSED -> {
+                keeper.record(renewal); // the next call goes out sooner
+                log.debug("keep-alive failed: {}", renewal.detail());
+            }
         }
     }
 

@@ -101,11 +101,22 @@ public final class FastFailover implements AutoCloseable {
         reports.incrementAndGet();
         log.info("fast failover: {} reported refusing connections; probing now", nodeId);
         try {
-            timer.execute(this::safeRound);
-            timer.schedule(() -> {
-                earlyRounds.set(false);
+            timer.execute(() -> {
                 safeRound();
-            }, interval.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                // from the end of that round, so that the two refusals are at least the spacing apart
+                scheduleQuietly(() -> {
+                    earlyRounds.set(false);
+                    safeRound();
+                }, interval.dividedBy(2));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            earlyRounds.set(false); // closed
+        }
+    }
+
+    private void scheduleQuietly(Runnable task, Duration delay) {
+        try {
+            timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             earlyRounds.set(false); // closed
         }
