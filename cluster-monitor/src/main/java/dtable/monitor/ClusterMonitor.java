@@ -161,7 +161,10 @@ public final class ClusterMonitor implements AutoCloseable {
         stop(election::abandon);
     }
 
-    /** Stops the refusal reports and probing, leaves the election with {@code leaveElection}, then stops deciding and watching. */
+    /**
+     * Stops the refusal reports and probing, leaves the election with {@code leaveElection}, then stops deciding and
+     * watching.
+     */
     private void stop(Runnable leaveElection) {
         if (refusalReports != null) {
             refusalReports.close();

@@ -129,7 +129,7 @@ public final class LeaseKeeper {
         return period;
     }
 
-    /** How long one call may take before it counts as unanswered (two periods: at most two calls are open). */
+    /** How long one call may take before it counts as unanswered: two periods. */
     public Duration callTimeout() {
         return callTimeout;
     }
