@@ -34,6 +34,7 @@ final class ContainerEtcdMember extends ContainerServerProcess implements EtcdMe
                         "--initial-advertise-peer-urls=" + peerUrl(name),
                         "--initial-cluster=" + initialCluster,
                         "--initial-cluster-state=new",
+                        "--pre-vote",
                         "--initial-cluster-token=" + clusterToken,
                         "--heartbeat-interval=" + LocalEtcdMember.HEARTBEAT_MS,
                         "--election-timeout=" + LocalEtcdMember.ELECTION_TIMEOUT_MS).toArray(String[]::new))

@@ -59,6 +59,7 @@ final class LocalEtcdMember extends LocalServerProcess implements EtcdMember {
                 "--initial-advertise-peer-urls=" + peerUrl(peerPort),
                 "--initial-cluster=" + initialCluster,
                 "--initial-cluster-state=new",
+                "--pre-vote",
                 "--initial-cluster-token=" + clusterToken,
                 "--heartbeat-interval=" + HEARTBEAT_MS,
                 "--election-timeout=" + ELECTION_TIMEOUT_MS,
