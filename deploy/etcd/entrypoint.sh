@@ -11,4 +11,7 @@ export ETCD_LISTEN_PEER_URLS="${ETCD_LISTEN_PEER_URLS:-http://0.0.0.0:2380}"
 export ETCD_ADVERTISE_CLIENT_URLS="${ETCD_ADVERTISE_CLIENT_URLS:-http://$ETCD_NAME:2379}"
 export ETCD_INITIAL_ADVERTISE_PEER_URLS="${ETCD_INITIAL_ADVERTISE_PEER_URLS:-http://$ETCD_NAME:2380}"
 export ETCD_INITIAL_CLUSTER_STATE="${ETCD_INITIAL_CLUSTER_STATE:-new}"
+# a member cut from its peers must not raise its term and depose a healthy leader on its return
+# (etcd 3.4 has pre-vote off)
+export ETCD_PRE_VOTE="${ETCD_PRE_VOTE:-true}"
 exec etcd "$@"
