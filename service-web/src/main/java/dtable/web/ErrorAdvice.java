@@ -1,6 +1,8 @@
 package dtable.web;
 
 import dtable.core.bucket.InvalidBaseUuidException;
+import dtable.core.error.BaseNotFoundException;
+import dtable.core.error.BaseUnavailableException;
 import dtable.core.error.ErrorBody;
 import dtable.core.error.ErrorType;
 import dtable.core.token.TokenException;
@@ -28,7 +30,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * SPEC §7's error shape {@code {"error_type","error_msg"}} for what every servlet service shares:
- * {@link ApiException}, a bad base UUID, a missing or bad token, and Spring's own failures (unreadable body, missing or
+ * {@link ApiException}, a bad base UUID, a missing or bad token, a missing or unavailable base (node and slave), and Spring's own failures (unreadable body, missing or
  * mistyped parameter, no such endpoint, wrong method, wrong media type), then anything else as 500.
  *
  * <p>Runs last: a service's own advice (its domain exceptions) is ordered before this one, and since
@@ -62,6 +64,17 @@ public class ErrorAdvice {
     @ExceptionHandler(InvalidBaseUuidException.class)
     ResponseEntity<String> badUuid(InvalidBaseUuidException e) {
         return error(ErrorType.INVALID_DTABLE_UUID, e.getMessage());
+    }
+
+    @ExceptionHandler(BaseNotFoundException.class)
+    ResponseEntity<String> baseNotFound(BaseNotFoundException e) {
+        return error(ErrorType.DTABLE_NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(BaseUnavailableException.class)
+    ResponseEntity<String> baseUnavailable(BaseUnavailableException e) {
+        log.debug("base unavailable: {}", e.getMessage());
+        return error(ErrorType.BASE_UNAVAILABLE, e.getMessage());
     }
 
     /** Missing or bad token (a service may answer its own type, as the monitor's {@code unauthorized}). */

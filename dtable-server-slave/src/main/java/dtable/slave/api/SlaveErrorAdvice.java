@@ -3,8 +3,6 @@ package dtable.slave.api;
 import static dtable.web.ErrorAdvice.error;
 
 import dtable.model.OperationException;
-import dtable.slave.cache.BaseNotFoundException;
-import dtable.slave.cache.BaseUnavailableException;
 import dtable.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +14,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The slave's own failures with the dtable-server's types and statuses: 400 bad operation input,
- * 404 base, 503 storage ({@code Retry-After}). The rest (bad input, tokens, Spring's own errors,
- * anything unexpected) is {@link dtable.web.ErrorAdvice}'s, as on the dtable-server.
+ * 503 storage ({@code Retry-After}). The rest (a missing base 404, an unavailable one 503, bad input,
+ * tokens, Spring's own errors, anything unexpected) is {@link dtable.web.ErrorAdvice}'s, as on the dtable-server.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,13 +28,8 @@ public class SlaveErrorAdvice {
         return error(e.status(), e.errorType(), e.getMessage());
     }
 
-    @ExceptionHandler(BaseNotFoundException.class)
-    ResponseEntity<String> notFound(BaseNotFoundException e) {
-        return error(404, "dtable_not_found", e.getMessage());
-    }
-
-    @ExceptionHandler({BaseUnavailableException.class, StorageException.class})
-    ResponseEntity<String> unavailable(RuntimeException e) {
+    @ExceptionHandler(StorageException.class)
+    ResponseEntity<String> unavailable(StorageException e) {
         log.warn("read failed: {}", e.getMessage());
         return error(503, "base_unavailable", e.getMessage());
     }

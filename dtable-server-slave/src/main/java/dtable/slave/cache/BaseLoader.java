@@ -1,5 +1,7 @@
 package dtable.slave.cache;
 
+import dtable.core.error.BaseUnavailableException;
+import dtable.core.error.BaseNotFoundException;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.stored.ContiguousReplay;

@@ -1,5 +1,6 @@
 package dtable.slave.cache;
 
+import dtable.core.error.BaseNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dtable.slave.cache;
 
+import dtable.core.error.BaseUnavailableException;
+import dtable.core.error.BaseNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

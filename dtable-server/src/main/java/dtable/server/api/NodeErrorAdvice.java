@@ -5,8 +5,6 @@ import static dtable.web.ErrorAdvice.error;
 import dtable.core.error.ErrorBody;
 import dtable.model.OperationException;
 import dtable.server.base.BaseExistsException;
-import dtable.server.base.BaseNotFoundException;
-import dtable.server.base.BaseUnavailableException;
 import dtable.server.base.NotServedHereException;
 import dtable.server.cluster.Route;
 import dtable.server.storage.OutcomeUnknownException;
@@ -22,9 +20,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The node's own failures in SPEC §7's error shape: 404 missing, 409 exists, 307 another
- * node serves the base, 503 moving/loading/fenced/storage with {@code Retry-After}, 504 outcome unknown.
- * The rest (bad input, Spring's own errors, anything unexpected) is {@link dtable.web.ErrorAdvice}'s.
+ * The node's own failures in SPEC §7's error shape: 409 exists, 307 another node serves the base,
+ * 503 storage with {@code Retry-After}, 504 outcome unknown. The rest (a missing base 404, an unavailable
+ * one 503, bad input, Spring's own errors, anything unexpected) is {@link dtable.web.ErrorAdvice}'s.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,11 +31,6 @@ public class NodeErrorAdvice {
     @ExceptionHandler(OperationException.class)
     ResponseEntity<String> operation(OperationException e) {
         return error(e.status(), e.errorType(), e.getMessage());
-    }
-
-    @ExceptionHandler(BaseNotFoundException.class)
-    ResponseEntity<String> notFound(BaseNotFoundException e) {
-        return error(404, "dtable_not_found", e.getMessage());
     }
 
     @ExceptionHandler(BaseExistsException.class)
@@ -50,8 +43,8 @@ public class NodeErrorAdvice {
         return error(504, "outcome_unknown", "the operation may or may not have been applied: " + e.getMessage());
     }
 
-    @ExceptionHandler({BaseUnavailableException.class, StorageException.class})
-    ResponseEntity<String> unavailable(RuntimeException e) {
+    @ExceptionHandler(StorageException.class)
+    ResponseEntity<String> unavailable(StorageException e) {
         return error(503, "base_unavailable", e.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package dtable.server.base;
 
+import dtable.core.error.BaseUnavailableException;
+import dtable.core.error.BaseNotFoundException;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.model.Base;

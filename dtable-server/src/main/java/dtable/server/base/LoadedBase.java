@@ -1,5 +1,6 @@
 package dtable.server.base;
 
+import dtable.core.error.BaseUnavailableException;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.FrozenBase;

@@ -1,5 +1,6 @@
 package dtable.server.base;
 
+import dtable.core.error.BaseUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
