@@ -4,10 +4,9 @@ import dtable.core.config.ConfigException;
 import dtable.core.config.MonitorConfig;
 import dtable.monitor.generation.GenerationLedger;
 import dtable.monitor.generation.MysqlGenerationLedger;
+import dtable.web.ServiceStart;
 import dtable.web.WebConfiguration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,18 +41,11 @@ public class ClusterMonitorApplication {
 
     /** As {@link #run(MonitorConfig, String...)} with MySQL's side of the cluster generation given (tests). */
     public static ConfigurableApplicationContext run(MonitorConfig config, GenerationLedger ledger, String... args) {
-        SpringApplication app = new SpringApplication(ClusterMonitorApplication.class);
-        Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put("server.port", config.listenPort());
+        Map<String, Object> defaults = ServiceStart.defaults("cluster-monitor", config.listenPort(), null);
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
-        defaults.put("spring.application.name", "cluster-monitor");
-        app.setDefaultProperties(defaults);
-        app.addInitializers(context -> {
-            context.getBeanFactory().registerSingleton("monitorConfig", config);
-            context.getBeanFactory().registerSingleton("generationLedger", ledger);
-        });
-        return app.run(args);
+        return ServiceStart.run(ClusterMonitorApplication.class, defaults,
+                Map.of("monitorConfig", config, "generationLedger", ledger), args);
     }
 }

@@ -2,10 +2,9 @@ package dtable.slave;
 
 import dtable.core.config.ConfigException;
 import dtable.core.config.SlaveConfig;
+import dtable.web.ServiceStart;
 import dtable.web.WebConfiguration;
-import java.util.HashMap;
 import java.util.Map;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -29,15 +28,8 @@ public class SlaveApplication {
      * and the MySQL keys are defaults: command-line {@code --server.port} / {@code --spring.datasource.*} win.
      */
     public static ConfigurableApplicationContext start(SlaveConfig config, String... args) {
-        SpringApplication app = new SpringApplication(SlaveApplication.class);
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put("server.port", config.listenPort());
-        defaults.put("spring.datasource.url", config.mysql().jdbcUrl());
-        defaults.put("spring.datasource.username", config.mysql().user());
-        defaults.put("spring.datasource.password", config.mysql().password());
-        defaults.put("spring.application.name", "dtable-server-slave-" + config.cluster().nodeId());
-        app.setDefaultProperties(defaults);
-        app.addInitializers(context -> context.getBeanFactory().registerSingleton("slaveConfig", config));
-        return app.run(args);
+        return ServiceStart.run(SlaveApplication.class,
+                ServiceStart.defaults("dtable-server-slave-" + config.cluster().nodeId(), config.listenPort(), config.mysql()),
+                Map.of("slaveConfig", config), args);
     }
 }

@@ -3,10 +3,9 @@ package dtable.server;
 import dtable.core.config.ConfigException;
 import dtable.core.config.ServerConfig;
 import dtable.server.socket.ContainerBuffers;
+import dtable.web.ServiceStart;
 import dtable.web.WebConfiguration;
-import java.util.HashMap;
 import java.util.Map;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -27,16 +26,9 @@ public class DtableServerApplication {
     /** Starts a node with the given settings (also used by tests to run nodes in-process). */
     public static ConfigurableApplicationContext start(ServerConfig config, String... args) {
         ContainerBuffers.apply();
-        SpringApplication app = new SpringApplication(DtableServerApplication.class);
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put("server.port", config.listenPort());
+        Map<String, Object> defaults =
+                ServiceStart.defaults("dtable-server-" + config.cluster().nodeId(), config.listenPort(), config.mysql());
         defaults.put("server.address", config.listenHost());
-        defaults.put("spring.datasource.url", config.mysql().jdbcUrl());
-        defaults.put("spring.datasource.username", config.mysql().user());
-        defaults.put("spring.datasource.password", config.mysql().password());
-        defaults.put("spring.application.name", "dtable-server-" + config.cluster().nodeId());
-        app.setDefaultProperties(defaults);
-        app.addInitializers(context -> context.getBeanFactory().registerSingleton("serverConfig", config));
-        return app.run(args);
+        return ServiceStart.run(DtableServerApplication.class, defaults, Map.of("serverConfig", config), args);
     }
 }
