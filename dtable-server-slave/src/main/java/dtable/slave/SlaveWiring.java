@@ -23,7 +23,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /** Builds the slave's objects from {@link SlaveConfig}; the classes themselves know nothing of Spring. */
 @Configuration(proxyBeanMethods = false)
@@ -77,15 +76,13 @@ public class SlaveWiring {
 
     @Bean
     FilterRegistrationBean<NodeHeaderFilter> nodeHeaderFilter(SlaveConfig config) {
-        var registration = new FilterRegistrationBean<>(new NodeHeaderFilter(config.cluster().nodeId()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
+        return NodeHeaderFilter.registration(config.cluster().nodeId());
     }
 
     @Bean
     FilterRegistrationBean<ReadOnlyFilter> readOnlyFilter() {
         var registration = new FilterRegistrationBean<>(new ReadOnlyFilter());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(NodeHeaderFilter.ORDER + 1);
         return registration;
     }
 }

@@ -31,7 +31,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -112,16 +111,12 @@ public class ServerWiring {
 
     @Bean
     FilterRegistrationBean<NodeHeaderFilter> nodeHeaderFilter(ServerConfig config) {
-        var registration = new FilterRegistrationBean<>(new NodeHeaderFilter(config.cluster().nodeId()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
+        return NodeHeaderFilter.registration(config.cluster().nodeId());
     }
 
     @Bean
     FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(ServerConfig config) {
-        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(config.maxRequestBytes()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
+        return BodyLimitFilter.registration(config.maxRequestBytes());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,6 +31,13 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
 
     public BodyLimitFilter(long maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** The filter as a service registers it: right after {@link NodeHeaderFilter}, before anything reads a body. */
+    public static FilterRegistrationBean<BodyLimitFilter> registration(long maxRequestBytes) {
+        var registration = new FilterRegistrationBean<>(new BodyLimitFilter(maxRequestBytes));
+        registration.setOrder(NodeHeaderFilter.ORDER + 1);
+        return registration;
     }
 
     @Override

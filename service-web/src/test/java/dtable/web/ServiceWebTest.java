@@ -19,7 +19,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,16 +43,12 @@ class ServiceWebTest {
     static class App {
         @Bean
         FilterRegistrationBean<NodeHeaderFilter> nodeHeader() {
-            var registration = new FilterRegistrationBean<>(new NodeHeaderFilter("node-t"));
-            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-            return registration;
+            return NodeHeaderFilter.registration("node-t");
         }
 
         @Bean
         FilterRegistrationBean<BodyLimitFilter> bodyLimit() {
-            var registration = new FilterRegistrationBean<>(new BodyLimitFilter(LIMIT));
-            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-            return registration;
+            return BodyLimitFilter.registration(LIMIT);
         }
     }
 
