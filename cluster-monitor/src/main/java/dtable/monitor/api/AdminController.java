@@ -57,24 +57,16 @@ class AdminController {
         });
     }
 
-    @PostMapping({"/api/v1/nodes/{nodeId}/drain/", "/api/v1/nodes/{nodeId}/drain"})
-    ResponseEntity<?> drain(@PathVariable String nodeId,
+    /** {@code drain} and {@code undrain}: one endpoint, told apart by the last path segment. */
+    @PostMapping({"/api/v1/nodes/{nodeId}/{action:drain|undrain}/", "/api/v1/nodes/{nodeId}/{action:drain|undrain}"})
+    ResponseEntity<?> drain(@PathVariable String nodeId, @PathVariable String action,
                             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                             @RequestHeader(value = LeaderForwarder.FORWARDED_HEADER, required = false) String forwardedBy,
                             @RequestBody(required = false) String body, HttpServletRequest request) {
         authorizer.internal(authorization, null);
-        return leaderOrForward(request, authorization, body, forwardedBy,
-                () -> drainAnswer(nodeId, true, monitor.decide(c -> c.drain(nodeId))));
-    }
-
-    @PostMapping({"/api/v1/nodes/{nodeId}/undrain/", "/api/v1/nodes/{nodeId}/undrain"})
-    ResponseEntity<?> undrain(@PathVariable String nodeId,
-                              @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-                              @RequestHeader(value = LeaderForwarder.FORWARDED_HEADER, required = false) String forwardedBy,
-                              @RequestBody(required = false) String body, HttpServletRequest request) {
-        authorizer.internal(authorization, null);
-        return leaderOrForward(request, authorization, body, forwardedBy,
-                () -> drainAnswer(nodeId, false, monitor.decide(c -> c.undrain(nodeId))));
+        boolean draining = action.equals("drain");
+        return leaderOrForward(request, authorization, body, forwardedBy, () -> drainAnswer(nodeId, draining,
+                monitor.decide(c -> draining ? c.drain(nodeId) : c.undrain(nodeId))));
     }
 
     private ResponseEntity<?> leaderOrForward(HttpServletRequest request, String authorization, String body,
