@@ -14,6 +14,7 @@ import dtable.monitor.assignment.MoveRecord;
 import dtable.monitor.assignment.NotLeaderException;
 import dtable.monitor.election.MonitorRole;
 import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.SettableClock;
 import io.etcd.jetcd.Client;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +112,7 @@ class FailoverIntegrationTest {
 
     @Test
     void aPausedLeadersNextWriteIsRefusedAndItStepsDown() throws Exception {
-        MutableClock pausedClock = new MutableClock();
+        SettableClock pausedClock = SettableClock.live();
         ClusterMonitor old = startMonitor("m1", pausedClock);
         awaitLeader(List.of(old), Duration.ofSeconds(10));
         ClusterMonitor other = startMonitor("m2", Clock.systemUTC());
