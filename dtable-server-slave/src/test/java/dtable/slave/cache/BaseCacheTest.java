@@ -1,9 +1,9 @@
 package dtable.slave.cache;
 
-import dtable.core.error.BaseNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dtable.core.error.BaseNotFoundException;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import java.util.ArrayList;

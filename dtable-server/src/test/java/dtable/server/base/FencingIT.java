@@ -1,8 +1,8 @@
 package dtable.server.base;
 
-import dtable.core.error.BaseUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dtable.core.error.BaseUnavailableException;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.server.StorageFixture;

@@ -3,6 +3,7 @@ package dtable.server.base;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dtable.core.error.BaseUnavailableException;
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
 import dtable.model.OperationException;
