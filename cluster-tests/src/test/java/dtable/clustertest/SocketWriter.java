@@ -1,5 +1,6 @@
 package dtable.clustertest;
 
+import dtable.bench.socket.TextMessage;
 import dtable.core.bucket.BaseUuid;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -175,7 +176,7 @@ final class SocketWriter extends ClientWriter {
         volatile WebSocket socket;
         volatile boolean closed;
         /** Listener thread only. */
-        private final StringBuilder partial = new StringBuilder();
+        private final TextMessage message = new TextMessage();
         private long lastVersion = -1;
         private String movedTo;
 
@@ -194,10 +195,8 @@ final class SocketWriter extends ClientWriter {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
+            String text = message.append(data, last);
+            if (text != null) {
                 try {
                     handle(ClusterApi.JSON.readTree(text));
                 } catch (RuntimeException e) {

@@ -56,7 +56,7 @@ final class LoadSocket implements WebSocket.Listener {
     private final Events events;
     private final CatchUp catchUp;
     private final AtomicLong nextRef = new AtomicLong();
-    private final StringBuilder partial = new StringBuilder();
+    private final TextMessage message = new TextMessage();
     /** Versions received beyond a gap; listener thread only. */
     private final TreeSet<Long> ahead = new TreeSet<>();
     private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
@@ -195,10 +195,8 @@ final class LoadSocket implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         long now = System.nanoTime();
-        partial.append(data);
-        if (last) {
-            String frame = partial.toString();
-            partial.setLength(0);
+        String frame = message.append(data, last);
+        if (frame != null) {
             try {
                 if (framing == Framing.WS) {
                     onWsFrame(frame, now);

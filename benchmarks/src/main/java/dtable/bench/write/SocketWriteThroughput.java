@@ -1,5 +1,6 @@
 package dtable.bench.write;
 
+import dtable.bench.socket.TextMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -38,7 +39,7 @@ public final class SocketWriteThroughput {
     /** One socket in a closed loop: send, wait for the ack, send again. Frames arrive one at a time (request(1)). */
     private final class Client implements WebSocket.Listener {
         private final String prefix;
-        private final StringBuilder partial = new StringBuilder();
+        private final TextMessage message = new TextMessage();
         private final CompletableFuture<Void> joined = new CompletableFuture<>();
         private final CompletableFuture<Void> done = new CompletableFuture<>();
         private long[] latencies = new long[4096];
@@ -70,10 +71,8 @@ public final class SocketWriteThroughput {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
+            String text = message.append(data, last);
+            if (text != null) {
                 onFrame(text);
             }
             webSocket.request(1);
