@@ -1,5 +1,7 @@
 package dtable.server.base;
 
+import dtable.core.error.BaseUnavailableException;
+
 /**
  * Whether this node takes new writes. Closed while MySQL is unreachable: a write that enters a base's
  * lane then would be applied in memory and queued behind a log statement hanging on a dead link, and

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.core.error.BaseUnavailableException;
 import dtable.model.Base;
 import dtable.model.SyntheticBase;
 import dtable.server.storage.ManualOperationLog;
