@@ -88,6 +88,27 @@ public final class StorageFixture implements AutoCloseable {
         return new Node(nodeId);
     }
 
+    /** A new empty base owned by {@code node-a} at owner token 1, for tests of the operation log alone. */
+    public String newLogBase() {
+        String uuid = java.util.UUID.randomUUID().toString();
+        if (!store.create(uuid, "node-a", 1, null, 0, 0)) {
+            throw new IllegalStateException("base " + uuid + " already exists");
+        }
+        return uuid;
+    }
+
+    /**
+     * Appends an {@code insert_row} at {@code version} to a base of {@link #newLogBase()} (node-a, token 1),
+     * queued under {@code instance}; the future completes when the writer answers.
+     */
+    public static java.util.concurrent.CompletableFuture<Void> appendInsert(OperationLog log, Object instance,
+                                                                           String uuid, long version) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        log.append(new OperationLog.Append(instance, uuid, "node-a", 1, version, System.currentTimeMillis(),
+                "tester", null, "{\"op_type\":\"insert_row\"}", 1, done));
+        return done;
+    }
+
     /** A logged row: version, epoch, node and operation JSON. */
     public record LogRow(long version, long epoch, String node, String operation) {
     }

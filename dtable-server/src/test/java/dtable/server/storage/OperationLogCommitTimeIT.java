@@ -28,14 +28,14 @@ class OperationLogCommitTimeIT {
 
     @Test
     void everyCommittedBatchRecordsItsCommitTime() throws Exception {
-        String uuid = newBase();
+        String uuid = STORAGE.get().newLogBase();
         ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
         try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
-                done.add(append(log, instance, uuid, version));
+                done.add(StorageFixture.appendInsert(log, instance, uuid, version));
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         }
@@ -52,24 +52,12 @@ class OperationLogCommitTimeIT {
                     throw new SQLException("injected: MySQL unreachable", "08S01");
                 });
         try (OperationLog log = new MysqlOperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
-            CompletableFuture<Void> done = append(log, new Object(), UUID.randomUUID().toString(), 1);
+            CompletableFuture<Void> done =
+                    StorageFixture.appendInsert(log, new Object(), UUID.randomUUID().toString(), 1);
 
             assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isExactlyInstanceOf(StorageException.class);
         }
         assertThat(commitNanos).isEmpty();
-    }
-
-    private static String newBase() {
-        String uuid = UUID.randomUUID().toString();
-        assertThat(STORAGE.get().store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
-        return uuid;
-    }
-
-    private static CompletableFuture<Void> append(OperationLog log, Object instance, String uuid, long version) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        log.append(new OperationLog.Append(instance, uuid, "node-a", 1, version, System.currentTimeMillis(),
-                "tester", null, "{\"op_type\":\"insert_row\"}", 1, done));
-        return done;
     }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,7 @@ class OperationLogIT {
 
     @Test
     void aBatchThatCommittedIsAcknowledgedEvenWhenReturningItsConnectionFails() throws Exception {
-        String uuid = newBase();
+        String uuid = STORAGE.get().newLogBase();
         try (OperationLog log = new MysqlOperationLog(faulty(STORAGE.get().dataSource, true, false), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
@@ -55,7 +54,7 @@ class OperationLogIT {
 
     @Test
     void aBatchThatCouldNotStartIsARefusalAndNothingIsLogged() throws Exception {
-        String uuid = newBase();
+        String uuid = STORAGE.get().newLogBase();
         try (OperationLog log = new MysqlOperationLog(faulty(STORAGE.get().dataSource, false, true), 16, 0, size -> { })) {
             CompletableFuture<Void> done = append(log, uuid, 1);
 
@@ -67,13 +66,13 @@ class OperationLogIT {
 
     @Test
     void theWriterKeepsOneConnectionWhileBusyAndGivesItBackWhenIdle() throws Exception {
-        String uuid = newBase();
+        String uuid = STORAGE.get().newLogBase();
         Counting counting = new Counting(STORAGE.get().dataSource);
         try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 4, 0, size -> { })) {
             Object instance = new Object();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 200; version++) {
-                done.add(append(log, instance, uuid, version));
+                done.add(StorageFixture.appendInsert(log, instance, uuid, version));
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
@@ -87,17 +86,17 @@ class OperationLogIT {
 
     @Test
     void aBatchThatBreaksMidwayGivesUpItsConnectionAndTheNextBatchTakesAFreshOne() throws Exception {
-        String first = newBase();
-        String second = newBase();
+        String first = STORAGE.get().newLogBase();
+        String second = STORAGE.get().newLogBase();
         Counting counting = new Counting(STORAGE.get().dataSource);
         try (OperationLog log = new MysqlOperationLog(counting.dataSource(), 16, 0, size -> { })) {
             counting.failNextStatement.set(true);
-            CompletableFuture<Void> broken = append(log, new Object(), first, 1);
+            CompletableFuture<Void> broken = append(log, first, 1);
             assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isExactlyInstanceOf(OutcomeUnknownException.class);
             assertThat(counting.returns.get()).isEqualTo(counting.checkouts.get());
 
-            append(log, new Object(), second, 1).get(30, TimeUnit.SECONDS);
+            append(log, second, 1).get(30, TimeUnit.SECONDS);
 
             assertThat(STORAGE.get().log(BaseUuid.parse(first))).isEmpty();
             assertThat(STORAGE.get().log(BaseUuid.parse(second))).hasSize(1);
@@ -126,7 +125,8 @@ class OperationLogIT {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= 40; version++) {
                 for (String uuid : bases) {
-                    done.add(append(log, instances.computeIfAbsent(uuid, k -> new Object()), uuid, version));
+                    Object instance = instances.computeIfAbsent(uuid, k -> new Object());
+                    done.add(StorageFixture.appendInsert(log, instance, uuid, version));
                 }
             }
             for (int i = 0; i < done.size(); i++) {
@@ -165,7 +165,7 @@ class OperationLogIT {
     @ParameterizedTest(name = "stale instance queued first: {0}")
     @ValueSource(booleans = {true, false})
     void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits(boolean staleFirst) throws Exception {
-        String uuid = newBase();
+        String uuid = STORAGE.get().newLogBase();
         // the base was unloaded and loaded again by this node: the row now says epoch 2
         try (Connection c = STORAGE.get().dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE dtables SET owner_epoch = 2 WHERE dtable_uuid = '" + uuid + "'");
@@ -243,7 +243,7 @@ class OperationLogIT {
     private static List<String> newBases(int count) {
         List<String> bases = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            bases.add(newBase());
+            bases.add(STORAGE.get().newLogBase());
         }
         return bases;
     }
@@ -257,21 +257,8 @@ class OperationLogIT {
         return uuid;
     }
 
-    private static String newBase() {
-        String uuid = UUID.randomUUID().toString();
-        assertThat(STORAGE.get().store.create(uuid, "node-a", 1, null, 0, 0)).isTrue();
-        return uuid;
-    }
-
     private static CompletableFuture<Void> append(OperationLog log, String uuid, long version) {
-        return append(log, new Object(), uuid, version);
-    }
-
-    private static CompletableFuture<Void> append(OperationLog log, Object instance, String uuid, long version) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        log.append(new OperationLog.Append(instance, uuid, "node-a", 1, version, System.currentTimeMillis(),
-                "tester", null, "{\"op_type\":\"insert_row\"}", 1, done));
-        return done;
+        return StorageFixture.appendInsert(log, new Object(), uuid, version);
     }
 
     /**
