@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,18 +173,8 @@ public final class ClusterWatcher implements AutoCloseable {
      * @throws TimeoutException when the watcher is still behind after {@code timeout}
      */
     public BucketMap awaitRevision(long revision, Duration timeout) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (revisionSignal) {
-            while (current.revision() < revision) {
-                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remaining <= 0) {
-                    throw new TimeoutException("cluster watcher at revision " + current.revision()
-                            + ", not at " + revision + " after " + timeout + (fresh ? "" : " (etcd unreachable)"));
-                }
-                revisionSignal.wait(remaining);
-            }
-            return current;
-        }
+        return await(map -> map.revision() >= revision, timeout, map -> "cluster watcher at revision "
+                + map.revision() + ", not at " + revision + " after " + timeout + (fresh ? "" : " (etcd unreachable)"));
     }
 
     /**
@@ -191,13 +183,23 @@ public final class ClusterWatcher implements AutoCloseable {
      * @throws TimeoutException when it does not within {@code timeout}
      */
     public BucketMap awaitGeneration(long generation, Duration timeout) throws InterruptedException, TimeoutException {
+        return await(map -> map.generation() >= generation, timeout, map -> "cluster watcher at generation "
+                + map.generation() + ", not at " + generation + " after " + timeout);
+    }
+
+    /**
+     * Waits on {@code revisionSignal} (notified at every new snapshot) until the snapshot is {@code reached}.
+     *
+     * @param behind the timeout's message, from the snapshot that was still behind
+     */
+    private BucketMap await(Predicate<BucketMap> reached, Duration timeout, Function<BucketMap, String> behind)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (revisionSignal) {
-            while (current.generation() < generation) {
+            while (!reached.test(current)) {
                 long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remaining <= 0) {
-                    throw new TimeoutException("cluster watcher at generation " + current.generation()
-                            + ", not at " + generation + " after " + timeout);
+                    throw new TimeoutException(behind.apply(current));
                 }
                 revisionSignal.wait(remaining);
             }
