@@ -124,12 +124,9 @@ class GatewayIntegrationTest {
     @Test
     void webSocketUpgradeIsTunnelledUntilTheNodeClosesIt() throws Exception {
         String target = "/api-gateway/socket.io/?dtable_uuid=" + ON_WS + "&EIO=4&transport=websocket&sid=abc";
-        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = upgrade(target, "dGhlIHNhbXBsZSBub25jZQ==")) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(upgrade(target, "dGhlIHNhbXBsZSBub25jZQ==").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
             String head = WebSocketNode.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 101");
             assertThat(WebSocketNode.header(head, "sec-websocket-accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -161,9 +158,7 @@ class GatewayIntegrationTest {
     @Test
     void aRefusedUpgradeIsPassedOnAndTheConnectionEnds() throws Exception {
         String target = "/socket.io/?dtable_uuid=" + ON_WS + "&EIO=4&transport=websocket&sid=unknown";
-        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(upgrade(target, "x3JJHMbDL1EzLkh9GBhXDw==").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = upgrade(target, "x3JJHMbDL1EzLkh9GBhXDw==")) {
             InputStream in = socket.getInputStream();
             String head = WebSocketNode.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 400");
@@ -176,17 +171,21 @@ class GatewayIntegrationTest {
     @Test
     void anUpgradeForABaseWithoutOwnerGets503() throws Exception {
         String target = "/socket.io/?dtable_uuid=" + NO_OWNER + "&EIO=4&transport=websocket";
-        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(upgrade(target, "x3JJHMbDL1EzLkh9GBhXDw==").getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = upgrade(target, "x3JJHMbDL1EzLkh9GBhXDw==")) {
             String head = WebSocketNode.readHead(socket.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 503");
         }
     }
 
-    private static String upgrade(String target, String key) {
-        return "GET " + target + " HTTP/1.1\r\nHost: gateway.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key + "\r\n\r\n";
+    /** A raw connection to the proxy that has sent a WebSocket upgrade for {@code target}; reads time out after 10 s. */
+    private static Socket upgrade(String target, String key) throws IOException {
+        Socket socket = new Socket("127.0.0.1", proxy.port());
+        socket.setSoTimeout(10_000);
+        String request = "GET " + target + " HTTP/1.1\r\nHost: gateway.example\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key + "\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
