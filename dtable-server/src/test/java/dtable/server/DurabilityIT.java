@@ -41,8 +41,7 @@ class DurabilityIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
+        fixture = ServerFixture.on(ETCD, MARIADB);
     }
 
     @AfterAll

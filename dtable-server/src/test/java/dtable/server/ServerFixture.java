@@ -6,6 +6,8 @@ import dtable.core.cluster.EtcdKeys;
 import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
+import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
 import dtable.testsupport.TokenHttp;
 import io.etcd.jetcd.ByteSequence;
@@ -46,7 +48,7 @@ public final class ServerFixture implements AutoCloseable {
     private final TokenHttp http = new TokenHttp(Duration.ofSeconds(30));
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    public ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
+    private ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
             String password) {
         this.etcdEndpoints = etcdEndpoints;
         this.jdbcHost = jdbcHost;
@@ -60,6 +62,12 @@ public final class ServerFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.etcd = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+    }
+
+    /** A fixture on the test class's etcd and MariaDB. */
+    public static ServerFixture on(EtcdExtension etcd, MariaDbExtension mariadb) {
+        return new ServerFixture(etcd.endpoints(), mariadb.host(), mariadb.port(), mariadb.database(), mariadb.user(),
+                mariadb.password());
     }
 
     /** Writes a node's config file and returns its conf dir; {@code extra} is raw JSON members ("key": value, ...). */

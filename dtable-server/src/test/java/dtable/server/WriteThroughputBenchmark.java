@@ -43,8 +43,7 @@ class WriteThroughputBenchmark {
         int seconds = Integer.getInteger("bench.seconds", 15);
         int bases = Integer.getInteger("bench.bases", 1);
         int warmup = Integer.getInteger("bench.warmup", 40);
-        try (ServerFixture fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(),
-                MARIADB.database(), MARIADB.user(), MARIADB.password())) {
+        try (ServerFixture fixture = ServerFixture.on(ETCD, MARIADB)) {
             ServerFixture.InProcessNode node = fixture.startInProcess("bench-1", "");
             fixture.assignAll("bench-1");
             String token = fixture.internalToken();

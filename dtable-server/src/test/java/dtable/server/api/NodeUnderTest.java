@@ -67,8 +67,7 @@ public final class NodeUnderTest implements AutoCloseable {
      */
     public static NodeUnderTest start(EtcdExtension etcd, MariaDbExtension mariadb, String nodeId, String extra,
             String... springArgs) {
-        ServerFixture fixture = new ServerFixture(etcd.endpoints(), mariadb.host(), mariadb.port(), mariadb.database(),
-                mariadb.user(), mariadb.password());
+        ServerFixture fixture = ServerFixture.on(etcd, mariadb);
         int port = Ports.free();
         Path conf = fixture.confDir(nodeId, port, extra);
         relaxLeaseTtl(conf);
@@ -129,6 +128,13 @@ public final class NodeUnderTest implements AutoCloseable {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
         return send(request(method, path, token, body != null).method(method, publisher).build());
+    }
+
+    /** {@link #send} of a request that must succeed: fails the test, showing the answer's body, unless it is 200. */
+    public Answer sendOk(String method, String path, String token, String body) {
+        Answer answer = send(method, path, token, body);
+        assertThat(answer.status()).as(method + " " + path + ": " + answer.body()).isEqualTo(200);
+        return answer;
     }
 
     /** Sends a body without a declared length (chunked transfer encoding). */

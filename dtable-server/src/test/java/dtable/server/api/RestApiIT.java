@@ -65,16 +65,14 @@ class RestApiIT {
 
     @Test
     void pingAnswersPong() {
-        Answer ping = node.send("GET", "/ping/", null, null);
-        assertThat(ping.status()).isEqualTo(200);
+        Answer ping = node.sendOk("GET", "/ping/", null, null);
         assertThat(ping.body()).isEqualTo("pong");
     }
 
     @Test
     void requestMetricsKeepTheirTimerButNotTheInFlightLongTaskTimer() {
         node.send("GET", "/ping/", null, null);
-        Answer metrics = node.send("GET", "/actuator/prometheus", null, null);
-        assertThat(metrics.status()).isEqualTo(200);
+        Answer metrics = node.sendOk("GET", "/actuator/prometheus", null, null);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("dtable_oplog_batch_size")
                 .doesNotContain("http_server_requests_active");
     }
@@ -138,8 +136,7 @@ class RestApiIT {
     void deleteThenEveryRequestIs404AndTheUuidIsNotReused() {
         BaseUuid uuid = node.createBase(null);
         String token = node.readWrite(uuid);
-        Answer deleted = node.send("DELETE", base(uuid), token, null);
-        assertThat(deleted.status()).isEqualTo(200);
+        Answer deleted = node.sendOk("DELETE", base(uuid), token, null);
         assertThat(deleted.json().path("success").asBoolean()).isTrue();
 
         for (Answer gone : List.of(node.send("GET", base(uuid), token, null),
@@ -155,8 +152,7 @@ class RestApiIT {
     @Test
     void metadataListsTablesWithColumns() {
         BaseUuid uuid = node.createBase(INITIAL_BASE);
-        Answer metadata = node.send("GET", base(uuid) + "metadata/", node.readOnly(uuid), null);
-        assertThat(metadata.status()).isEqualTo(200);
+        Answer metadata = node.sendOk("GET", base(uuid) + "metadata/", node.readOnly(uuid), null);
         JsonNode tables = metadata.json().path("metadata").path("tables");
         assertThat(tables).hasSize(2);
         assertThat(tables.get(0).path("_id").asString()).isEqualTo("0000");
@@ -174,8 +170,7 @@ class RestApiIT {
     void rowsByTableNameOrIdWithStartAndLimit() {
         BaseUuid uuid = node.createBase(INITIAL_BASE);
         String token = node.readOnly(uuid);
-        Answer all = node.send("GET", base(uuid) + "rows/?table_name=Tasks", token, null);
-        assertThat(all.status()).isEqualTo(200);
+        Answer all = node.sendOk("GET", base(uuid) + "rows/?table_name=Tasks", token, null);
         JsonNode rows = all.json().path("rows");
         assertThat(rows).hasSize(2);
         // by column name, select cells by option name
@@ -190,8 +185,7 @@ class RestApiIT {
         Answer page = node.send("GET", base(uuid) + "rows/?table_name=Tasks&start=1&limit=1", token, null);
         assertThat(page.json().path("rows")).hasSize(1);
         assertThat(page.json().path("rows").get(0).path("Name").asString()).isEqualTo("second");
-        Answer past = node.send("GET", base(uuid) + "rows/?table_name=Tasks&start=5&limit=1000", token, null);
-        assertThat(past.status()).isEqualTo(200);
+        Answer past = node.sendOk("GET", base(uuid) + "rows/?table_name=Tasks&start=5&limit=1000", token, null);
         assertThat(past.json().path("rows")).isEmpty();
         Answer empty = node.send("GET", base(uuid) + "rows/?table_name=Notes", token, null);
         assertThat(empty.json().path("rows")).isEmpty();
@@ -200,9 +194,8 @@ class RestApiIT {
     @Test
     void oneRow() {
         BaseUuid uuid = node.createBase(INITIAL_BASE);
-        Answer row = node.send("GET", base(uuid) + "rows/row2AAAAAAAAAAAAAAAAAA/?table_name=Tasks",
+        Answer row = node.sendOk("GET", base(uuid) + "rows/row2AAAAAAAAAAAAAAAAAA/?table_name=Tasks",
                 node.readOnly(uuid), null);
-        assertThat(row.status()).isEqualTo(200);
         assertThat(row.json().path("_id").asString()).isEqualTo("row2AAAAAAAAAAAAAAAAAA");
         assertThat(row.json().path("Name").asString()).isEqualTo("second");
         assertThat(row.json().path("_ctime").asString()).isEqualTo("2024-05-01T09:31:00.000Z");
@@ -212,18 +205,16 @@ class RestApiIT {
     void appendReturnsTheNewRowAndItsVersionThenInsertBelowAnAnchor() {
         BaseUuid uuid = node.createBase(INITIAL_BASE);
         String token = node.readWrite(uuid);
-        Answer appended = node.send("POST", base(uuid) + "rows/", token,
+        Answer appended = node.sendOk("POST", base(uuid) + "rows/", token,
                 "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"third\",\"Count\":3,\"Status\":\"Closed\"}}");
-        assertThat(appended.status()).as(appended.body()).isEqualTo(200);
         assertThat(appended.version()).isEqualTo(1);
         JsonNode row = appended.json();
         assertThat(row.path("_id").asString()).matches("[A-Za-z0-9_-]{22}");
         assertThat(row.path("Name").asString()).isEqualTo("third");
         assertThat(row.path("Status").asString()).isEqualTo("Closed");
 
-        Answer inserted = node.send("POST", base(uuid) + "rows/", token,
+        Answer inserted = node.sendOk("POST", base(uuid) + "rows/", token,
                 "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"between\"},\"anchor_row_id\":\"row1AAAAAAAAAAAAAAAAAA\"}");
-        assertThat(inserted.status()).as(inserted.body()).isEqualTo(200);
         assertThat(inserted.version()).isEqualTo(2);
         assertThat(names(uuid, "Tasks")).containsExactly("first", "between", "second", "third");
         assertThat(node.snapshot(uuid).version()).isEqualTo(2);
@@ -233,9 +224,8 @@ class RestApiIT {
     void updateAndDeleteOneRow() {
         BaseUuid uuid = node.createBase(INITIAL_BASE);
         String token = node.readWrite(uuid);
-        Answer updated = node.send("PUT", base(uuid) + "rows/", token,
+        Answer updated = node.sendOk("PUT", base(uuid) + "rows/", token,
                 "{\"table_name\":\"Tasks\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{\"Count\":42,\"Done\":true}}");
-        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
         assertThat(updated.json().path("success").asBoolean()).isTrue();
         assertThat(updated.version()).isEqualTo(1);
         JsonNode row = node.send("GET", base(uuid) + "rows/row1AAAAAAAAAAAAAAAAAA/?table_name=Tasks", token, null).json();
@@ -243,9 +233,8 @@ class RestApiIT {
         assertThat(row.path("Done").asBoolean()).isTrue();
         assertThat(row.path("Name").asString()).isEqualTo("first");
 
-        Answer deleted = node.send("DELETE", base(uuid) + "rows/", token,
+        Answer deleted = node.sendOk("DELETE", base(uuid) + "rows/", token,
                 "{\"table_name\":\"Tasks\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\"}");
-        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         assertThat(deleted.json().path("deleted_rows").asInt()).isEqualTo(1);
         assertThat(deleted.version()).isEqualTo(2);
         assertThat(names(uuid, "Tasks")).containsExactly("second");
@@ -259,28 +248,25 @@ class RestApiIT {
         for (int i = 0; i < 1000; i++) {
             rows.append(i == 0 ? "" : ",").append("{\"Name\":\"r").append(i).append("\"}");
         }
-        Answer appended = node.send("POST", base(uuid) + "batch-append-rows/", token,
+        Answer appended = node.sendOk("POST", base(uuid) + "batch-append-rows/", token,
                 "{\"table_name\":\"Table1\",\"rows\":[" + rows + "]}");
-        assertThat(appended.status()).as(appended.body()).isEqualTo(200);
         assertThat(appended.json().path("inserted_row_count").asInt()).isEqualTo(1000);
         assertThat(appended.json().path("row_ids")).hasSize(1000);
         assertThat(appended.version()).isEqualTo(1);
         List<String> ids = new ArrayList<>();
         appended.json().path("row_ids").forEach(id -> ids.add(id.asString()));
 
-        Answer updated = node.send("PUT", base(uuid) + "batch-update-rows/", token,
+        Answer updated = node.sendOk("PUT", base(uuid) + "batch-update-rows/", token,
                 "{\"table_name\":\"Table1\",\"updates\":[{\"row_id\":\"" + ids.get(0) + "\",\"row\":{\"Name\":\"A\"}},"
                         + "{\"row_id\":\"" + ids.get(1) + "\",\"row\":{\"Name\":\"B\"}}]}");
-        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
         assertThat(updated.version()).isEqualTo(2);
 
         StringBuilder doomed = new StringBuilder();
         for (int i = 2; i < 1000; i++) {
             doomed.append(i == 2 ? "" : ",").append('"').append(ids.get(i)).append('"');
         }
-        Answer deleted = node.send("DELETE", base(uuid) + "batch-delete-rows/", token,
+        Answer deleted = node.sendOk("DELETE", base(uuid) + "batch-delete-rows/", token,
                 "{\"table_name\":\"Table1\",\"row_ids\":[" + doomed + "]}");
-        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
         assertThat(deleted.json().path("deleted_rows").asInt()).isEqualTo(998);
         assertThat(deleted.version()).isEqualTo(3);
         assertThat(names(uuid, "Table1")).containsExactly("A", "B");
@@ -290,24 +276,21 @@ class RestApiIT {
     void tablesInsertRenameDelete() {
         BaseUuid uuid = node.createBase(null);
         String token = node.readWrite(uuid);
-        Answer created = node.send("POST", base(uuid) + "tables/", token, "{\"table_name\":\"Projects\",\"columns\":"
+        Answer created = node.sendOk("POST", base(uuid) + "tables/", token, "{\"table_name\":\"Projects\",\"columns\":"
                 + "[{\"column_name\":\"Title\",\"column_type\":\"text\"},{\"column_name\":\"Budget\",\"column_type\":\"number\"}]}");
-        assertThat(created.status()).as(created.body()).isEqualTo(200);
         assertThat(created.version()).isEqualTo(1);
         String tableId = created.json().path("operation").path("table_id").asString();
         assertThat(tableNames(uuid)).containsExactly("Table1", "Projects");
         assertThat(node.send("POST", base(uuid) + "rows/", token,
                 "{\"table_name\":\"Projects\",\"row\":{\"Title\":\"p\",\"Budget\":10.5}}").status()).isEqualTo(200);
 
-        Answer renamed = node.send("PUT", base(uuid) + "tables/", token,
+        Answer renamed = node.sendOk("PUT", base(uuid) + "tables/", token,
                 "{\"table_name\":\"Projects\",\"new_table_name\":\"Plans\"}");
-        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
         assertThat(tableNames(uuid)).containsExactly("Table1", "Plans");
         assertThat(node.send("GET", base(uuid) + "rows/?table_id=" + tableId, token, null).json().path("rows")
                 .get(0).path("Budget").asDouble()).isEqualTo(10.5);
 
-        Answer dropped = node.send("DELETE", base(uuid) + "tables/", token, "{\"table_name\":\"Plans\"}");
-        assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
+        Answer dropped = node.sendOk("DELETE", base(uuid) + "tables/", token, "{\"table_name\":\"Plans\"}");
         assertThat(dropped.version()).isEqualTo(4);
         assertThat(tableNames(uuid)).containsExactly("Table1");
     }
@@ -316,17 +299,14 @@ class RestApiIT {
     void columnsInsertRenameRetypeDelete() {
         BaseUuid uuid = node.createBase(null);
         String token = node.readWrite(uuid);
-        Answer added = node.send("POST", base(uuid) + "columns/", token,
+        Answer added = node.sendOk("POST", base(uuid) + "columns/", token,
                 "{\"table_name\":\"Table1\",\"column_name\":\"Size\",\"column_type\":\"text\"}");
-        assertThat(added.status()).as(added.body()).isEqualTo(200);
         node.send("POST", base(uuid) + "rows/", token, "{\"table_name\":\"Table1\",\"row\":{\"Name\":\"a\",\"Size\":\"12\"}}");
 
-        Answer renamed = node.send("PUT", base(uuid) + "columns/", token,
+        Answer renamed = node.sendOk("PUT", base(uuid) + "columns/", token,
                 "{\"table_name\":\"Table1\",\"op_type\":\"rename_column\",\"column\":\"Size\",\"new_column_name\":\"Weight\"}");
-        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
-        Answer retyped = node.send("PUT", base(uuid) + "columns/", token,
+        Answer retyped = node.sendOk("PUT", base(uuid) + "columns/", token,
                 "{\"table_name\":\"Table1\",\"op_type\":\"modify_column_type\",\"column\":\"Weight\",\"new_column_type\":\"number\"}");
-        assertThat(retyped.status()).as(retyped.body()).isEqualTo(200);
         JsonNode columns = node.send("GET", base(uuid) + "metadata/", token, null).json()
                 .path("metadata").path("tables").get(0).path("columns");
         assertThat(columns.get(1).path("name").asString()).isEqualTo("Weight");
@@ -334,8 +314,7 @@ class RestApiIT {
         JsonNode row = node.send("GET", base(uuid) + "rows/?table_name=Table1", token, null).json().path("rows").get(0);
         assertThat(row.path("Weight").asDouble()).isEqualTo(12.0);
 
-        Answer dropped = node.send("DELETE", base(uuid) + "columns/", token, "{\"table_name\":\"Table1\",\"column\":\"Weight\"}");
-        assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
+        Answer dropped = node.sendOk("DELETE", base(uuid) + "columns/", token, "{\"table_name\":\"Table1\",\"column\":\"Weight\"}");
         assertThat(dropped.version()).isEqualTo(5);
         assertThat(node.send("GET", base(uuid) + "metadata/", token, null).json().path("metadata").path("tables").get(0)
                 .path("columns")).hasSize(1);
@@ -346,14 +325,12 @@ class RestApiIT {
         BaseUuid uuid = node.createBase(null);
         String token = node.readWrite(uuid);
         for (int i = 1; i <= 5; i++) {
-            Answer applied = node.send("POST", base(uuid) + "operations/", token,
+            Answer applied = node.sendOk("POST", base(uuid) + "operations/", token,
                     "{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"op" + i + "\"}}");
-            assertThat(applied.status()).as(applied.body()).isEqualTo(200);
             assertThat(applied.json().path("version").asLong()).isEqualTo(i);
             assertThat(applied.version()).isEqualTo(i);
         }
-        Answer all = node.send("GET", base(uuid) + "operations/?from_version=0", token, null);
-        assertThat(all.status()).isEqualTo(200);
+        Answer all = node.sendOk("GET", base(uuid) + "operations/?from_version=0", token, null);
         JsonNode ops = all.json().path("operations");
         assertThat(ops).hasSize(5);
         for (int i = 0; i < 5; i++) {
@@ -373,8 +350,7 @@ class RestApiIT {
     @Test
     void adminNodeNeedsAnInternalToken() {
         BaseUuid uuid = node.createBase(null);
-        Answer admin = node.send("GET", "/api/v1/admin/node/", node.internalToken(), null);
-        assertThat(admin.status()).isEqualTo(200);
+        Answer admin = node.sendOk("GET", "/api/v1/admin/node/", node.internalToken(), null);
         JsonNode body = admin.json();
         assertThat(body.path("node_id").asString()).isEqualTo(node.nodeId());
         assertThat(body.path("buckets")).hasSize(256);
@@ -398,8 +374,7 @@ class RestApiIT {
         BaseUuid deleted = node.createBase(null);
         assertThat(node.send("DELETE", base(deleted), node.readWrite(deleted), null).status()).isEqualTo(200);
 
-        Answer list = node.send("GET", "/api/v1/admin/dtables/?limit=10000", node.internalToken(), null);
-        assertThat(list.status()).isEqualTo(200);
+        Answer list = node.sendOk("GET", "/api/v1/admin/dtables/?limit=10000", node.internalToken(), null);
         List<String> uuids = new ArrayList<>();
         list.json().path("dtables").forEach(b -> uuids.add(b.path("dtable_uuid").asString()));
         assertThat(uuids).contains(older.value(), newer.value()).doesNotContain(deleted.value());

@@ -38,8 +38,7 @@ class LeaseLossIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
+        fixture = ServerFixture.on(ETCD, MARIADB);
         node = fixture.startInProcess("lease-1", "");
         fixture.assignAll("lease-1");
     }

@@ -40,8 +40,7 @@ class RoutingIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
+        fixture = ServerFixture.on(ETCD, MARIADB);
         nodeA = fixture.startInProcess("route-a", "");
         nodeB = fixture.startInProcess("route-b", "");
     }

@@ -37,8 +37,7 @@ class SlaveForwardingIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = new ServerFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
+        fixture = ServerFixture.on(ETCD, MARIADB);
         slave = new FakeSlave();
         fixture.assignAll(NODE);
         node = startNode();
