@@ -12,8 +12,13 @@ import dtable.web.Authorizer;
 import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,6 +53,23 @@ public final class BaseAccess {
         BaseUuid uuid = BaseUuid.parse(uuidText);
         authorizer.read(request, uuid);
         return registry.acquire(uuid).readFrozen(reader);
+    }
+
+    /**
+     * The whole base as JSON, written by {@code writer} from a frozen view (see {@link #readFrozen}), with the
+     * version it shows in {@code X-Dtable-Version}.
+     */
+    public ResponseEntity<byte[]> renderFrozen(String uuidText, HttpServletRequest request,
+            BiConsumer<FrozenBase, OutputStream> writer) {
+        record Rendered(byte[] json, long version) {
+        }
+        Rendered rendered = readFrozen(uuidText, request, base -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 64));
+            writer.accept(base, out);
+            return new Rendered(out.toByteArray(), base.version());
+        });
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .header(VERSION_HEADER, Long.toString(rendered.version())).body(rendered.json());
     }
 
     /** A read that also answers the version it saw in {@code X-Dtable-Version}. */

@@ -2,6 +2,7 @@ package dtable.server.api;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.model.Base;
+import dtable.model.FrozenBase;
 import dtable.model.ModelException;
 import dtable.model.rest.RestViews;
 import dtable.server.base.LoadedBase;
@@ -10,7 +11,6 @@ import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -54,15 +54,7 @@ public class BaseController {
 
     @GetMapping(path = {"/dtables/{uuid}", "/dtables/{uuid}/", "/api/v1/dtables/{uuid}/", "/api/v1/dtables/{uuid}"})
     public ResponseEntity<byte[]> get(@PathVariable String uuid, HttpServletRequest request) {
-        record Rendered(byte[] json, long version) {
-        }
-        Rendered rendered = access.readFrozen(uuid, request, base -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 64));
-            base.write(out);
-            return new Rendered(out.toByteArray(), base.version());
-        });
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .header(BaseAccess.VERSION_HEADER, Long.toString(rendered.version())).body(rendered.json());
+        return access.renderFrozen(uuid, request, FrozenBase::write);
     }
 
     @DeleteMapping(path = {"/api/v1/dtables/{uuid}/", "/api/v1/dtables/{uuid}"})

@@ -1,8 +1,7 @@
 package dtable.server.api;
 
-import java.io.ByteArrayOutputStream;
+import dtable.model.FrozenBase;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,14 +28,6 @@ public class ClientBaseController {
             "/api/v2/dtables/{uuid}/", "/api/v2/dtables/{uuid}",
             "/api-gateway/api/v2/dtables/{uuid}/{variant:custom|view|collection-table}/"})
     public ResponseEntity<byte[]> load(@PathVariable String uuid, HttpServletRequest request) {
-        record Rendered(byte[] json, long version) {
-        }
-        Rendered rendered = access.readFrozen(uuid, request, base -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, base.rowCount() * 64));
-            base.writeForClient(out);
-            return new Rendered(out.toByteArray(), base.version());
-        });
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .header(BaseAccess.VERSION_HEADER, Long.toString(rendered.version())).body(rendered.json());
+        return access.renderFrozen(uuid, request, FrozenBase::writeForClient);
     }
 }
