@@ -7,18 +7,13 @@ import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.token.Permission;
 import dtable.server.ServerFixture;
+import dtable.server.socket.SocketProbe;
 import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.MariaDbExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -69,29 +64,13 @@ class RoutingIT {
         assertThat(redirected.headers().firstValue("X-Dtable-Node")).hasValue("route-a");
 
         // a socket on B, then the bucket moves to A
-        List<String> frames = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + nodeB.port() + "/socket/dtables/" + uuid + "?token=" + token),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                                frames.add(data.toString());
-                                ws.request(1);
-                                return null;
-                            }
-
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                                closed.complete(code);
-                                return null;
-                            }
-                        }).join();
-        await().atMost(Duration.ofSeconds(10)).until(() -> frames.stream().anyMatch(f -> f.contains("\"joined\"")));
+        SocketProbe socket = SocketProbe.connect("ws://127.0.0.1:" + nodeB.port() + "/socket/dtables/" + uuid
+                + "?token=" + token);
+        socket.awaitEvent("joined");
 
         fixture.assign(List.of(bucket), "route-a");
-        assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4307);
-        assertThat(frames).anyMatch(f -> f.contains("\"base-moved\""));
+        assertThat(socket.closeCode(Duration.ofSeconds(30))).isEqualTo(4307);
+        assertThat(socket.frames("base-moved")).isNotEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.send("GET", nodeB.url() + "/api/v1/admin/node/",
                 fixture.internalToken(), null).body().contains(uuid.value()));
 
@@ -102,6 +81,6 @@ class RoutingIT {
         assertThat(rows.statusCode()).isEqualTo(200);
         HttpResponse<String> fromB = fixture.send("GET", nodeB.url() + "/api/v1/dtables/" + uuid + "/", token, null);
         assertThat(fromB.statusCode()).isEqualTo(307);
-        socket.abort();
+        socket.close();
     }
 }
