@@ -46,11 +46,29 @@ function summary(store) {
 function close(store) { store.socketClient.socket.disconnect(); }
 
 const errors = [];
-async function apply(a, b, op, check) {
+// A change that `make` has A's store send: acked to A, then applied by B's store until check(b) holds.
+async function change(a, b, what, make, check) {
   const before = b.value.version;
-  a.applyLocalOperation(new Operation(op));
-  await until(op.op_type + ' acked', () => settled(a));
-  await until(op.op_type + ' reached B', () => b.value.version > before && check(b));
+  make();
+  await until(what + ' acked', () => settled(a));
+  await until(what + ' reached B', () => b.value.version > before && check(b));
+}
+async function apply(a, b, op, check) {
+  await change(a, b, op.op_type, () => a.applyLocalOperation(new Operation(op)), check);
+}
+// Alice's and Bob's stores on the base; the operation errors of Alice's (with watchBob, of both) go to `errors`.
+async function aliceAndBob(watchBob = false) {
+  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  for (const s of watchBob ? [a, b] : [a]) s.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  return [a, b];
+}
+// Runs `calls` (REST requests), then waits until both stores have `count` more versions; returns what calls returned.
+async function viaRest(a, b, what, count, calls) {
+  const before = b.value.version;
+  const result = await calls();
+  for (const s of [a, b]) await until(what, () => s.value.version >= before + count);
+  return result;
 }
 
 async function roundTrip() {
@@ -113,9 +131,7 @@ async function rest(method, path, body) {
 }
 
 async function schemaRoundTrip() {
-  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
-  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const [a, b] = await aliceAndBob();
   const t = table(a)._id;
   const col = key => s => table(s).columns.find(c => c.key === key);
   await apply(a, b, { op_type: 'insert_column', table_id: t, column_key: '0000', column_data: { key: 'K001', type: 'number',
@@ -134,14 +150,12 @@ async function schemaRoundTrip() {
   await apply(a, b, { op_type: 'delete_table', table_id: 'T001', table_name: 'Plans', deleted_table: {} },
     s => !s.value.tables.some(x => x._id === 'T001'));
   // the node's own shapes, made over REST, reach both stores in a shape their own code applies
-  const before = b.value.version;
-  const made = await rest('POST', '/columns/', { table_name: table(a).name, column_name: 'Rest', column_type: 'text' });
-  const key = made.operation.column_key;
-  await rest('POST', '/tables/', { table_name: 'FromRest' });
-  await rest('PUT', '/tables/', { table_name: 'FromRest', new_table_name: 'Renamed' });
-  for (const s of [a, b]) {
-    await until('REST operations', () => s.value.version >= before + 3);
-  }
+  const key = await viaRest(a, b, 'REST operations', 3, async () => {
+    const made = await rest('POST', '/columns/', { table_name: table(a).name, column_name: 'Rest', column_type: 'text' });
+    await rest('POST', '/tables/', { table_name: 'FromRest' });
+    await rest('PUT', '/tables/', { table_name: 'FromRest', new_table_name: 'Renamed' });
+    return made.operation.column_key;
+  });
   const out = { a: summary(a), b: summary(b), errors, restColumn: key, views: b.value.tables.map(x => (x.views || []).length) };
   close(a); close(b);
   return out;
@@ -216,9 +230,7 @@ async function resend() {
 
 // Views, batch row operations and column data, as the store builds them.
 async function viewsAndBatches() {
-  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
-  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const [a, b] = await aliceAndBob();
   const t = table(a)._id;
   const view = id => s => table(s).views.find(v => v._id === id);
   await apply(a, b, { op_type: 'insert_view', table_id: t, view_data: { _id: 'V001', name: 'Open', type: 'table',
@@ -247,9 +259,8 @@ async function viewsAndBatches() {
   await apply(a, b, { op_type: 'delete_view', table_id: t, view_id: '0000', view_folder_id: null, view_name: 'Default View' },
     s => table(s).views.length === 1);
   // a REST append after the batch: the node's own shape, placed by the store's own code
-  const before = b.value.version;
-  await rest('POST', '/batch-append-rows/', { table_name: table(a).name, rows: [{ Name: 'p' }, { Name: 'q' }] });
-  for (const s of [a, b]) await until('REST append', () => s.value.version > before);
+  await viaRest(a, b, 'REST append', 1,
+    () => rest('POST', '/batch-append-rows/', { table_name: table(a).name, rows: [{ Name: 'p' }, { Name: 'q' }] }));
   const views = s => table(s).views.map(v => ({ _id: v._id, name: v.name, filters: v.filters, sorts: v.sorts, hidden_columns: v.hidden_columns }));
   const out = { a: summary(a), b: summary(b), viewsA: views(a), viewsB: views(b), errors,
     columnData: table(b).columns.find(c => c.key === '0001').data };
@@ -259,9 +270,7 @@ async function viewsAndBatches() {
 
 // A type change made by the store, and one in the node's own shape made with POST operations/.
 async function typeChange() {
-  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
-  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const [a, b] = await aliceAndBob();
   const t = table(a)._id;
   const id = rowId();
   const row = insertRowOp(a, id, 'five');
@@ -273,12 +282,8 @@ async function typeChange() {
     new_rows_data: [{ _id: id, '0001': '5' }], old_rows_data: [{ _id: id, '0001': 5 }] },
     s => table(s).columns.find(c => c.key === '0001').type === 'text');
   const asText = { a: table(a).rows[0]['0001'], b: table(b).rows[0]['0001'] };
-  const before = b.value.version;
-  const res = await fetch(server + '/api/v1/dtables/' + uuid + '/operations/', { method: 'POST',
-    headers: { Authorization: 'Token ' + process.env.TOKEN_RW, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ op_type: 'modify_column_type', table_id: t, column_key: '0001', new_column_type: 'number' }) });
-  if (res.status !== 200) throw new Error('POST operations/: ' + res.status + ' ' + await res.text());
-  for (const s of [a, b]) await until('REST type change', () => s.value.version > before);
+  await viaRest(a, b, 'REST type change', 1,
+    () => rest('POST', '/operations/', { op_type: 'modify_column_type', table_id: t, column_key: '0001', new_column_type: 'number' }));
   const out = { asText, a: summary(a), b: summary(b), errors };
   close(a); close(b);
   return out;
@@ -287,10 +292,7 @@ async function typeChange() {
 // A link column made by the store, then add_link and remove_link as the store builds them; the
 // other store applies each broadcast with its own code, and the v2 load shows the node's links.
 async function links() {
-  const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
-  a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
-  b.eventBus.subscribe('operation-execute-error', e => errors.push(e));
+  const [a, b] = await aliceAndBob(true);
   const t = table(a)._id;
   const view = { _id: '0000', name: 'Default View', type: 'table', filters: [], sorts: [], groupbys: [], hidden_columns: [] };
   await apply(a, b, { op_type: 'insert_table', table_data: { _id: 'T001', name: 'Projects', is_header_locked: false,
@@ -308,15 +310,11 @@ async function links() {
   // a copy: the store changes its maps in place
   const mapOf = s => { const l = linkOf(s); return l ? JSON.parse(JSON.stringify({ t1: l.table1_table2_map || {}, t2: l.table2_table1_map || {} })) : null; };
   // the store's own helper builds the operation (sides ordered as the store orders them)
-  const beforeAdd = b.value.version;
-  a.addLink('lk01', t, 'T001', false, task, project);
-  await until('add_link acked', () => settled(a));
-  await until('add_link reached B', () => b.value.version > beforeAdd && (mapOf(b) || { t1: {} }).t1[task]);
+  await change(a, b, 'add_link', () => a.addLink('lk01', t, 'T001', false, task, project),
+    s => (mapOf(s) || { t1: {} }).t1[task]);
   const added = { a: mapOf(a), b: mapOf(b), loaded: (await load()).links };
-  const beforeRemove = b.value.version;
-  a.removeLink('lk01', t, 'T001', false, task, project);
-  await until('remove_link acked', () => settled(a));
-  await until('remove_link reached B', () => b.value.version > beforeRemove && !mapOf(b).t1[task]);
+  await change(a, b, 'remove_link', () => a.removeLink('lk01', t, 'T001', false, task, project),
+    s => !mapOf(s).t1[task]);
   const removed = { a: mapOf(a), b: mapOf(b), loaded: (await load()).links };
   // a second add of the same pair is refused in the ack and changes nothing
   const send = op => new Promise(res => a.socketClient.sendOperation(JSON.stringify(op), x => res(x)));
