@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,21 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
 class DurabilityIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final ServerFixture.OnEtcdAndMariaDb SERVERS = ServerFixture.onEtcdAndMariaDb();
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static ServerFixture fixture;
 
     @BeforeAll
     static void setUp() {
-        fixture = ServerFixture.on(ETCD, MARIADB);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        fixture.close();
+        fixture = SERVERS.get();
     }
 
     @Test

@@ -25,6 +25,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -62,6 +65,47 @@ public final class ServerFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.etcd = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+    }
+
+    /**
+     * One etcd member, a MariaDB and a fixture on both for the test class, closed after its last test:
+     * {@code @RegisterExtension static final ServerFixture.OnEtcdAndMariaDb SERVERS = ServerFixture.onEtcdAndMariaDb();}.
+     */
+    public static OnEtcdAndMariaDb onEtcdAndMariaDb() {
+        return new OnEtcdAndMariaDb();
+    }
+
+    /** Starts etcd, MariaDB and the fixture before the class's tests (and its {@code @BeforeAll}), closes all after. */
+    public static final class OnEtcdAndMariaDb implements BeforeAllCallback, AfterAllCallback {
+        private final EtcdExtension etcd = EtcdExtension.members(1);
+        private final MariaDbExtension mariadb = MariaDbExtension.create();
+        private ServerFixture fixture;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            etcd.beforeAll(context);
+            mariadb.beforeAll(context);
+            fixture = on(etcd, mariadb);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            try {
+                if (fixture != null) {
+                    fixture.close();
+                }
+            } finally {
+                try {
+                    mariadb.afterAll(context);
+                } finally {
+                    etcd.afterAll(context);
+                }
+            }
+        }
+
+        public ServerFixture get() {
+            return fixture;
+        }
     }
 
     /** A fixture on the test class's etcd and MariaDB. */

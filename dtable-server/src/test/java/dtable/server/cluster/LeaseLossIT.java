@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.Permission;
 import dtable.server.ServerFixture;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.GetResponse;
 import java.net.http.HttpResponse;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,23 +26,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LeaseLossIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final ServerFixture.OnEtcdAndMariaDb SERVERS = ServerFixture.onEtcdAndMariaDb();
 
     private static ServerFixture fixture;
     private static ServerFixture.InProcessNode node;
 
     @BeforeAll
     static void setUp() {
-        fixture = ServerFixture.on(ETCD, MARIADB);
+        fixture = SERVERS.get();
         node = fixture.startInProcess("lease-1", "");
         fixture.assignAll("lease-1");
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        fixture.close();
     }
 
     @Test

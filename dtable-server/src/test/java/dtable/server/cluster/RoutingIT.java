@@ -8,13 +8,10 @@ import dtable.core.bucket.Bucket;
 import dtable.core.token.Permission;
 import dtable.server.ServerFixture;
 import dtable.server.socket.SocketProbe;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,9 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoutingIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final ServerFixture.OnEtcdAndMariaDb SERVERS = ServerFixture.onEtcdAndMariaDb();
 
     private static ServerFixture fixture;
     private static ServerFixture.InProcessNode nodeA;
@@ -35,14 +30,9 @@ class RoutingIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = ServerFixture.on(ETCD, MARIADB);
+        fixture = SERVERS.get();
         nodeA = fixture.startInProcess("route-a", "");
         nodeB = fixture.startInProcess("route-b", "");
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        fixture.close();
     }
 
     @Test

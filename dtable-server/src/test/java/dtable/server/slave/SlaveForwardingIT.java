@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.Permission;
 import dtable.server.ServerFixture;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -26,9 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SlaveForwardingIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final ServerFixture.OnEtcdAndMariaDb SERVERS = ServerFixture.onEtcdAndMariaDb();
 
     private static final String NODE = "forward-1";
     private static ServerFixture fixture;
@@ -37,7 +33,7 @@ class SlaveForwardingIT {
 
     @BeforeAll
     static void setUp() {
-        fixture = ServerFixture.on(ETCD, MARIADB);
+        fixture = SERVERS.get();
         slave = new FakeSlave();
         fixture.assignAll(NODE);
         node = startNode();
@@ -54,7 +50,6 @@ class SlaveForwardingIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        fixture.close();
         slave.close();
     }
 
