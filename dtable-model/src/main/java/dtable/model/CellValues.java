@@ -130,13 +130,33 @@ final class CellValues {
                 if (!(value instanceof String[] items)) {
                     throw invalid(column, value, "expects an array of option ids or names");
                 }
-                Set<String> ids = new LinkedHashSet<>();
-                for (String item : items) {
-                    ids.add(resolveOption(column, item));
-                }
-                yield ids.toArray(String[]::new);
+                yield resolveOptions(column, items);
             }
         };
+    }
+
+    /** The option ids of {@code items}, duplicates dropped, order kept. */
+    private static String[] resolveOptions(Column column, String[] items) {
+        if (items.length > 16) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (String item : items) {
+                ids.add(resolveOption(column, item));
+            }
+            return ids.toArray(String[]::new);
+        }
+        String[] ids = new String[items.length];
+        int count = 0;
+        next:
+        for (String item : items) {
+            String id = resolveOption(column, item);
+            for (int j = 0; j < count; j++) {
+                if (ids[j].equals(id)) {
+                    continue next;
+                }
+            }
+            ids[count++] = id;
+        }
+        return count == ids.length ? ids : Arrays.copyOf(ids, count);
     }
 
     private static String resolveOption(Column column, String idOrName) {
@@ -164,7 +184,97 @@ final class CellValues {
         throw invalid(column, value, "expects a number");
     }
 
+    /**
+     * Whether {@code text} is an absolute http(s) URL with a host, as {@link URI} parses it. Plain
+     * URLs ({@code http[s]://host.name/path?query} in ASCII) are recognised by a scan that accepts
+     * only what {@link URI} accepts; anything else (ports, user info, IP addresses, fragments,
+     * other characters) is left to {@link URI}, which costs about a microsecond per cell.
+     */
     static boolean isHttpUrl(String text) {
+        return isPlainHttpUrl(text) || isHttpUrlByUri(text);
+    }
+
+    /**
+     * True only for {@code http://} or {@code https://}, a host name of dot-separated labels
+     * (letters, digits and inner hyphens; the first and the last label begin with a letter, no
+     * trailing dot),
+     * then nothing or a path and query of RFC 2396 characters and valid {@code %} escapes.
+     * False means "not sure", never "invalid".
+     */
+    static boolean isPlainHttpUrl(String text) {
+        int start = text.startsWith("https://") ? 8 : text.startsWith("http://") ? 7 : -1;
+        if (start < 0) {
+            return false;
+        }
+        int n = text.length();
+        int i = start;
+        boolean labelStart = true;
+        boolean labelBeginsWithLetter = false;
+        char previous = '.';
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '/' || c == '?') {
+                break;
+            }
+            if (c == '.') {
+                if (labelStart || previous == '-') {
+                    return false;
+                }
+                labelStart = true;
+            } else if (isAsciiLetter(c) || (c >= '0' && c <= '9' && i > start)) {
+                if (labelStart) {
+                    labelBeginsWithLetter = isAsciiLetter(c);
+                }
+                labelStart = false;
+            } else if (c == '-' && !labelStart) {
+                // inner hyphen; the label must not end with it
+            } else {
+                return false;
+            }
+            previous = c;
+        }
+        if (i == start || labelStart || previous == '-' || !labelBeginsWithLetter) {
+            return false;
+        }
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= n || !isHexDigit(text.charAt(i + 1)) || !isHexDigit(text.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(c < 128 && PATH_OR_QUERY[c])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Characters {@link URI} accepts both in a path and in a query: RFC 2396 pchar, ';', '/', '?'. */
+    private static final boolean[] PATH_OR_QUERY = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            PATH_OR_QUERY[c] = true;
+            PATH_OR_QUERY[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            PATH_OR_QUERY[c] = true;
+        }
+        for (char c : "-_.!~*'():@&=+$,;/?".toCharArray()) {
+            PATH_OR_QUERY[c] = true;
+        }
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    static boolean isHttpUrlByUri(String text) {
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme();

@@ -84,7 +84,11 @@ class CellValuesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {"Tags | ['blue','red','t2'] | t2,t1"})
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "Tags | ['blue','red','t2'] | t2,t1",
+        "Tags | ['red','t1','blue','red','t2','t1'] | t1,t2",
+        "Tags | ['red','blue','red','blue','red','blue','red','blue','red','blue','red','blue','red','blue','red','blue','t2','t1'] | t1,t2",
+    })
     void multipleSelectStoresDistinctIdsInOrder(String column, String json, String expected) {
         Base base = allTypes();
         String row = insert(base, "{'" + column + "':" + json + "}");
