@@ -1,6 +1,7 @@
 package dtable.model;
 
 import java.io.InputStream;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -307,7 +308,7 @@ final class BaseReader {
             throw new ModelException(where + " row #" + rowIndex + ": _ctime/_mtime must be strings");
         }
         try {
-            return Timestamps.parse(p.getString());
+            return Timestamps.parse(CharBuffer.wrap(p.getStringCharacters(), p.getStringOffset(), p.getStringLength()));
         } catch (IllegalArgumentException e) {
             throw new ModelException(where + " row #" + rowIndex + ": " + e.getMessage());
         }
@@ -315,7 +316,7 @@ final class BaseReader {
 
     private Object cell(JsonToken token, String where, int rowIndex) {
         return switch (token) {
-            case VALUE_STRING -> strings.share(p.getString());
+            case VALUE_STRING -> strings.share(p);
             case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
             case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
@@ -325,7 +326,7 @@ final class BaseReader {
             case START_ARRAY -> {
                 List<String> items = new ArrayList<>();
                 while (p.nextToken() == JsonToken.VALUE_STRING) {
-                    items.add(strings.share(p.getString()));
+                    items.add(strings.share(p));
                 }
                 if (p.currentToken() != JsonToken.END_ARRAY) {
                     throw new ModelException(where + " row #" + rowIndex + ": arrays may hold only strings");
@@ -346,23 +347,45 @@ final class BaseReader {
 
     /**
      * Shares equal short strings among cells (a lossy hash-indexed cache: a collision just replaces
-     * the entry). Dates and repeated texts then cost one String each instead of one per cell.
+     * the entry). Dates and repeated texts then cost one String each instead of one per cell, and a
+     * hit is found in the parser's character buffer before any String is made.
      */
     private static final class StringCache {
         private static final int MAX_LENGTH = 40;
         private final String[] entries = new String[8192];
 
-        String share(String s) {
-            if (s.length() > MAX_LENGTH) {
-                return s;
+        /** The current VALUE_STRING token of {@code p}, shared when short. */
+        String share(JsonParser p) {
+            int length = p.getStringLength();
+            if (length > MAX_LENGTH) {
+                return p.getString();
             }
-            int index = (s.hashCode() * 0x9E3779B9) >>> 19;
+            char[] chars = p.getStringCharacters();
+            int offset = p.getStringOffset();
+            int hash = 0;
+            for (int i = offset; i < offset + length; i++) {
+                hash = 31 * hash + chars[i];
+            }
+            int index = (hash * 0x9E3779B9) >>> 19;
             String entry = entries[index];
-            if (s.equals(entry)) {
+            if (entry != null && equal(entry, chars, offset, length)) {
                 return entry;
             }
+            String s = new String(chars, offset, length);
             entries[index] = s;
             return s;
+        }
+
+        private static boolean equal(String entry, char[] chars, int offset, int length) {
+            if (entry.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (entry.charAt(i) != chars[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -24,12 +24,21 @@ final class Timestamps {
 
     /** Epoch milliseconds of an ISO-8601 time; throws {@link IllegalArgumentException} when it is not one. */
     static long parse(String text) {
+        return parse((CharSequence) text);
+    }
+
+    /** {@link #parse(String)} of a character sequence (a parser's buffer: no String for the common shape). */
+    static long parse(CharSequence text) {
         if (text.length() == 24 && text.charAt(23) == 'Z') {
             long fast = parseCanonical(text);
             if (fast != Long.MIN_VALUE) {
                 return fast;
             }
         }
+        return parseSlowly(text.toString());
+    }
+
+    private static long parseSlowly(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant().toEpochMilli();
         } catch (DateTimeParseException withoutOffset) {
@@ -42,7 +51,7 @@ final class Timestamps {
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, or {@code Long.MIN_VALUE} when the text is not exactly that. */
-    private static long parseCanonical(String s) {
+    private static long parseCanonical(CharSequence s) {
         if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(19) != '.') {
             return Long.MIN_VALUE;
@@ -63,7 +72,7 @@ final class Timestamps {
     }
 
     /** The value of {@code count} ASCII digits at {@code from}, or -1 when one is not a digit. */
-    static int digits(String s, int from, int count) {
+    static int digits(CharSequence s, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
             char c = s.charAt(i);
