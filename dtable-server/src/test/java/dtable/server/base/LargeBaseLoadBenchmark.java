@@ -57,9 +57,14 @@ class LargeBaseLoadBenchmark {
                 }
             });
             long heapBefore = usedHeapAfterGc();
+            double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long gcBefore = gcMillis();
             long started = System.nanoTime();
             LoadedBase base = node.registry.acquire(uuid);
             long loadMillis = (System.nanoTime() - started) / 1_000_000;
+            long loadCpuMillis = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+            long loadGcMillis = gcMillis() - gcBefore;
             long heapAfter = usedHeapAfterGc();
             assertThat(base.rowCount()).isEqualTo(rows);
 
@@ -72,8 +77,10 @@ class LargeBaseLoadBenchmark {
             }, "bench", null, null, 0, null);
             LoadedBase.awaitDurable(committed.durable());
             long writeMicros = (System.nanoTime() - writeStarted) / 1000;
-            System.out.printf("BENCH large-base rows=%d snapshot_gzip_mib=%.1f load_ms=%d retained_heap_mib=%.0f"
-                    + " durable_insert_us=%d%n", rows, gz.size() / 1048576.0, loadMillis,
+            // the loading thread's CPU and the GC time separate the load's own cost from a busy machine's run queue
+            System.out.printf("BENCH large-base rows=%d snapshot_gzip_mib=%.1f load_ms=%d load_thread_cpu_ms=%d"
+                    + " load_gc_ms=%d load_average=%.1f retained_heap_mib=%.0f durable_insert_us=%d%n", rows,
+                    gz.size() / 1048576.0, loadMillis, loadCpuMillis, loadGcMillis, loadAverage,
                     (heapAfter - heapBefore) / 1048576.0, writeMicros);
             assertThat(committed.version()).isEqualTo(1);
 
@@ -97,6 +104,11 @@ class LargeBaseLoadBenchmark {
                     (System.nanoTime() - snapshotStarted) / 1_000_000, captureNanos.get() / 1e6, writes,
                     slowestWrite / 1e6);
         }
+    }
+
+    /** Time spent in collections so far (all collectors, pauses and concurrent work as the JVM counts it). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
