@@ -1,6 +1,6 @@
 // Drives SeaTable's own client (dtable-store over socket.io-client) against a node.
 // Usage: node store-client.js <scenario>; settings from the environment (SERVER, DTABLE_UUID,
-// TOKEN_RW, TOKEN_R, TRANSPORTS=polling|websocket|default). Prints one JSON line of results.
+// TOKEN_RW, TOKEN_RW_BOB (another user), TOKEN_R, TRANSPORTS=polling|websocket|default). Prints one JSON line of results.
 'use strict';
 const path = require('path');
 const sioPath = require.resolve('socket.io-client');
@@ -59,7 +59,7 @@ async function apply(a, b, op, check) {
 // Alice's and Bob's stores on the base; the operation errors of Alice's (with watchBob, of both) go to `errors`.
 async function aliceAndBob(watchBob = false) {
   const a = await openStore('alice', process.env.TOKEN_RW, 'rw');
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW_BOB, 'rw'); // another user: presence is per user
   for (const s of watchBob ? [a, b] : [a]) s.eventBus.subscribe('operation-execute-error', e => errors.push(e));
   return [a, b];
 }
@@ -76,7 +76,7 @@ async function roundTrip() {
   const presence = [];
   a.socketClient.socket.on('join-room', u => presence.push('join ' + u));
   a.socketClient.socket.on('leave-room', u => presence.push('leave ' + u));
-  const b = await openStore('bob', process.env.TOKEN_RW, 'rw');
+  const b = await openStore('bob', process.env.TOKEN_RW_BOB, 'rw');
   a.eventBus.subscribe('operation-execute-error', e => errors.push(e));
   const t = table(a);
   const now = new Date().toISOString();

@@ -47,7 +47,12 @@ public final class RoomSession {
 
     /** What every session of a node shares. */
     public record Rooms(BaseRegistry registry, SocketClient.LogReader logReader, TokenService tokens,
-            int queueCapacity, long maxOperationBytes) {
+            int queueCapacity, long maxOperationBytes, Presence presence) {
+
+        public Rooms(BaseRegistry registry, SocketClient.LogReader logReader, TokenService tokens, int queueCapacity,
+                long maxOperationBytes) {
+            this(registry, logReader, tokens, queueCapacity, maxOperationBytes, new Presence());
+        }
     }
 
     private final Rooms rooms;
@@ -56,6 +61,8 @@ public final class RoomSession {
     private TokenClaims claims;
     private BaseUuid uuid;
     private boolean left;
+    /** Counted in {@link Presence}: the leave must count it out. */
+    private boolean present;
 
     public RoomSession(Rooms rooms, Transport transport) {
         this.rooms = rooms;
@@ -116,7 +123,8 @@ public final class RoomSession {
             joined.end(Ending.of(Ending.Reason.UNAVAILABLE, "base is moving: reconnect"));
             return Optional.empty();
         }
-        announce(base, "join-room");
+        present = true;
+        rooms.presence().join(id.value(), username(), () -> announce(base, "join-room"));
         return Optional.empty();
     }
 
@@ -255,7 +263,9 @@ public final class RoomSession {
         Optional<LoadedBase> base = rooms.registry().get(uuid);
         base.ifPresent(b -> b.leave(sender));
         sender.end(Ending.of(Ending.Reason.CLOSED, "closed"));
-        base.ifPresent(b -> announce(b, "leave-room"));
+        if (present) {
+            rooms.presence().leave(uuid.value(), username(), () -> base.ifPresent(b -> announce(b, "leave-room")));
+        }
     }
 
     private SocketClient requireJoined() {
@@ -266,9 +276,16 @@ public final class RoomSession {
         return sender;
     }
 
-    /** Tells the other members of the room that this client's user joined or left. */
+    private String username() {
+        return claims.username() == null ? "" : claims.username();
+    }
+
+    /**
+     * Tells the other members of the room that this client's user joined or left: called by
+     * {@link Presence} for a user's first join and last leave only.
+     */
     private void announce(LoadedBase base, String event) {
-        String username = claims.username() == null ? "" : claims.username();
+        String username = username();
         for (RoomListener member : base.room()) {
             if (member != client && member instanceof SocketClient other) {
                 other.presence(event, username);

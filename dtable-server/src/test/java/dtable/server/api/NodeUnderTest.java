@@ -210,6 +210,11 @@ public final class NodeUnderTest implements AutoCloseable {
         return fixture.baseToken(uuid, Permission.READ_WRITE);
     }
 
+    /** A read-write token of another user than {@link #readWrite(BaseUuid)}'s. */
+    public String readWrite(BaseUuid uuid, String username) {
+        return fixture.tokens().mintBase(uuid, username, Permission.READ_WRITE, Duration.ofHours(1));
+    }
+
     public String readOnly(BaseUuid uuid) {
         return fixture.baseToken(uuid, Permission.READ);
     }

@@ -301,6 +301,8 @@ class SeaTableClientIT {
         builder.environment().put("SERVER", node.url());
         builder.environment().put("DTABLE_UUID", uuid.value());
         builder.environment().put("TOKEN_RW", node.readWrite(uuid));
+        // presence is per user (a user's first join and last leave): bob must be someone else than alice
+        builder.environment().put("TOKEN_RW_BOB", node.readWrite(uuid, "bob@example.com"));
         builder.environment().put("TOKEN_R", node.readOnly(uuid));
         builder.environment().put("TRANSPORTS", transports);
         for (String pair : env) {
