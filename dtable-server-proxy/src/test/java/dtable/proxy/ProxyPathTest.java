@@ -88,4 +88,18 @@ class ProxyPathTest {
         assertThat(ProxyPath.forQueryBase("nope").kind()).isEqualTo(Kind.INVALID_UUID);
         assertThat(ProxyPath.forQueryBase(null).kind()).isEqualTo(Kind.NOT_FOUND);
     }
+
+    /** The slave's read paths (its ReadController); everything else would be its 404, read by a client as "no base". */
+    @ParameterizedTest
+    @CsvSource({
+        "/dtables/{u}, true", "/dtables/{u}/, true", "/api/v1/dtables/{u}/, true", "/api/v1/dtables/{u}, true",
+        "/api/v1/dtables/{u}/metadata/, true", "/api/v1/dtables/{u}/rows/?table_name=T&limit=5, true",
+        "/api/v1/dtables/{u}/rows/AbCdEf/, true", "/api/v1/dtables/{u}/rows/AbCdEf, true",
+        "/api/v1/dtables/{u}/operations/?from_version=3&limit=1000, false",
+        "/api/v1/dtables/{u}/rows/AbCdEf/links/, false", "/api-gateway/api/v2/dtables/{u}/, false",
+        "/api-gateway/api/v2/dtables/{u}/rows/, false", "/api/v1/internal/dtables/{u}/, false",
+        "/api/v1/dtables/{u}/api-tokens/, false", "/dtables/{u}/x, false"})
+    void onlyTheSlavesReadsAreSentToIt(String uri, boolean served) {
+        assertThat(ProxyPath.servedBySlave(uri.replace("{u}", UUID))).as(uri).isEqualTo(served);
+    }
 }

@@ -215,6 +215,30 @@ class RetryIntegrationTest {
                 .isEqualTo("/api/v1/dtables/70000000-0000-4000-8000-000000000007/rows/?table_name=T&limit=5&level=stale");
     }
 
+    /**
+     * A GET the slave does not serve (here the operation log, as a socket client's catch-up reads it) stays
+     * at the owner while it moves: before, it went to the slave, whose {@code 404 not_found} reached the
+     * client during a bucket handoff and read as "base deleted".
+     */
+    @Test
+    void whileTheOwnerIsUnreachableReadsTheSlaveDoesNotServeWaitForTheNewOwner() {
+        NodeInfo dead = deadNode("gone-b");
+        own(dead, "71");
+        int slaveCallsBefore = SLAVE.calls();
+        double unreachableBefore = proxy.retries("unreachable");
+
+        CompletableFuture<HttpResponse<String>> pending = CompletableFuture.supplyAsync(() -> proxy.get(
+                "/api/v1/dtables/71000000-0000-4000-8000-000000000007/operations/?from_version=3&limit=1000"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> proxy.retries("unreachable") > unreachableBefore);
+        FakeNode successor = node("gone-c");
+        own(successor.info(), "71");
+
+        HttpResponse<String> response = pending.join();
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Dtable-Node")).contains("gone-c");
+        assertThat(SLAVE.calls()).as("the slave has no operation log to serve").isEqualTo(slaveCallsBefore);
+    }
+
     @Test
     void aBodyOverTheReplayLimitIsSentOnceAndTheNodesAnswerPassedOn() {
         FakeNode busy = node("big-a").respond((node, exchange, request, call) -> FakeNode.unavailable(exchange));

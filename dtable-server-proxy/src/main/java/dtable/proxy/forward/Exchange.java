@@ -3,6 +3,7 @@ package dtable.proxy.forward;
 import dtable.core.cluster.NodeInfo;
 import dtable.proxy.forward.Outcome.Failure;
 import dtable.proxy.forward.Outcome.Reason;
+import dtable.proxy.routing.ProxyPath;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -240,7 +241,7 @@ final class Exchange {
     private boolean mayReadStale(Failure failure) {
         Reason reason = failure.reason();
         return request.method().equals(HttpMethod.GET) && !request.isEngineIo() && !request.staleTried()
-                && !request.asksForReadLevel()
+                && !request.asksForReadLevel() && ProxyPath.servedBySlave(request.uri())
                 && (reason == Reason.UNREACHABLE || reason == Reason.NO_OWNER || reason == Reason.TIMEOUT);
     }
 

@@ -77,6 +77,37 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
                 && (path.length() == slash + API_TOKENS.length() || path.charAt(slash + API_TOKENS.length()) == '/');
     }
 
+    /**
+     * True when a slave answers a GET of {@code uri} (path and query as received): the reads of its
+     * {@code ReadController}, {@code /dtables/{uuid}[/]} and {@code /api/v1/dtables/{uuid}[/]},
+     * {@code .../metadata[/]}, {@code .../rows[/]} and {@code .../rows/{rowId}[/]}. Any other GET (the
+     * operation log, the gateway's paths, the internal ones) would be a slave's {@code 404 not_found},
+     * which a client reads as "no such base": those stay at the owner while it moves.
+     */
+    public static boolean servedBySlave(String uri) {
+        String path = pathOf(uri);
+        String rest;
+        if (path.startsWith(PLAIN)) {
+            rest = path.substring(PLAIN.length());
+            int slash = rest.indexOf('/');
+            return slash < 0 || slash == rest.length() - 1;
+        }
+        if (!path.startsWith(API)) {
+            return false;
+        }
+        rest = path.substring(API.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return true;
+        }
+        String tail = rest.endsWith("/") ? rest.substring(slash, rest.length() - 1) : rest.substring(slash);
+        if (tail.isEmpty() || tail.equals("/metadata") || tail.equals("/rows")) {
+            return true;
+        }
+        // rows/{rowId}: one more segment
+        return tail.startsWith("/rows/") && tail.indexOf('/', "/rows/".length()) < 0;
+    }
+
     /** The forwarding decision for a base named in a query parameter (socket.io's {@code dtable_uuid}). */
     public static ProxyPath forQueryBase(String uuid) {
         if (uuid == null || uuid.isEmpty()) {
