@@ -122,6 +122,11 @@ public final class EngineIoServlet extends HttpServlet {
         /** The fragments of the message being read; container read thread only. */
         private StringBuilder text;
         private ByteArrayOutputStream binary;
+        /**
+         * A message went over the limit and the socket is closing: the fragments the container still
+         * delivers are dropped (the last one would otherwise pass as a message of its own).
+         */
+        private boolean overLimit;
 
         Adapter(Session session, int maxMessageBytes) {
             this.session = session;
@@ -130,6 +135,9 @@ public final class EngineIoServlet extends HttpServlet {
         }
 
         void text(String part, boolean last) {
+            if (overLimit) {
+                return;
+            }
             if (last && text == null) {
                 emit("message", part);
                 return;
@@ -149,6 +157,9 @@ public final class EngineIoServlet extends HttpServlet {
         }
 
         void binary(ByteBuffer part, boolean last) {
+            if (overLimit) {
+                return;
+            }
             if (binary == null) {
                 binary = new ByteArrayOutputStream(part.remaining());
             }
@@ -166,6 +177,7 @@ public final class EngineIoServlet extends HttpServlet {
         }
 
         private void tooBig() {
+            overLimit = true;
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message over " + maxMessageBytes + " bytes"));
             } catch (IOException ignored) {
