@@ -3,6 +3,8 @@ package dtable.server.socket;
 import dtable.core.error.ErrorBody;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -34,11 +36,33 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public synchronized void update(long version, String operationJson, String author) throws IOException {
-        StringBuilder frame = new StringBuilder(operationJson.length() + 80);
-        frame.append("{\"event\":\"update-dtable\",\"data\":{\"version\":").append(version)
-                .append(",\"operation\":").append(operationJson)
-                .append(",\"author\":").append(JSON.writeValueAsString(author)).append("}}");
-        session.sendMessage(new TextMessage(frame));
+        session.sendMessage(new TextMessage(UpdateFrame.of(version, operationJson, author)));
+    }
+
+    /**
+     * The {@code update-dtable} frame of one operation, built once for its whole room: every sender of
+     * the room gets the same {@code operationJson} instance (serialised once, {@link Transport#update}) in
+     * a row, so a memo of the last frame saves each recipient a copy of the operation and the author's
+     * serialisation. A sender that sees another operation's memo builds its own frame (never a wrong one:
+     * the memo is matched by the operation's identity and version).
+     */
+    private record UpdateFrame(long version, String operationJson, String author, String frame) {
+        private static final AtomicReference<UpdateFrame> LAST = new AtomicReference<>();
+
+        static String of(long version, String operationJson, String author) {
+            UpdateFrame last = LAST.get();
+            if (last != null && last.operationJson == operationJson && last.version == version
+                    && Objects.equals(last.author, author)) {
+                return last.frame;
+            }
+            StringBuilder frame = new StringBuilder(operationJson.length() + 80);
+            frame.append("{\"event\":\"update-dtable\",\"data\":{\"version\":").append(version)
+                    .append(",\"operation\":").append(operationJson)
+                    .append(",\"author\":").append(JSON.writeValueAsString(author)).append("}}");
+            UpdateFrame built = new UpdateFrame(version, operationJson, author, frame.toString());
+            LAST.set(built);
+            return built.frame;
+        }
     }
 
     @Override
