@@ -278,8 +278,10 @@ public final class DevCluster implements AutoCloseable {
                 return OptionalLong.empty();
             }
             long pid = Long.parseLong(Files.readString(file).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid)
-                    : OptionalLong.empty();
+            // a killed component is not our child and can stay a zombie for minutes until its reaper runs;
+            // ProcessHandle calls a zombie alive, the launcher (empty command line) does not: so neither may we,
+            // or startMissing() leaves a killed node down and waits for its registration in vain
+            return deadOrZombie(pid) ? OptionalLong.empty() : OptionalLong.of(pid);
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
         }
