@@ -35,7 +35,9 @@ class RefusalReportsTest {
                 put(client, keys.refusal("n0"));
                 return !reported.isEmpty();
             });
-            Thread.sleep(300); // late deliveries of the puts above
+            // a watch delivers in revision order: once a marker put after them arrives, so have the puts above
+            put(client, keys.refusal("marker"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> reported.contains("marker"));
             reported.clear();
 
             put(client, keys.node("n1"));                       // not a report
@@ -44,8 +46,8 @@ class RefusalReportsTest {
             put(client, keys.refusal("n3"));
             put(client, keys.refusal("n3"));
 
+            // in revision order, anything wrongly delivered would come before the two puts of n3
             await().atMost(Duration.ofSeconds(5)).until(() -> reported.size() >= 2);
-            Thread.sleep(300); // anything wrongly delivered would have arrived with the puts before it
             assertThat(reported).containsExactly("n3", "n3");
         }
     }
