@@ -36,21 +36,23 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         String run(String uuid, byte[] body, HttpServletRequest request, HttpServletResponse response);
     }
 
-    private record Route(String pattern, Write write) {
+    /** A write found for a request: the path segment after the UUID (the metrics' path pattern) and the method. */
+    private record Route(String segment, Write write) {
     }
 
-    private final Map<String, Route> routes;
+    /** Keyed by {@code "METHOD segment"}. */
+    private final Map<String, Write> routes;
     private final HandlerExceptionResolver errors;
 
     public LeanWriteFilter(RowsController rows, HandlerExceptionResolver errors) {
         this.errors = errors;
         this.routes = Map.of(
-                "POST rows", new Route("rows", rows::append),
-                "PUT rows", new Route("rows", rows::update),
-                "DELETE rows", new Route("rows", rows::delete),
-                "POST batch-append-rows", new Route("batch-append-rows", rows::batchAppend),
-                "PUT batch-update-rows", new Route("batch-update-rows", rows::batchUpdate),
-                "DELETE batch-delete-rows", new Route("batch-delete-rows", rows::batchDelete));
+                "POST rows", rows::append,
+                "PUT rows", rows::update,
+                "DELETE rows", rows::delete,
+                "POST batch-append-rows", rows::batchAppend,
+                "PUT batch-update-rows", rows::batchUpdate,
+                "DELETE batch-delete-rows", rows::batchDelete);
     }
 
     @Override
@@ -65,7 +67,7 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         }
         boolean slash = uri.endsWith("/");
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context ->
-                context.setPathPattern(PREFIX + "{uuid}/" + route.pattern() + (slash ? "/" : "")));
+                context.setPathPattern(PREFIX + "{uuid}/" + route.segment() + (slash ? "/" : "")));
         String answer;
         try {
             answer = route.write().run(uri.substring(PREFIX.length(), uuidEnd), body(request), request, response);
@@ -104,7 +106,9 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         if (end <= uuidEnd + 1) {
             return null;
         }
-        return routes.get(method + " " + uri.substring(uuidEnd + 1, end));
+        String segment = uri.substring(uuidEnd + 1, end);
+        Write write = routes.get(method + " " + segment);
+        return write == null ? null : new Route(segment, write);
     }
 
     /** True when the dispatcher would accept the body as it is and answer {@code application/json}. */
