@@ -24,6 +24,7 @@ start_etcd() {
   # on the host side of a namespaced copy: 127.0.0.1 too, for the tools on the host
   [ "$addr" != 127.0.0.1 ] && ! is_netns_member "$name" && listen="http://127.0.0.1:$client,$listen"
   mkdir -p "$DC_HOME/etcd"
+  etcd_check_ports_of_data "$name" "$cluster"
   # --initial-* flags only matter on first start; afterwards the member reads its data dir.
   # --pre-vote: a member cut from its peers must not raise its term and, on return, depose a healthy
   # leader (etcd 3.4 has it off; without it a healed member cost about 2 s without a leader).

@@ -20,6 +20,20 @@ stop_etcd_members() {
   stop_components TERM "$(stop_timeout_of "${members[0]}")" "${members[@]}"
 }
 
+# A member's data dir holds the peer URLs it was created with; started at another DEV_CLUSTER_PORT_OFFSET it
+# would wait for peers at the old ports forever. So the URLs are written down next to a new data dir, and a
+# start with different ones stops with what to do instead.
+etcd_check_ports_of_data() {
+  local member=$1 cluster=$2 data recorded
+  data=$(marker_of "$member")
+  recorded="$data.initial-cluster"
+  if [ ! -d "$data" ]; then
+    echo "$cluster" >"$recorded"
+  elif [ -f "$recorded" ] && [ "$(cat "$recorded")" != "$cluster" ]; then
+    die "$member: its data in $data was made for other ports ($(cat "$recorded")), not for DEV_CLUSTER_PORT_OFFSET=$OFFSET; start with the offset it was made with, or run \`bin/dev-cluster down\` and delete $DC_HOME/etcd to start etcd empty (the bases stay in MariaDB; the monitor rebuilds the map)"
+  fi
+}
+
 etcd_stop_all_and_delete_data() {
   stop_etcd_members
   local member
@@ -70,6 +84,7 @@ cmd_etcd_snapshot() {
           --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "$(etcd_cluster_token)" \
           --initial-advertise-peer-urls "$(etcd_peer_url "$member")" >>"$restore_log" 2>&1 \
           || die "etcdctl snapshot restore for $member failed (see $restore_log)"
+        etcd_initial_cluster >"$(marker_of "$member").initial-cluster"
       done
       etcd_start_all
       say "etcd: restored from $file in $(since "$started"); the services recover by themselves"

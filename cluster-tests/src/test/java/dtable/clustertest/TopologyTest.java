@@ -119,6 +119,20 @@ class TopologyTest {
     }
 
     @Test
+    void etcdDataMadeAtAnotherOffsetIsRefusedWithWhatToDo() throws Exception {
+        Path etcd = Files.createDirectories(tmp.resolve("home/etcd/etcd-1"));
+        String madeAt = "etcd-1=http://127.0.0.1:4380,etcd-2=http://127.0.0.1:24380,etcd-3=http://127.0.0.1:34380";
+        Files.writeString(etcd.resolveSibling("etcd-1.initial-cluster"), madeAt + "\n");
+        Map<String, String> env = new LinkedHashMap<>(env(3110, false));
+        env.put("DEV_CLUSTER_SKIP_BUILD", "1");
+        Commands.Result start = launcher(env, "start", "etcd-1");
+        assertThat(start.exitCode()).as(start.output()).isNotZero();
+        assertThat(start.output()).contains("etcd-1: its data in " + etcd + " was made for other ports (" + madeAt)
+                .contains("not for DEV_CLUSTER_PORT_OFFSET=3110").contains("delete " + tmp.resolve("home/etcd"));
+        assertThat(tmp.resolve("home/run/etcd-1.pid")).doesNotExist();
+    }
+
+    @Test
     void helpNamesTheComponentsOfTheTable() {
         Commands.Result help = launcher(env(0, false), "help");
         assertThat(help.ok()).isTrue();
