@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -253,10 +254,13 @@ public final class LoadedBase {
         }
     }
 
+    /** How long a request waits for its operation's commit before it answers {@code outcome_unknown}. */
+    static final Duration DURABILITY_TIMEOUT = Duration.ofSeconds(60);
+
     /** Waits for an operation's durability; maps failures to {@link BaseUnavailableException}. */
     public static void awaitDurable(CompletableFuture<Void> durable) {
         try {
-            durable.get(60, TimeUnit.SECONDS);
+            DurabilityWaits.await(durable, DURABILITY_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BaseUnavailableException("interrupted while waiting for durability", e);
