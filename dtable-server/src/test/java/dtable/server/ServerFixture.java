@@ -3,6 +3,7 @@ package dtable.server;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.config.MysqlSettings;
 import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
@@ -39,11 +40,7 @@ public final class ServerFixture implements AutoCloseable {
     public static final String PRIVATE_KEY = "test-private-key-0123456789abcdef0123456789abcdef";
 
     private final List<String> etcdEndpoints;
-    private final String jdbcHost;
-    private final int jdbcPort;
-    private final String database;
-    private final String user;
-    private final String password;
+    private final MysqlSettings mysql;
     private final Path dir;
     private final Client etcd;
     private final EtcdKeys keys = EtcdKeys.defaults();
@@ -51,14 +48,9 @@ public final class ServerFixture implements AutoCloseable {
     private final TokenHttp http = new TokenHttp(Duration.ofSeconds(30));
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    private ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
-            String password) {
+    private ServerFixture(List<String> etcdEndpoints, MysqlSettings mysql) {
         this.etcdEndpoints = etcdEndpoints;
-        this.jdbcHost = jdbcHost;
-        this.jdbcPort = jdbcPort;
-        this.database = database;
-        this.user = user;
-        this.password = password;
+        this.mysql = mysql;
         try {
             this.dir = Files.createTempDirectory("dtable-server-test");
         } catch (IOException e) {
@@ -106,12 +98,16 @@ public final class ServerFixture implements AutoCloseable {
         public ServerFixture get() {
             return fixture;
         }
+
+        public MariaDbExtension mariadb() {
+            return mariadb;
+        }
     }
 
     /** A fixture on the test class's etcd and MariaDB. */
     public static ServerFixture on(EtcdExtension etcd, MariaDbExtension mariadb) {
-        return new ServerFixture(etcd.endpoints(), mariadb.host(), mariadb.port(), mariadb.database(), mariadb.user(),
-                mariadb.password());
+        return new ServerFixture(etcd.endpoints(),
+                new MysqlSettings(mariadb.host(), mariadb.port(), mariadb.user(), mariadb.password(), mariadb.database()));
     }
 
     /** Writes a node's config file and returns its conf dir; {@code extra} is raw JSON members ("key": value, ...). */
@@ -128,7 +124,7 @@ public final class ServerFixture implements AutoCloseable {
                   %s
                   "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 10}
                 }
-                """.formatted(jdbcHost, jdbcPort, database, user, password, PRIVATE_KEY, port,
+                """.formatted(mysql.host(), mysql.port(), mysql.database(), mysql.user(), mysql.password(), PRIVATE_KEY, port,
                 extra == null || extra.isBlank() ? "" : extra + ",", hosts, nodeId, url);
         try {
             Files.createDirectories(conf);
