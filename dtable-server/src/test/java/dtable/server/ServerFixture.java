@@ -8,8 +8,10 @@ import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.ManagedProcess;
 import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import dtable.testsupport.TokenHttp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -82,17 +84,7 @@ public final class ServerFixture implements AutoCloseable {
 
         @Override
         public void afterAll(ExtensionContext context) throws Exception {
-            try {
-                if (fixture != null) {
-                    fixture.close();
-                }
-            } finally {
-                try {
-                    mariadb.afterAll(context);
-                } finally {
-                    etcd.afterAll(context);
-                }
-            }
+            Teardown.closeAll(fixture, () -> mariadb.afterAll(context), () -> etcd.afterAll(context));
         }
 
         public ServerFixture get() {
@@ -160,7 +152,7 @@ public final class ServerFixture implements AutoCloseable {
         public final String nodeId;
         public final int port;
         private final Path conf;
-        private Process process;
+        private ManagedProcess process;
 
         ProcessNode(String nodeId, int port, String extra) {
             this.nodeId = nodeId;
@@ -170,15 +162,9 @@ public final class ServerFixture implements AutoCloseable {
 
         public ProcessNode start() {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    DtableServerApplication.class.getName());
-            builder.environment().put("DTABLE_CONF_DIR", conf.toString());
-            builder.redirectErrorStream(true).redirectOutput(conf.resolve("node.log").toFile());
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            process = ManagedProcess.start(nodeId, List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    DtableServerApplication.class.getName()), Path.of("").toAbsolutePath(), conf.resolve("node.log"),
+                    Map.of("DTABLE_CONF_DIR", conf.toString()));
             return this;
         }
 
@@ -186,9 +172,8 @@ public final class ServerFixture implements AutoCloseable {
             return "http://127.0.0.1:" + port;
         }
 
-        public void kill9() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+        public void kill9() {
+            process.kill();
         }
 
         public boolean alive() {
@@ -199,13 +184,11 @@ public final class ServerFixture implements AutoCloseable {
             return Files.readString(conf.resolve("node.log"));
         }
 
+        /** SIGTERM, and SIGKILL if the node has not stopped within 30 s. */
         @Override
-        public void close() throws Exception {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+        public void close() {
+            if (process != null) {
+                process.stop(Duration.ofSeconds(30));
             }
         }
     }

@@ -10,6 +10,7 @@ import dtable.server.DtableServerApplication;
 import dtable.server.ServerFixture;
 import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,13 +87,7 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void afterAll(ExtensionContext extensionContext) throws Exception {
-        try {
-            if (context != null) {
-                context.close();
-            }
-        } finally {
-            servers.afterAll(extensionContext);
-        }
+        Teardown.closeAll(context, () -> servers.afterAll(extensionContext));
     }
 
     /** An HTTP answer. */
