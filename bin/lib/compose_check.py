@@ -466,32 +466,33 @@ def phase_verify(when="after down and up"):
     say("%s: all %d acknowledged rows of %d bases are there" % (when, rows, len(state["bases"])))
 
 
+def phase_summary():
+    state = load_state()
+    f = state.get("failover", {})
+    print("%d bases, %d rows, failover pause %ss (first write after stop %ss), %d lost, rebalance moved %s"
+          % (len(state["bases"]), sum(len(v) for v in state["bases"].values()), f.get("worst_gap"),
+             f.get("recovery"), f.get("lost", -1), state.get("rebalance_moved")))
+
+
+PHASES = {
+    "ready": lambda: phase_ready(int(sys.argv[2]) if len(sys.argv) > 2 else 300),
+    "basic": phase_basic,
+    "balance": phase_balance,
+    "failover": phase_failover,
+    "rebalance": phase_rebalance,
+    "prometheus": phase_prometheus,
+    "verify": phase_verify,
+    "summary": phase_summary,
+}
+
+
 def main():
     phase = sys.argv[1] if len(sys.argv) > 1 else ""
+    if phase not in PHASES:
+        print("usage: compose_check.py " + "|".join(PHASES), file=sys.stderr)
+        return 2
     try:
-        if phase == "ready":
-            phase_ready(int(sys.argv[2]) if len(sys.argv) > 2 else 300)
-        elif phase == "basic":
-            phase_basic()
-        elif phase == "balance":
-            phase_balance()
-        elif phase == "failover":
-            phase_failover()
-        elif phase == "rebalance":
-            phase_rebalance()
-        elif phase == "prometheus":
-            phase_prometheus()
-        elif phase == "verify":
-            phase_verify()
-        elif phase == "summary":
-            state = load_state()
-            f = state.get("failover", {})
-            print("%d bases, %d rows, failover pause %ss (first write after stop %ss), %d lost, rebalance moved %s"
-                  % (len(state["bases"]), sum(len(v) for v in state["bases"].values()), f.get("worst_gap"),
-                     f.get("recovery"), f.get("lost", -1), state.get("rebalance_moved")))
-        else:
-            print("usage: compose_check.py ready|basic|balance|failover|rebalance|prometheus|verify|summary", file=sys.stderr)
-            return 2
+        PHASES[phase]()
     except CheckFailed as e:
         say("FAILED: %s" % e)
         return 1

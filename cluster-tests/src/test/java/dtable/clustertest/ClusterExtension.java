@@ -19,16 +19,7 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ClusterExtension.class);
 
     /** What the root store holds: the running cluster, or why it could not start. Closed by JUnit at the end. */
-    private static final class Started implements AutoCloseable {
-        final DevCluster cluster;
-        final ClusterApi api;
-        final RuntimeException failure;
-
-        Started(DevCluster cluster, ClusterApi api, RuntimeException failure) {
-            this.cluster = cluster;
-            this.api = api;
-            this.failure = failure;
-        }
+    private record Started(DevCluster cluster, ClusterApi api, RuntimeException failure) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -52,14 +43,14 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Started started = started(context);
-        return parameter.getParameter().getType() == DevCluster.class ? started.cluster : started.api;
+        return parameter.getParameter().getType() == DevCluster.class ? started.cluster() : started.api();
     }
 
     private static Started started(ExtensionContext context) {
         Started started = context.getRoot().getStore(NAMESPACE)
                 .computeIfAbsent(Started.class, key -> start(), Started.class);
-        if (started.failure != null) {
-            throw new IllegalStateException("the dev cluster did not start", started.failure);
+        if (started.failure() != null) {
+            throw new IllegalStateException("the dev cluster did not start", started.failure());
         }
         return started;
     }

@@ -35,23 +35,18 @@ final class ColumnOperations {
         if (!OpFields.present(op, "column_name") && op.path("column_data").isObject()) {
             return insertClientColumn(base, table, op, ids);
         }
-        String name = OpFields.name(op, "column_name");
-        requireFreeName(table, name, null);
-        ColumnType type = OpFields.columnType(op, "column_type");
-        ObjectNode data = ColumnData.normalize(type, op.get("column_data"), ids);
-        String key = ids.shortId(op.get("column_key"), k -> table.columnByKey(k) != null,
-                table.columns().isEmpty(), "column_key");
-        Links.Link newLink = type == ColumnType.LINK ? LinkOperations.columnLink(base, table, data) : null;
+        NewColumn column = NewColumn.read(table, op, "column_", "column_key", ids);
+        Links.Link newLink = column.link(base, table);
         ObjectNode json = OperationEngine.header("insert_column", table);
-        json.put("column_key", key);
-        json.put("column_name", name);
-        json.put("column_type", type.wireName());
-        json.set("column_data", dataJson(data));
+        json.put("column_key", column.key());
+        json.put("column_name", column.name());
+        json.put("column_type", column.type().wireName());
+        json.set("column_data", dataJson(column.data()));
         if (!table.columns().isEmpty()) {
             json.put("after_column_key", table.columns().getLast().key());
         }
         return new PreparedChange(json, () -> {
-            table.addColumn(new Column(key, name, type, data, table.freeSlot()));
+            table.addColumn(column.build(table));
             if (newLink != null) {
                 base.links().put(newLink);
             }
@@ -71,16 +66,11 @@ final class ColumnOperations {
         if (OpFields.present(op, "rows_datas") && !op.get("rows_datas").isEmpty()) {
             throw OperationException.invalidOperation("rows_datas is not supported");
         }
-        String name = OpFields.name(columnData, "name");
-        requireFreeName(table, name, null);
-        ColumnType type = OpFields.columnType(columnData, "type");
-        ObjectNode data = ColumnData.normalize(type, columnData.get("data"), ids);
-        String key = ids.shortId(columnData.get("key"), k -> table.columnByKey(k) != null,
-                table.columns().isEmpty(), "column_data.key");
+        NewColumn column = NewColumn.read(table, columnData, "", "column_data.key", ids);
         if (OpFields.present(op, "linked_column_info")) {
             throw OperationException.invalidOperation("linked_column_info is not supported: insert the other table's link column with its own insert_column");
         }
-        Links.Link newLink = type == ColumnType.LINK ? LinkOperations.columnLink(base, table, data) : null;
+        Links.Link newLink = column.link(base, table);
         String anchorKey = OpFields.optionalString(op, "column_key");
         Column anchor = anchorKey == null || anchorKey.isEmpty() ? null : OperationEngine.requireColumnByKey(table, anchorKey);
         int index = anchor == null ? table.columns().size() : table.columnIndex(anchor) + 1;
@@ -91,17 +81,17 @@ final class ColumnOperations {
             json.put("column_key", table.columns().getLast().key());
         }
         ObjectNode logged = columnData.deepCopy();
-        logged.put("key", key);
-        logged.put("name", name);
-        logged.put("type", type.wireName());
-        logged.set("data", dataJson(data));
+        logged.put("key", column.key());
+        logged.put("name", column.name());
+        logged.put("type", column.type().wireName());
+        logged.set("data", dataJson(column.data()));
         json.set("column_data", logged);
         String viewId = OpFields.optionalString(op, "view_id");
         if (viewId != null) {
             json.put("view_id", viewId);
         }
         return new PreparedChange(json, () -> {
-            table.insertColumn(index, new Column(key, name, type, data, table.freeSlot()));
+            table.insertColumn(index, column.build(table));
             if (newLink != null) {
                 base.links().put(newLink);
             }
@@ -237,6 +227,34 @@ final class ColumnOperations {
             }
         }
         return texts;
+    }
+
+    /**
+     * The column an {@code insert_column} of either shape names, checked in this order: its name (free in the
+     * table), its type, its normalised data, its key (given and unused, or generated). The node's shape prefixes
+     * the fields with {@code column_}; the client's {@code column_data} does not.
+     */
+    private record NewColumn(String key, String name, ColumnType type, ObjectNode data) {
+
+        static NewColumn read(Table table, JsonNode fields, String prefix, String keyField, IdSource ids) {
+            String name = OpFields.name(fields, prefix + "name");
+            requireFreeName(table, name, null);
+            ColumnType type = OpFields.columnType(fields, prefix + "type");
+            ObjectNode data = ColumnData.normalize(type, fields.get(prefix + "data"), ids);
+            String key = ids.shortId(fields.get(prefix + "key"), k -> table.columnByKey(k) != null,
+                    table.columns().isEmpty(), keyField);
+            return new NewColumn(key, name, type, data);
+        }
+
+        /** For a link column, the link it creates (checked against the base); otherwise null. */
+        Links.Link link(Base base, Table table) {
+            return type == ColumnType.LINK ? LinkOperations.columnLink(base, table, data) : null;
+        }
+
+        /** The column, in the table's next free slot (call when applying). */
+        Column build(Table table) {
+            return new Column(key, name, type, data, table.freeSlot());
+        }
     }
 
     private static JsonNode dataJson(ObjectNode data) {

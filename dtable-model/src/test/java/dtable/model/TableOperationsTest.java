@@ -5,6 +5,8 @@ import static dtable.model.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 class TableOperationsTest {
@@ -99,12 +101,9 @@ class TableOperationsTest {
         refused(base, "{'op_type':'delete_table','table_name':'Table1'}", 404, "table_not_found");
     }
 
-    @Test
-    void unknownOperationsAndShapesAreRefused() {
-        Base base = Base.withDefaultTable();
-        refused(base, "{'op_type':'drop_everything'}", 400, "invalid_operation");
-        refused(base, "{'table_name':'Table1'}", 400, "invalid_operation");
-        refused(base, "[1, 2]", 400, "invalid_operation");
-        refused(base, "{'op_type':7}", 400, "invalid_operation");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{'op_type':'drop_everything'}", "{'table_name':'Table1'}", "[1, 2]", "{'op_type':7}"})
+    void unknownOperationsAndShapesAreRefused(String operation) {
+        refused(Base.withDefaultTable(), operation, 400, "invalid_operation");
     }
 }

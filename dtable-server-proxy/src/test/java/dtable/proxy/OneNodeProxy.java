@@ -2,6 +2,7 @@ package dtable.proxy;
 
 import dtable.core.bucket.Bucket;
 import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.Teardown;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -41,16 +42,7 @@ final class OneNodeProxy implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-        } finally {
-            etcd.afterAll(context);
-        }
+        Teardown.closeAll(proxy, node, () -> etcd.afterAll(context));
     }
 
     FakeNode node() {

@@ -1,12 +1,12 @@
 package dtable.slave;
 
+import static dtable.slave.SlaveFixture.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real dtable-server (child process from its jar) with {@code worker_threads_rows_limit} 10 and
@@ -29,27 +28,20 @@ import tools.jackson.databind.json.JsonMapper;
 class ClusterReadsIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final SlaveFixture fixture = SlaveFixture.onEtcdAndMariaDb();
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String OWNER = "cluster-owner";
     private static final String SLAVE = "cluster-slave";
 
-    private static SlaveFixture fixture;
     private static int slavePort;
     private static SlaveFixture.Slave slave;
     private static OwnerNodeProcess owner;
 
     @BeforeAll
     static void setUp() throws Exception {
-        fixture = new SlaveFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
         slavePort = Ports.free();
-        OwnerNodeProcess.assignAll(ETCD.endpoints(), OWNER);
-        owner = OwnerNodeProcess.start(OWNER, Ports.free(), ETCD.endpoints(), MARIADB.host(), MARIADB.port(),
-                MARIADB.database(), MARIADB.user(), MARIADB.password(),
+        OwnerNodeProcess.assignAll(fixture.etcdEndpoints(), OWNER);
+        owner = OwnerNodeProcess.start(OWNER, Ports.free(), fixture.etcdEndpoints(), fixture.mysql(),
                 "\"worker_threads_rows_limit\": 10, \"dtable_server_slave_url\": \"http://127.0.0.1:" + slavePort + "/\"");
         String internal = fixture.internalToken();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -66,12 +58,7 @@ class ClusterReadsIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (slave != null) {
-            slave.close();
-        }
-        if (owner != null) {
-            owner.close();
-        }
+        Teardown.closeAll(slave, owner);
     }
 
     /** Creates a base on the owner with {@code rows} rows; returns its UUID. */

@@ -2,6 +2,8 @@ package dtable.slave;
 
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.config.MysqlSettings;
+import dtable.testsupport.ManagedProcess;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
@@ -9,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -24,13 +28,11 @@ final class OwnerNodeProcess implements AutoCloseable {
 
     final String nodeId;
     final int port;
-    private final Path dir;
-    private final Process process;
+    private final ManagedProcess process;
 
-    private OwnerNodeProcess(String nodeId, int port, Path dir, Process process) {
+    private OwnerNodeProcess(String nodeId, int port, ManagedProcess process) {
         this.nodeId = nodeId;
         this.port = port;
-        this.dir = dir;
         this.process = process;
     }
 
@@ -39,8 +41,8 @@ final class OwnerNodeProcess implements AutoCloseable {
      *
      * @param extra raw JSON members for dtable_server_config.json ({@code "key": value, ...})
      */
-    static OwnerNodeProcess start(String nodeId, int port, List<String> etcdEndpoints, String dbHost, int dbPort,
-            String database, String user, String password, String extra) {
+    static OwnerNodeProcess start(String nodeId, int port, List<String> etcdEndpoints, MysqlSettings mysql,
+            String extra) {
         Assumptions.assumeTrue(Files.isRegularFile(JAR), "dtable-server is not packaged at " + JAR.toAbsolutePath()
                 + ": run ./mvnw -B -pl dtable-server -am install -DskipTests first");
         try {
@@ -54,13 +56,13 @@ final class OwnerNodeProcess implements AutoCloseable {
                       %s,
                       "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 5}
                     }
-                    """.formatted(dbHost, dbPort, database, user, password, SlaveFixture.PRIVATE_KEY, port, extra,
+                    """.formatted(mysql.host(), mysql.port(), mysql.database(), mysql.user(), mysql.password(),
+                    SlaveFixture.PRIVATE_KEY, port, extra,
                     String.join("\", \"", etcdEndpoints), nodeId, url));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString());
-            builder.environment().put("DTABLE_CONF_DIR", dir.toString());
-            builder.redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile());
-            return new OwnerNodeProcess(nodeId, port, dir, builder.start());
+            return new OwnerNodeProcess(nodeId, port, ManagedProcess.start(nodeId,
+                    List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString()), Path.of("").toAbsolutePath(),
+                    dir.resolve("node.log"), Map.of("DTABLE_CONF_DIR", dir.toString())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -87,17 +89,15 @@ final class OwnerNodeProcess implements AutoCloseable {
 
     String log() {
         try {
-            return Files.readString(dir.resolve("node.log"));
+            return Files.readString(process.logFile());
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
     }
 
+    /** SIGTERM, and SIGKILL if the node has not stopped within 30 s. */
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+    public void close() {
+        process.stop(Duration.ofSeconds(30));
     }
 }

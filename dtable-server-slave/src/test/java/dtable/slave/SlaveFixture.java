@@ -1,10 +1,14 @@
 package dtable.slave;
 
 import dtable.core.bucket.BaseUuid;
+import dtable.core.config.MysqlSettings;
 import dtable.core.config.SlaveConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
+import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import dtable.testsupport.TokenHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,29 +20,58 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Starts slaves in this JVM from a written config file, and talks HTTP to them with dtable tokens. */
-final class SlaveFixture {
+/**
+ * One etcd member and one MariaDB for a test class (a JUnit extension: register it on a static field with
+ * {@code @RegisterExtension}), slaves started in this JVM from a written config file on them, and HTTP
+ * with dtable tokens.
+ */
+final class SlaveFixture implements BeforeAllCallback, AfterAllCallback {
 
     static final String PRIVATE_KEY = "test-private-key-0123456789abcdef0123456789abcdef";
+    /** For reading the answers in tests. */
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final List<String> etcdEndpoints;
-    private final String dbHost;
-    private final int dbPort;
-    private final String database;
-    private final String user;
-    private final String password;
+    private final EtcdExtension etcd = EtcdExtension.members(1);
+    private final MariaDbExtension mariadb = MariaDbExtension.create();
     private final TokenService tokens = new TokenService(PRIVATE_KEY, Clock.systemUTC());
     private final TokenHttp http = new TokenHttp(Duration.ofSeconds(60));
 
-    SlaveFixture(List<String> etcdEndpoints, String dbHost, int dbPort, String database, String user, String password) {
-        this.etcdEndpoints = etcdEndpoints;
-        this.dbHost = dbHost;
-        this.dbPort = dbPort;
-        this.database = database;
-        this.user = user;
-        this.password = password;
+    private SlaveFixture() {
+    }
+
+    /** etcd and MariaDB start before the class's {@code @BeforeAll} and stop after its last test. */
+    static SlaveFixture onEtcdAndMariaDb() {
+        return new SlaveFixture();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        etcd.beforeAll(context);
+        mariadb.beforeAll(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        Teardown.closeAll(() -> mariadb.afterAll(context), () -> etcd.afterAll(context));
+    }
+
+    List<String> etcdEndpoints() {
+        return etcd.endpoints();
+    }
+
+    MariaDbExtension mariadb() {
+        return mariadb;
+    }
+
+    /** The MariaDB as the services' config files name it. */
+    MysqlSettings mysql() {
+        return new MysqlSettings(mariadb.host(), mariadb.port(), mariadb.user(), mariadb.password(), mariadb.database());
     }
 
     /** A slave running in this JVM. */
@@ -69,8 +102,8 @@ final class SlaveFixture {
                       "max_cached_rows": %d,
                       "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s"}
                     }
-                    """.formatted(dbHost, dbPort, database, user, password, PRIVATE_KEY, port, maxCachedRows,
-                    String.join("\", \"", etcdEndpoints), nodeId);
+                    """.formatted(mariadb.host(), mariadb.port(), mariadb.database(), mariadb.user(), mariadb.password(),
+                    PRIVATE_KEY, port, maxCachedRows, String.join("\", \"", etcd.endpoints()), nodeId);
             Files.writeString(dir.resolve(SlaveConfig.FILE_NAME), json);
             return dir;
         } catch (IOException e) {

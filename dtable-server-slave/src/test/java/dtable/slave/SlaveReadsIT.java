@@ -1,5 +1,6 @@
 package dtable.slave;
 
+import static dtable.slave.SlaveFixture.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,8 +13,7 @@ import dtable.model.Base;
 import dtable.model.Row;
 import dtable.model.rest.RestViews;
 import dtable.slave.api.ReadOnlyFilter;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
+import dtable.testsupport.Teardown;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.net.http.HttpResponse;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The slave alone against MariaDB holding what an owner wrote (played by {@link FakeOwner} with the
@@ -45,34 +44,23 @@ import tools.jackson.databind.json.JsonMapper;
 class SlaveReadsIT {
 
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
+    static final SlaveFixture fixture = SlaveFixture.onEtcdAndMariaDb();
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NODE = "slave-it";
 
     private static FakeOwner owner;
-    private static SlaveFixture fixture;
     private static SlaveFixture.Slave slave;
 
     @BeforeAll
     static void setUp() throws Exception {
-        owner = new FakeOwner(MARIADB.jdbcUrl(), MARIADB.user(), MARIADB.password());
+        owner = new FakeOwner(fixture.mariadb().jdbcUrl(), fixture.mariadb().user(), fixture.mariadb().password());
         owner.createSchema();
-        fixture = new SlaveFixture(ETCD.endpoints(), MARIADB.host(), MARIADB.port(), MARIADB.database(),
-                MARIADB.user(), MARIADB.password());
         slave = fixture.start(NODE, 100_000);
     }
 
     @AfterAll
-    static void tearDown() {
-        if (slave != null) {
-            slave.close();
-        }
-        if (owner != null) {
-            owner.close();
-        }
+    static void tearDown() throws Exception {
+        Teardown.closeAll(slave, owner);
     }
 
     private static String url(String path) {
@@ -258,7 +246,7 @@ class SlaveReadsIT {
     @Test
     void registersItselfInEtcdWithALease() throws Exception {
         String key = EtcdKeys.defaults().slave(NODE);
-        try (Client etcd = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build()) {
+        try (Client etcd = Client.builder().endpoints(fixture.etcdEndpoints().toArray(String[]::new)).build()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> !etcd.getKVClient()
                     .get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS).getKvs().isEmpty());
             var kv = etcd.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS)

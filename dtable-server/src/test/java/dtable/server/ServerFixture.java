@@ -3,12 +3,15 @@ package dtable.server;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.EtcdKeys;
+import dtable.core.config.MysqlSettings;
 import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
 import dtable.testsupport.EtcdExtension;
+import dtable.testsupport.ManagedProcess;
 import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import dtable.testsupport.TokenHttp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -39,11 +42,7 @@ public final class ServerFixture implements AutoCloseable {
     public static final String PRIVATE_KEY = "test-private-key-0123456789abcdef0123456789abcdef";
 
     private final List<String> etcdEndpoints;
-    private final String jdbcHost;
-    private final int jdbcPort;
-    private final String database;
-    private final String user;
-    private final String password;
+    private final MysqlSettings mysql;
     private final Path dir;
     private final Client etcd;
     private final EtcdKeys keys = EtcdKeys.defaults();
@@ -51,14 +50,9 @@ public final class ServerFixture implements AutoCloseable {
     private final TokenHttp http = new TokenHttp(Duration.ofSeconds(30));
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    private ServerFixture(List<String> etcdEndpoints, String jdbcHost, int jdbcPort, String database, String user,
-            String password) {
+    private ServerFixture(List<String> etcdEndpoints, MysqlSettings mysql) {
         this.etcdEndpoints = etcdEndpoints;
-        this.jdbcHost = jdbcHost;
-        this.jdbcPort = jdbcPort;
-        this.database = database;
-        this.user = user;
-        this.password = password;
+        this.mysql = mysql;
         try {
             this.dir = Files.createTempDirectory("dtable-server-test");
         } catch (IOException e) {
@@ -90,28 +84,22 @@ public final class ServerFixture implements AutoCloseable {
 
         @Override
         public void afterAll(ExtensionContext context) throws Exception {
-            try {
-                if (fixture != null) {
-                    fixture.close();
-                }
-            } finally {
-                try {
-                    mariadb.afterAll(context);
-                } finally {
-                    etcd.afterAll(context);
-                }
-            }
+            Teardown.closeAll(fixture, () -> mariadb.afterAll(context), () -> etcd.afterAll(context));
         }
 
         public ServerFixture get() {
             return fixture;
         }
+
+        public MariaDbExtension mariadb() {
+            return mariadb;
+        }
     }
 
     /** A fixture on the test class's etcd and MariaDB. */
     public static ServerFixture on(EtcdExtension etcd, MariaDbExtension mariadb) {
-        return new ServerFixture(etcd.endpoints(), mariadb.host(), mariadb.port(), mariadb.database(), mariadb.user(),
-                mariadb.password());
+        return new ServerFixture(etcd.endpoints(),
+                new MysqlSettings(mariadb.host(), mariadb.port(), mariadb.user(), mariadb.password(), mariadb.database()));
     }
 
     /** Writes a node's config file and returns its conf dir; {@code extra} is raw JSON members ("key": value, ...). */
@@ -128,7 +116,7 @@ public final class ServerFixture implements AutoCloseable {
                   %s
                   "cluster_config": {"etcd_host_list": ["%s"], "node_id": "%s", "node_url": "%s", "lease_ttl_seconds": 10}
                 }
-                """.formatted(jdbcHost, jdbcPort, database, user, password, PRIVATE_KEY, port,
+                """.formatted(mysql.host(), mysql.port(), mysql.database(), mysql.user(), mysql.password(), PRIVATE_KEY, port,
                 extra == null || extra.isBlank() ? "" : extra + ",", hosts, nodeId, url);
         try {
             Files.createDirectories(conf);
@@ -164,7 +152,7 @@ public final class ServerFixture implements AutoCloseable {
         public final String nodeId;
         public final int port;
         private final Path conf;
-        private Process process;
+        private ManagedProcess process;
 
         ProcessNode(String nodeId, int port, String extra) {
             this.nodeId = nodeId;
@@ -174,15 +162,9 @@ public final class ServerFixture implements AutoCloseable {
 
         public ProcessNode start() {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    DtableServerApplication.class.getName());
-            builder.environment().put("DTABLE_CONF_DIR", conf.toString());
-            builder.redirectErrorStream(true).redirectOutput(conf.resolve("node.log").toFile());
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            process = ManagedProcess.start(nodeId, List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    DtableServerApplication.class.getName()), Path.of("").toAbsolutePath(), conf.resolve("node.log"),
+                    Map.of("DTABLE_CONF_DIR", conf.toString()));
             return this;
         }
 
@@ -190,9 +172,8 @@ public final class ServerFixture implements AutoCloseable {
             return "http://127.0.0.1:" + port;
         }
 
-        public void kill9() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+        public void kill9() {
+            process.kill();
         }
 
         public boolean alive() {
@@ -203,13 +184,11 @@ public final class ServerFixture implements AutoCloseable {
             return Files.readString(conf.resolve("node.log"));
         }
 
+        /** SIGTERM, and SIGKILL if the node has not stopped within 30 s. */
         @Override
-        public void close() throws Exception {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+        public void close() {
+            if (process != null) {
+                process.stop(Duration.ofSeconds(30));
             }
         }
     }

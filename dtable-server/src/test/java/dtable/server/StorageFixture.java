@@ -13,6 +13,7 @@ import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.storage.Schema;
 import dtable.testsupport.MariaDbExtension;
+import dtable.testsupport.Teardown;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -148,13 +149,7 @@ public final class StorageFixture implements AutoCloseable {
 
         @Override
         public void afterAll(ExtensionContext context) throws Exception {
-            try {
-                if (storage != null) {
-                    storage.close();
-                }
-            } finally {
-                mariadb.afterAll(context);
-            }
+            Teardown.closeAll(storage, () -> mariadb.afterAll(context));
         }
 
         public StorageFixture get() {

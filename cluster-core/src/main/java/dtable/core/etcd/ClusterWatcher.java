@@ -507,11 +507,7 @@ public final class ClusterWatcher implements AutoCloseable {
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        return Thread.ofPlatform().name(name).daemon(true).factory();
     }
 
     /** Stops watching and calling listeners. Does not close the client. Idempotent. */

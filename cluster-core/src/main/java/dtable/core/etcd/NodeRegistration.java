@@ -81,11 +81,8 @@ public final class NodeRegistration implements AutoCloseable {
         this.opTimeout = clamp(ttl.dividedBy(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "registration-" + key);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("registration-" + key).daemon(true).factory());
     }
 
     /** Registers with {@code fenceAfter} = 0.8 × {@code ttl} on a monotonic clock. */

@@ -12,6 +12,7 @@ import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,11 +30,28 @@ class ClusterWatcherFailoverTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    private EtcdKeys keys;
+    /** The watcher talks to member 0 only (the member the tests stop); the writer to the two others. */
+    private Client watcherClient;
+    private Client writer;
+    private ClusterWatcher watcher;
+
     @BeforeEach
-    void allMembersRunning() {
+    void allMembersRunningAndAWatcherOnMemberZero() {
         if (!etcd.cluster().isRunning(0)) {
             etcd.cluster().startMember(0);
         }
+        keys = EtcdTestKeys.freshNamespace();
+        watcherClient = EtcdClients.connect(List.of(etcd.cluster().endpoint(0)));
+        writer = EtcdClients.connect(List.of(etcd.cluster().endpoint(1), etcd.cluster().endpoint(2)));
+        watcher = ClusterWatcher.start(watcherClient, keys);
+    }
+
+    @AfterEach
+    void closeWatcherAndClients() {
+        watcher.close();
+        writer.close();
+        watcherClient.close();
     }
 
     /** Waits until the survivors have a leader again, so writes go through instead of timing out. */
@@ -44,51 +62,40 @@ class ClusterWatcherFailoverTest {
 
     @Test
     void keepsTheLastSnapshotWhileItsMemberIsDownAndResumesWithoutLosingChanges() throws Exception {
-        EtcdKeys keys = EtcdTestKeys.freshNamespace();
-        // the watcher talks to member 0 only; the writer to the two others
-        try (Client watcherClient = EtcdClients.connect(List.of(etcd.cluster().endpoint(0)));
-                Client writer = EtcdClients.connect(List.of(etcd.cluster().endpoint(1), etcd.cluster().endpoint(2)));
-                ClusterWatcher watcher = ClusterWatcher.start(watcherClient, keys)) {
-            long before = put(writer, keys.assign(Bucket.of("10")), "node-1");
-            BucketMap seen = watcher.awaitRevision(before, WAIT);
-            await().atMost(WAIT).until(watcher::isFresh);
+        long before = put(writer, keys.assign(Bucket.of("10")), "node-1");
+        BucketMap seen = watcher.awaitRevision(before, WAIT);
+        await().atMost(WAIT).until(watcher::isFresh);
 
-            etcd.cluster().killMember(0);
-            await().atMost(WAIT).until(() -> !watcher.isFresh());
-            awaitSurvivorsHealthy();
-            long during = put(writer, keys.assign(Bucket.of("11")), "node-2");
-            assertThat(watcher.current()).isSameAs(seen);
-            assertThat(watcher.isReady()).isTrue();
+        etcd.cluster().killMember(0);
+        await().atMost(WAIT).until(() -> !watcher.isFresh());
+        awaitSurvivorsHealthy();
+        long during = put(writer, keys.assign(Bucket.of("11")), "node-2");
+        assertThat(watcher.current()).isSameAs(seen);
+        assertThat(watcher.isReady()).isTrue();
 
-            etcd.cluster().startMember(0);
-            BucketMap resumed = watcher.awaitRevision(during, WAIT);
-            assertThat(resumed.assignment()).containsOnlyKeys(Bucket.of("10"), Bucket.of("11"));
-            assertThat(resumed.token(Bucket.of("11"))).isEqualTo(during);
-            assertThat(watcher.relistCount()).isEqualTo(1);
-            await().atMost(WAIT).until(watcher::isFresh);
-        }
+        etcd.cluster().startMember(0);
+        BucketMap resumed = watcher.awaitRevision(during, WAIT);
+        assertThat(resumed.assignment()).containsOnlyKeys(Bucket.of("10"), Bucket.of("11"));
+        assertThat(resumed.token(Bucket.of("11"))).isEqualTo(during);
+        assertThat(watcher.relistCount()).isEqualTo(1);
+        await().atMost(WAIT).until(watcher::isFresh);
     }
 
     @Test
     void reReadsTheNamespaceWhenTheClusterCompactedWhileItsMemberWasDown() throws Exception {
-        EtcdKeys keys = EtcdTestKeys.freshNamespace();
-        try (Client watcherClient = EtcdClients.connect(List.of(etcd.cluster().endpoint(0)));
-                Client writer = EtcdClients.connect(List.of(etcd.cluster().endpoint(1), etcd.cluster().endpoint(2)));
-                ClusterWatcher watcher = ClusterWatcher.start(watcherClient, keys)) {
-            watcher.awaitRevision(put(writer, keys.assign(Bucket.of("20")), "node-1"), WAIT);
+        watcher.awaitRevision(put(writer, keys.assign(Bucket.of("20")), "node-1"), WAIT);
 
-            etcd.cluster().stopMember(0);
-            awaitSurvivorsHealthy();
-            put(writer, keys.assign(Bucket.of("20")), "node-2");
-            put(writer, keys.assign(Bucket.of("21")), "node-2");
-            long last = EtcdTestKeys.delete(writer, keys.assign(Bucket.of("20")));
-            writer.getKVClient().compact(last).get(5, TimeUnit.SECONDS);
+        etcd.cluster().stopMember(0);
+        awaitSurvivorsHealthy();
+        put(writer, keys.assign(Bucket.of("20")), "node-2");
+        put(writer, keys.assign(Bucket.of("21")), "node-2");
+        long last = EtcdTestKeys.delete(writer, keys.assign(Bucket.of("20")));
+        writer.getKVClient().compact(last).get(5, TimeUnit.SECONDS);
 
-            etcd.cluster().startMember(0);
-            BucketMap map = watcher.awaitRevision(last, WAIT);
+        etcd.cluster().startMember(0);
+        BucketMap map = watcher.awaitRevision(last, WAIT);
 
-            assertThat(map.assignment()).containsOnly(java.util.Map.entry(Bucket.of("21"), "node-2"));
-            assertThat(watcher.relistCount()).isEqualTo(2);
-        }
+        assertThat(map.assignment()).containsOnly(java.util.Map.entry(Bucket.of("21"), "node-2"));
+        assertThat(watcher.relistCount()).isEqualTo(2);
     }
 }

@@ -50,11 +50,8 @@ public final class AssignmentLoop implements AutoCloseable {
         this.history = history;
         this.checkInterval = checkInterval;
         this.clock = clock;
-        this.decider = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "monitor-decider-" + leadership.self().monitorId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.decider = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("monitor-decider-" + leadership.self().monitorId()).daemon(true).factory());
     }
 
     /** Starts the periodic check and the reaction to winning the election. */

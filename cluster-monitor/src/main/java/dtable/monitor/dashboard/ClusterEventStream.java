@@ -36,11 +36,8 @@ public class ClusterEventStream implements SmartLifecycle {
     private final ClusterViewAssembler assembler;
     private final Set<SseEmitter> emitters = new CopyOnWriteArraySet<>();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "monitor-sse");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("monitor-sse").daemon(true).factory());
     private volatile boolean running;
 
     public ClusterEventStream(ClusterMonitor monitor, ClusterViewAssembler assembler) {

@@ -61,11 +61,8 @@ public final class MonitorElection implements AutoCloseable {
         this.state = state;
         this.leaseTtl = leaseTtl;
         this.clock = clock;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "monitor-election-" + state.self().monitorId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("monitor-election-" + state.self().monitorId()).daemon(true).factory());
         state.addListener(change -> {
             if (change.to() == MonitorRole.FOLLOWER) {
                 submitLater(this::campaignIfFollower, RETRY_DELAY);

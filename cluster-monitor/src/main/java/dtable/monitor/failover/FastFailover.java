@@ -70,11 +70,8 @@ public final class FastFailover implements AutoCloseable {
         this.probeTimeout = Objects.requireNonNull(probeTimeout, "probeTimeout");
         // a round may be late (a loaded machine), never early: half the interval still separates two rounds
         this.evidence = new DeathEvidence(clock, interval.dividedBy(2));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "monitor-failover-" + leadership.self().monitorId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("monitor-failover-" + leadership.self().monitorId()).daemon(true).factory());
     }
 
     /** Starts the rounds (fixed delay: a slow round never piles up behind itself). */

@@ -42,11 +42,8 @@ public final class RefusalReports implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.prefix = keys.refusalsPrefix();
         this.onReport = Objects.requireNonNull(onReport, "onReport");
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "refusal-reports");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("refusal-reports").daemon(true).factory());
     }
 
     /** Starts watching; {@code onReport} gets the node id of every report. */

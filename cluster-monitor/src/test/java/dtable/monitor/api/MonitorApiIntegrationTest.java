@@ -15,6 +15,7 @@ import dtable.monitor.ClusterMonitorApplication;
 import dtable.monitor.FakeNodes;
 import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import io.etcd.jetcd.Client;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -85,19 +86,8 @@ class MonitorApiIntegrationTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (client != null) {
-            client.close();
-        }
+    static void stop() throws Exception {
+        Teardown.closeAll(nodes, second, first, client);
     }
 
     static ClusterMonitor monitor(ConfigurableApplicationContext context) {

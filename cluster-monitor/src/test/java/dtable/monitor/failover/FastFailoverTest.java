@@ -50,8 +50,7 @@ class FastFailoverTest {
     @Test
     void theLeaderRevokesTheLeaseOfANodeWhosePortRefusedTwice() {
         lead();
-        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
-        round();
+        armBoth();
         answer(ProbeResult.REFUSED, ProbeResult.ACCEPTED);
         round();
         assertThat(revoked).isEmpty();
@@ -66,8 +65,7 @@ class FastFailoverTest {
 
     @Test
     void aFollowerNeverRevokesAndForgetsWhatItSawAsLeader() {
-        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
-        round();
+        armBoth();
         answer(ProbeResult.REFUSED, ProbeResult.ACCEPTED);
         round();
         round();
@@ -75,8 +73,7 @@ class FastFailoverTest {
         assertThat(revoked).isEmpty();
 
         lead();
-        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
-        round();
+        armBoth();
         answer(ProbeResult.REFUSED, ProbeResult.ACCEPTED);
         round();
         leadership.stepDown(-1, "test");
@@ -89,8 +86,7 @@ class FastFailoverTest {
     @Test
     void aFrozenOrUnreachableNodeKeepsItsLease() {
         lead();
-        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
-        round();
+        armBoth();
         answer(ProbeResult.NO_ANSWER, ProbeResult.ACCEPTED);
         for (int i = 0; i < 50; i++) {
             round();
@@ -126,8 +122,7 @@ class FastFailoverTest {
     @Test
     void aRefusedGuardStopsTheRound() {
         lead();
-        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
-        round();
+        armBoth();
         answer(ProbeResult.REFUSED, ProbeResult.REFUSED);
         map = map.toBuilder().node(new NodeInfo("n3", "http://n3/", "http://n3.local:5002/", "t")).build();
         answers.put("http://n3.local:5002/", ProbeResult.ACCEPTED);
@@ -160,6 +155,12 @@ class FastFailoverTest {
     private void answer(ProbeResult n1, ProbeResult n2) {
         answers.put("http://n1.local:5000/", n1);
         answers.put("http://n2.local:5001/", n2);
+    }
+
+    /** A round in which both nodes accept: from then on their refusals count (they are armed). */
+    private void armBoth() {
+        answer(ProbeResult.ACCEPTED, ProbeResult.ACCEPTED);
+        round();
     }
 
     private void round() {

@@ -56,8 +56,7 @@ class EtcdLossTest {
         }
         leader.deliverWatch();
         leader.coordinator.rebalance(0, "rebalance");
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("1");
-        assertThat(mysql.current()).isEqualTo(1);
+        assertGeneration(1);
     }
 
     private Map<String, Set<Bucket>> ownersByNode() {
@@ -87,8 +86,7 @@ class EtcdLossTest {
         writes.clear();
         Decision decision = leader.coordinator.maintain("elected");
 
-        assertThat(mysql.current()).isEqualTo(2);
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("2");
+        assertGeneration(2);
         assertThat(writes.get(0).ops()).containsExactly(new FakeEtcd.Op(keys.generation(), "2"));
         assertThat(etcd.revision()).isLessThan(oldRevision); // tokens of the new etcd: (2, small revision)
         Map<String, Set<Bucket>> after = ownersByNode();
@@ -140,8 +138,7 @@ class EtcdLossTest {
         leader.view = etcd.snapshot(); // the watcher re-reads the restored etcd
         leader.coordinator.maintain("periodic");
 
-        assertThat(mysql.current()).isEqualTo(2);
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("2");
+        assertGeneration(2);
         // every token of the restored etcd now beats the claim made in the lost history
         long newToken = FencingToken.of(2, 1);
         assertThat(newToken).isGreaterThan(mysql.highestClaim());
@@ -163,8 +160,7 @@ class EtcdLossTest {
         leader.view = etcd.snapshot();
         leader.coordinator.maintain("periodic");
 
-        assertThat(mysql.current()).isEqualTo(2);
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("2");
+        assertGeneration(2);
     }
 
     @Test
@@ -178,8 +174,7 @@ class EtcdLossTest {
 
         leader.coordinator.maintain("periodic");
 
-        assertThat(mysql.current()).isEqualTo(1);
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("1");
+        assertGeneration(1);
     }
 
     @Test
@@ -190,8 +185,7 @@ class EtcdLossTest {
 
         leader.coordinator.maintain("periodic");
 
-        assertThat(mysql.current()).isEqualTo(3);
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("3");
+        assertGeneration(3);
     }
 
     @Test
@@ -234,12 +228,17 @@ class EtcdLossTest {
         // MySQL moved to 2 (advanced first); the next leader goes to 3: generations never repeat
         reelectFromFollower();
         leader.coordinator.maintain("elected");
-        assertThat(etcd.get(keys.generation()).value()).isEqualTo("3");
-        assertThat(mysql.current()).isEqualTo(3);
+        assertGeneration(3);
     }
 
     private void reelectFromFollower() {
         leader.electionTick();
         assertThat(leader.state.role()).isEqualTo(MonitorRole.LEADER);
+    }
+
+    /** Both sides of the cluster generation: MySQL's and etcd's key. */
+    private void assertGeneration(long generation) {
+        assertThat(mysql.current()).isEqualTo(generation);
+        assertThat(etcd.get(keys.generation()).value()).isEqualTo(Long.toString(generation));
     }
 }

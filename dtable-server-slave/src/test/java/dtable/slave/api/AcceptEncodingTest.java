@@ -2,28 +2,22 @@ package dtable.slave.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AcceptEncodingTest {
 
-    @Test
-    void gzipIsAcceptedWhenNamedOrCoveredByAStar() {
-        assertThat(ReadController.acceptsGzip("gzip")).isTrue();
-        assertThat(ReadController.acceptsGzip("gzip, deflate, br, zstd")).isTrue();
-        assertThat(ReadController.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
-        assertThat(ReadController.acceptsGzip("x-gzip")).isTrue();
-        assertThat(ReadController.acceptsGzip("*")).isTrue();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gzip", "gzip, deflate, br, zstd", "deflate, GZIP;q=0.5", "x-gzip", "*"})
+    void gzipIsAcceptedWhenNamedOrCoveredByAStar(String acceptEncoding) {
+        assertThat(ReadController.acceptsGzip(acceptEncoding)).isTrue();
     }
 
-    @Test
-    void gzipIsNotAcceptedWhenAbsentOrRefused() {
-        assertThat(ReadController.acceptsGzip(null)).isFalse();
-        assertThat(ReadController.acceptsGzip("")).isFalse();
-        assertThat(ReadController.acceptsGzip("identity")).isFalse();
-        assertThat(ReadController.acceptsGzip("br, deflate")).isFalse();
-        assertThat(ReadController.acceptsGzip("gzip;q=0")).isFalse();
-        assertThat(ReadController.acceptsGzip("gzip; q=0.0, identity")).isFalse();
-        assertThat(ReadController.acceptsGzip("gzip;q=zero")).isFalse();
-        assertThat(ReadController.acceptsGzip("gzipped")).isFalse();
+    @ParameterizedTest(name = "{0}")
+    @NullAndEmptySource
+    @ValueSource(strings = {"identity", "br, deflate", "gzip;q=0", "gzip; q=0.0, identity", "gzip;q=zero", "gzipped"})
+    void gzipIsNotAcceptedWhenAbsentOrRefused(String acceptEncoding) {
+        assertThat(ReadController.acceptsGzip(acceptEncoding)).isFalse();
     }
 }

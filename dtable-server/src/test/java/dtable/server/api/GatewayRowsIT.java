@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dtable.core.bucket.BaseUuid;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.server.api.NodeUnderTest.BaseSnapshot;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,26 +24,13 @@ import tools.jackson.databind.JsonNode;
 @Tag("integration")
 class GatewayRowsIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     private static final int BATCH_MAX = 5;
-    private static NodeUnderTest node;
+
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("gateway-rows", "\"batch_max_rows\": " + BATCH_MAX
+            + ", \"batch_delete_max_rows\": " + BATCH_MAX + ", \"rows_api_max_limit\": 10");
     private BaseUuid uuid;
     private String token;
-
-    @BeforeAll
-    static void start() {
-        node = NodeUnderTest.start(ETCD, MARIADB, "gateway-rows", "\"batch_max_rows\": " + BATCH_MAX
-                + ", \"batch_delete_max_rows\": " + BATCH_MAX + ", \"rows_api_max_limit\": 10");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-    }
 
     @BeforeEach
     void createBase() {

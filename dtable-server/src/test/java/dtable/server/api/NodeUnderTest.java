@@ -8,9 +8,9 @@ import dtable.core.config.ServerConfig;
 import dtable.core.token.Permission;
 import dtable.server.DtableServerApplication;
 import dtable.server.ServerFixture;
-import dtable.testsupport.EtcdExtension;
 import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Ports;
+import dtable.testsupport.Teardown;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,80 +20,74 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One in-process dtable-server serving every bucket, against a test class's etcd and MariaDB, with a
- * small JSON HTTP client. Every answer it receives is checked for {@code X-Dtable-Node} naming this node
- * (SPEC §7: every answer, errors included).
+ * One in-process dtable-server serving every bucket, on its own etcd member and MariaDB, with a small
+ * JSON HTTP client: the JUnit extension the REST and socket integration tests share. Register it on a
+ * static field, {@code @RegisterExtension static final NodeUnderTest node = NodeUnderTest.serving("rest-api", "");};
+ * etcd, MariaDB and the node start before the class's {@code @BeforeAll} and stop after its last test.
+ * Every answer it receives is checked for {@code X-Dtable-Node} naming this node (SPEC §7: every
+ * answer, errors included).
  *
- * <p>Not thread-safe for starting and closing; {@link #send} may be called from many threads.
+ * <p>{@link #send} and the other request methods may be called from many threads once the class runs.
  */
-public final class NodeUnderTest implements AutoCloseable {
+public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ServerFixture fixture;
-    private final MariaDbExtension mariadb;
+    private final ServerFixture.OnEtcdAndMariaDb servers = ServerFixture.onEtcdAndMariaDb();
     private final String nodeId;
-    private final int port;
-    private final ConfigurableApplicationContext context;
+    private final String extra;
+    private final String[] springArgs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Set by {@link #beforeAll} before any test runs. */
+    private volatile int port;
+    private volatile ConfigurableApplicationContext context;
 
-    private NodeUnderTest(ServerFixture fixture, MariaDbExtension mariadb, String nodeId, int port,
-            ConfigurableApplicationContext context) {
-        this.fixture = fixture;
-        this.mariadb = mariadb;
+    private NodeUnderTest(String nodeId, String extra, String[] springArgs) {
         this.nodeId = nodeId;
-        this.port = port;
-        this.context = context;
+        this.extra = extra;
+        this.springArgs = springArgs;
     }
 
     /**
-     * Starts a node with {@code extra} config members (raw JSON, e.g. {@code "max_request_bytes": 65536})
-     * and Spring arguments (e.g. {@code --dtable.socket.queue-capacity=32}), gives it every bucket and
-     * waits until it serves them.
+     * A node with {@code extra} config members (raw JSON, e.g. {@code "max_request_bytes": 65536}) and
+     * Spring arguments (e.g. {@code --dtable.socket.queue-capacity=32}); it is given every bucket and
+     * serves them all before the class's tests run.
      */
-    public static NodeUnderTest start(EtcdExtension etcd, MariaDbExtension mariadb, String nodeId, String extra,
-            String... springArgs) {
-        ServerFixture fixture = ServerFixture.on(etcd, mariadb);
-        int port = Ports.free();
-        Path conf = fixture.confDir(nodeId, port, extra);
-        relaxLeaseTtl(conf);
-        ServerConfig config = ServerConfig.load(conf, Map.of());
-        ConfigurableApplicationContext context = DtableServerApplication.start(config, springArgs);
-        NodeUnderTest node = new NodeUnderTest(fixture, mariadb, nodeId, port, context);
-        fixture.assignAll(nodeId);
+    public static NodeUnderTest serving(String nodeId, String extra, String... springArgs) {
+        return new NodeUnderTest(nodeId, extra, springArgs);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext extensionContext) {
+        servers.beforeAll(extensionContext);
+        port = Ports.free();
+        ServerConfig config = ServerConfig.load(fixture().confDir(nodeId, port, extra), Map.of());
+        context = DtableServerApplication.start(config, springArgs);
+        fixture().assignAll(nodeId);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Answer admin = node.send("GET", "/api/v1/admin/node/", node.internalToken(), null);
+            Answer admin = send("GET", "/api/v1/admin/node/", internalToken(), null);
             return admin.status() == 200 && admin.json().path("buckets").size() == 256;
         });
-        return node;
     }
 
-    /**
-     * These tests are about the API, not about failover: a 10 s lease (the default) instead of the
-     * fixture's 3 s keeps a busy two-core CI machine from fencing the node in the middle of a test.
-     */
-    private static void relaxLeaseTtl(Path conf) {
-        Path file = conf.resolve(ServerConfig.FILE_NAME);
-        try {
-            String json = Files.readString(file);
-            Files.writeString(file, json.replace("\"lease_ttl_seconds\": 3", "\"lease_ttl_seconds\": 10"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Override
+    public void afterAll(ExtensionContext extensionContext) throws Exception {
+        Teardown.closeAll(context, () -> servers.afterAll(extensionContext));
     }
 
     /** An HTTP answer. */
@@ -203,20 +197,20 @@ public final class NodeUnderTest implements AutoCloseable {
     }
 
     public String internalToken() {
-        return fixture.internalToken();
+        return fixture().internalToken();
     }
 
     public String readWrite(BaseUuid uuid) {
-        return fixture.baseToken(uuid, Permission.READ_WRITE);
+        return fixture().baseToken(uuid, Permission.READ_WRITE);
     }
 
     /** A read-write token of another user than {@link #readWrite(BaseUuid)}'s. */
     public String readWrite(BaseUuid uuid, String username) {
-        return fixture.tokens().mintBase(uuid, username, Permission.READ_WRITE, Duration.ofHours(1));
+        return fixture().tokens().mintBase(uuid, username, Permission.READ_WRITE, Duration.ofHours(1));
     }
 
     public String readOnly(BaseUuid uuid) {
-        return fixture.baseToken(uuid, Permission.READ);
+        return fixture().baseToken(uuid, Permission.READ);
     }
 
     public String url() {
@@ -233,12 +227,12 @@ public final class NodeUnderTest implements AutoCloseable {
 
     /** The fixture, to play the monitor (assign buckets) or write etcd keys. */
     public ServerFixture fixture() {
-        return fixture;
+        return servers.get();
     }
 
     /** Whether the node's admin endpoint lists {@code bucket} as served. */
     public boolean serves(dtable.core.bucket.Bucket bucket) {
-        return fixture.serves(url(), bucket);
+        return fixture().serves(url(), bucket);
     }
 
     public <T> T bean(Class<T> type) {
@@ -247,12 +241,7 @@ public final class NodeUnderTest implements AutoCloseable {
 
     /** A JDBC connection to the node's database (to check what is durable, or to damage the log on purpose). */
     public Connection database() throws SQLException {
+        MariaDbExtension mariadb = servers.mariadb();
         return DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
-    }
-
-    @Override
-    public void close() throws Exception {
-        context.close();
-        fixture.close();
     }
 }

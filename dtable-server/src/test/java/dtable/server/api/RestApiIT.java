@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.server.api.NodeUnderTest.Answer;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,11 +19,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Tag("integration")
 class RestApiIT {
-
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
 
     /** Two tables; Tasks has a column of four types and two rows. */
     static final String INITIAL_BASE = """
@@ -47,17 +38,8 @@ class RestApiIT {
             ]}
             """;
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void start() {
-        node = NodeUnderTest.start(ETCD, MARIADB, "rest-api", "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("rest-api", "");
 
     private static String base(BaseUuid uuid) {
         return "/api/v1/dtables/" + uuid + "/";

@@ -10,10 +10,8 @@ import dtable.core.token.TokenService;
 import dtable.server.ServerFixture;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.server.api.NodeUnderTest.BaseSnapshot;
-import dtable.testsupport.EtcdExtension;
 import dtable.server.socket.CloseCodes;
 import dtable.server.socket.SocketProbe;
-import dtable.testsupport.MariaDbExtension;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,28 +37,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("integration")
 class RestErrorsIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     /** Small enough to exceed cheaply, large enough for the 10001-id batch-delete body to reach its own check. */
     static final int MAX_REQUEST_BYTES = 65_536;
 
-    private static NodeUnderTest node;
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("rest-errors", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
     private static BaseUuid health;
     private BaseUuid uuid;
     private String token;
 
     @BeforeAll
-    static void start() {
-        node = NodeUnderTest.start(ETCD, MARIADB, "rest-errors", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
+    static void createHealthBase() {
         health = node.createBase(null);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
     }
 
     @BeforeEach

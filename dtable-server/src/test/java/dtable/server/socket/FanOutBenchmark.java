@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.server.api.NodeUnderTest;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -33,60 +31,56 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class FanOutBenchmark {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     static final int RECEIVERS = 100;
     static final int WARMUP = 100;
     static final int MEASURED = 500;
 
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("fan-out", "");
+
     @Test
     void oneOperationToAHundredSockets() throws Exception {
-        try (NodeUnderTest node = NodeUnderTest.start(ETCD, MARIADB, "fan-out", "")) {
-            BaseUuid uuid = node.createBase(null);
-            int total = WARMUP + MEASURED;
-            CountDownLatch[] delivered = new CountDownLatch[total + 1];
-            long[] lastReceipt = new long[total + 1];
+        BaseUuid uuid = node.createBase(null);
+        int total = WARMUP + MEASURED;
+        CountDownLatch[] delivered = new CountDownLatch[total + 1];
+        long[] lastReceipt = new long[total + 1];
+        for (int v = 1; v <= total; v++) {
+            delivered[v] = new CountDownLatch(RECEIVERS);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        List<WebSocket> receivers = new ArrayList<>();
+        CountDownLatch joined = new CountDownLatch(RECEIVERS);
+        for (int i = 0; i < RECEIVERS; i++) {
+            receivers.add(http.newWebSocketBuilder().buildAsync(URI.create(node.socketUrl(uuid, node.readOnly(uuid))),
+                    new Receiver(joined, delivered, lastReceipt)).join());
+        }
+        assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
+        try (SocketProbe writer = SocketProbe.connect(node.socketUrl(uuid, node.readWrite(uuid)))) {
+            writer.joined();
+            long[] latencies = new long[MEASURED];
+            long[] acks = new long[MEASURED];
+            long[] spreads = new long[MEASURED];
             for (int v = 1; v <= total; v++) {
-                delivered[v] = new CountDownLatch(RECEIVERS);
-            }
-            HttpClient http = HttpClient.newHttpClient();
-            List<WebSocket> receivers = new ArrayList<>();
-            CountDownLatch joined = new CountDownLatch(RECEIVERS);
-            for (int i = 0; i < RECEIVERS; i++) {
-                receivers.add(http.newWebSocketBuilder().buildAsync(URI.create(node.socketUrl(uuid, node.readOnly(uuid))),
-                        new Receiver(joined, delivered, lastReceipt)).join());
-            }
-            assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
-            try (SocketProbe writer = SocketProbe.connect(node.socketUrl(uuid, node.readWrite(uuid)))) {
-                writer.joined();
-                long[] latencies = new long[MEASURED];
-                long[] acks = new long[MEASURED];
-                long[] spreads = new long[MEASURED];
-                for (int v = 1; v <= total; v++) {
-                    long sent = System.nanoTime();
-                    writer.update(v, "{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"row "
-                            + v + "\"}}");
-                    assertThat(delivered[v].await(30, TimeUnit.SECONDS)).as("version %d delivered to all", v).isTrue();
-                    if (v > WARMUP) {
-                        long seq = v;
-                        long acked = writer.awaitFrame(f -> f.seq() == seq && f.event().equals("ack"),
-                                Duration.ofSeconds(30)).receivedNanos();
-                        acks[v - WARMUP - 1] = acked - sent;
-                        synchronized (lastReceipt) {
-                            latencies[v - WARMUP - 1] = lastReceipt[v] - sent;
-                            spreads[v - WARMUP - 1] = lastReceipt[v] - acked;
-                        }
+                long sent = System.nanoTime();
+                writer.update(v, "{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"row "
+                        + v + "\"}}");
+                assertThat(delivered[v].await(30, TimeUnit.SECONDS)).as("version %d delivered to all", v).isTrue();
+                if (v > WARMUP) {
+                    long seq = v;
+                    long acked = writer.awaitFrame(f -> f.seq() == seq && f.event().equals("ack"),
+                            Duration.ofSeconds(30)).receivedNanos();
+                    acks[v - WARMUP - 1] = acked - sent;
+                    synchronized (lastReceipt) {
+                        latencies[v - WARMUP - 1] = lastReceipt[v] - sent;
+                        spreads[v - WARMUP - 1] = lastReceipt[v] - acked;
                     }
                 }
-                report("send -> last of " + RECEIVERS + " receipts", latencies);
-                report("send -> ack to the writer (durable)", acks);
-                report("ack to the writer -> last of " + RECEIVERS + " receipts (fan-out alone)", spreads);
-            } finally {
-                receivers.forEach(WebSocket::abort);
             }
+            report("send -> last of " + RECEIVERS + " receipts", latencies);
+            report("send -> ack to the writer (durable)", acks);
+            report("ack to the writer -> last of " + RECEIVERS + " receipts (fan-out alone)", spreads);
+        } finally {
+            receivers.forEach(WebSocket::abort);
         }
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dtable.core.bucket.BaseUuid;
 import dtable.server.api.NodeUnderTest;
 import dtable.server.api.NodeUnderTest.Answer;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import dtable.server.base.BaseRegistry;
 import dtable.testsupport.NpmClient;
 import java.io.BufferedReader;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,11 +30,6 @@ import tools.jackson.databind.JsonNode;
 @Tag("integration")
 class SeaTableClientIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     static final String BASE = """
@@ -48,20 +40,13 @@ class SeaTableClientIT {
                "rows": []}]}
             """;
 
-    private static NodeUnderTest node;
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("seatable-client", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
     private static Path client;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void installClient() throws Exception {
         client = NpmClient.install("store-client", "store-client.js");
-        node = NodeUnderTest.start(ETCD, MARIADB, "seatable-client", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test
@@ -83,10 +68,8 @@ class SeaTableClientIT {
     @ValueSource(strings = {"polling", "websocket", "default"})
     void twoStoresSeeEachRowOperationAndRestShowsTheResult(String transports) throws Exception {
         BaseUuid uuid = node.createBase(BASE);
-        JsonNode out = run("roundTrip", uuid, transports);
-        assertThat(out.path("errors")).isEmpty();
+        JsonNode out = bothStoresAgree(run("roundTrip", uuid, transports));
         assertThat(out.path("a").path("version").asLong()).isEqualTo(4);
-        assertThat(out.path("b")).isEqualTo(out.path("a"));
         assertThat(out.path("transport").asString()).isEqualTo(transports.equals("polling") ? "polling" : "websocket");
         // the second store's join reaches the first one first and its "leave room" last; a reconnect under load
         // may add a join in between
@@ -107,9 +90,7 @@ class SeaTableClientIT {
     @Test
     void columnAndTableOperationsRoundTripAndTheNodesOwnReachTheStoreInItsShape() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
-        JsonNode out = run("schemaRoundTrip", uuid, "default");
-        assertThat(out.path("errors")).isEmpty();
-        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        JsonNode out = bothStoresAgree(run("schemaRoundTrip", uuid, "default"));
         assertThat(out.path("a").path("version").asLong()).isEqualTo(9);
         JsonNode tables = out.path("a").path("tables");
         assertThat(tables).hasSize(2);
@@ -128,9 +109,7 @@ class SeaTableClientIT {
     @Test
     void viewsBatchRowOperationsAndColumnDataRoundTripAndSurviveAReload() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
-        JsonNode out = run("viewsAndBatches", uuid, "default");
-        assertThat(out.path("errors")).isEmpty();
-        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        JsonNode out = bothStoresAgree(run("viewsAndBatches", uuid, "default"));
         assertThat(out.path("viewsB")).isEqualTo(out.path("viewsA"));
         assertThat(out.path("a").path("version").asLong()).isEqualTo(11);
         assertThat(out.path("a").path("tables").get(0).path("rows")).extracting(r -> r.path("0000").asString())
@@ -182,11 +161,9 @@ class SeaTableClientIT {
     @Test
     void typeChangesOfTheStoreAndOfTheNodeReachBothStoresWithTheNodesConvertedCells() throws Exception {
         BaseUuid uuid = node.createBase(BASE);
-        JsonNode out = run("typeChange", uuid, "default");
-        assertThat(out.path("errors")).isEmpty();
+        JsonNode out = bothStoresAgree(run("typeChange", uuid, "default"));
         assertThat(out.path("asText").path("a").asString()).isEqualTo("5");
         assertThat(out.path("asText").path("b").asString()).isEqualTo("5");
-        assertThat(out.path("b")).isEqualTo(out.path("a"));
         JsonNode columns = out.path("a").path("tables").get(0).path("columns");
         assertThat(columns.get(1).path("type").asString()).isEqualTo("number");
         assertThat(columns.get(1).path("name").asString()).isEqualTo("Count");
@@ -213,11 +190,9 @@ class SeaTableClientIT {
         assertThat(meanwhile.status()).as(meanwhile.body()).isEqualTo(200);
         process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
-        JsonNode out = finish(process, output.lines().reduce((a, b) -> b).orElse("{}"));
-        assertThat(out.path("errors")).isEmpty();
+        JsonNode out = bothStoresAgree(finish(process, output.lines().reduce((a, b) -> b).orElse("{}")));
         assertThat(out.path("disconnects").path("a").asInt()).isPositive();
         assertThat(out.path("disconnects").path("b").asInt()).isPositive();
-        assertThat(out.path("b")).isEqualTo(out.path("a"));
         assertThat(out.path("a").path("version").asLong()).isEqualTo(3);
         assertThat(out.path("a").path("tables").get(0).path("rows")).extracting(r -> r.path("0000").asString())
                 .containsExactlyInAnyOrder("before", "meanwhile", "after");
@@ -286,6 +261,13 @@ class SeaTableClientIT {
         Process process = start(scenario, uuid, transports, env);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return finish(process, output.strip().lines().reduce((a, b) -> b).orElse("{}"));
+    }
+
+    /** {@code out} of a two-store scenario, checked: no store reported an operation error, and both stores hold the same base. */
+    private static JsonNode bothStoresAgree(JsonNode out) {
+        assertThat(out.path("errors")).isEmpty();
+        assertThat(out.path("b")).isEqualTo(out.path("a"));
+        return out;
     }
 
     private static JsonNode finish(Process process, String lastLine) throws Exception {

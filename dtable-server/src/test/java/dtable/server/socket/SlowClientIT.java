@@ -8,15 +8,11 @@ import dtable.server.api.NodeUnderTest;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.RoomListener;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,29 +26,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("integration")
 class SlowClientIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     private static final int QUEUE_CAPACITY = 32;
     /** Large operations fill the socket buffers between server and stalled client with few writes. */
     private static final String PAYLOAD = "x".repeat(16 * 1024);
     private static final int MAX_WRITES = 2_000;
     private static final Duration PROMPT = Duration.ofSeconds(2);
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void start() {
-        node = NodeUnderTest.start(ETCD, MARIADB, "slow-client", "",
-                "--dtable.socket.queue-capacity=" + QUEUE_CAPACITY);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("slow-client", "",
+            "--dtable.socket.queue-capacity=" + QUEUE_CAPACITY);
 
     @Test
     void aStalledClientDoesNotDelayAFastOneAndIsClosedWith4408() throws Exception {

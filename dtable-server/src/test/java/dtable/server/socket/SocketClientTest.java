@@ -71,6 +71,9 @@ class SocketClientTest {
         }
     }
 
+    /** What the client under test is told; a fresh one per test, like {@link #log}. */
+    private final RecordingTransport transport = new RecordingTransport();
+
     /** An operation_log in memory, versions 1..n; the sender reads it while the test appends. */
     private final List<LoggedOperation> log = new CopyOnWriteArrayList<>();
 
@@ -88,115 +91,105 @@ class SocketClientTest {
         return "update " + version + " {\"op_type\":\"modify_row\",\"n\":" + version + "}";
     }
 
-    private SocketClient client(RecordingTransport transport, int capacity) {
+    private SocketClient client(int capacity) {
         return new SocketClient(UUID, transport, this::read, capacity);
     }
 
-    private static void awaitCalls(RecordingTransport transport, int count) {
+    private void awaitCalls(int count) {
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.calls.size() >= count);
+    }
+
+    /** Waits for as many calls as expected, then asserts they are exactly these, in this order. */
+    private void assertCalls(String... expected) {
+        awaitCalls(expected.length);
+        assertThat(transport.calls).containsExactly(expected);
     }
 
     @Test
     void joinedFirstThenOthersOperationsAsUpdatesAndTheOwnAsAckInVersionOrder() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         Object other = new Object();
         client.start(0);
         client.onOperation(1, op(1), "b", other, 0);
         client.onOperation(2, op(2), "a", client, 7);
         client.onOperation(3, op(3), "b", other, 0);
-        awaitCalls(transport, 4);
-        assertThat(transport.calls).containsExactly("joined 0", update(1), "ack #7 2", update(3));
+        assertCalls("joined 0", update(1), "ack #7 2", update(3));
     }
 
     @Test
     void operationsTheJoinedVersionCoversAreSkippedAndAGapIsFilledFromTheLog() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         for (long v = 1; v <= 5; v++) {
             op(v);
         }
         client.start(2);
         client.onOperation(2, JSON.createObjectNode(), "b", null, 0);
         client.onOperation(5, (ObjectNode) JSON.readTree(log.get(4).operation()), "a", client, 9);
-        awaitCalls(transport, 4);
-        assertThat(transport.calls).containsExactly("joined 2", update(3), update(4), "ack #9 5");
+        assertCalls("joined 2", update(3), update(4), "ack #9 5");
     }
 
     @Test
     void syncReplaysWhatTheClientMissedAndTheLiveStreamContinuesWithoutDuplicates() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         client.start(0);
         client.onOperation(1, op(1), "b", null, 0);
         client.onOperation(2, op(2), "b", null, 0);
-        awaitCalls(transport, 3);
+        awaitCalls(3);
         client.sync(0, 2);
         client.onOperation(3, op(3), "b", null, 0);
-        awaitCalls(transport, 6);
-        assertThat(transport.calls).containsExactly("joined 0", update(1), update(2), update(1), update(2), update(3));
+        assertCalls("joined 0", update(1), update(2), update(1), update(2), update(3));
     }
 
     @Test
     void aMovedBaseEndsTheSessionWithTheOwnerAndNothingFollows() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         client.start(0);
         client.onBaseMoved("http://node-b:5000");
         client.onOperation(1, op(1), "b", null, 0);
-        awaitCalls(transport, 2);
-        assertThat(transport.calls).containsExactly("joined 0", "end MOVED http://node-b:5000");
+        assertCalls("joined 0", "end MOVED http://node-b:5000");
         assertThat(client.isClosing()).isTrue();
     }
 
     @Test
     void aClientThatFallsBehindIsEndedAsTooSlow() {
-        RecordingTransport transport = new RecordingTransport();
         transport.blocked = true;
-        SocketClient client = client(transport, 2);
+        SocketClient client = client(2);
         client.start(0);
         for (long v = 1; v <= 4; v++) {
             client.onOperation(v, op(v), "b", null, 0);
         }
         transport.release.countDown();
-        awaitCalls(transport, 2);
-        assertThat(transport.calls).containsExactly("joined 0", "end TOO_SLOW");
+        assertCalls("joined 0", "end TOO_SLOW");
     }
 
     @Test
     void aGapTheLogNoLongerHoldsEndsTheSessionWithReload() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         client.start(0);
         op(1);
         log.clear(); // retention deleted version 1
         client.onOperation(2, op(2), "b", null, 0);
-        awaitCalls(transport, 2);
-        assertThat(transport.calls).containsExactly("joined 0", "end RELOAD");
+        assertCalls("joined 0", "end RELOAD");
     }
 
     @Test
     void refusalsPresenceAndLateAcksGoOutsideTheVersionStream() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         client.start(3);
         client.refuse(4L, "table_not_found", "no table");
         client.presence("join-room", "bob");
         client.ackNow(5, 3);
-        awaitCalls(transport, 4);
+        awaitCalls(4);
         client.end(Ending.of(Ending.Reason.CLOSED, "closed")); // an ending drops what is still queued, so after
-        awaitCalls(transport, 5);
-        assertThat(transport.calls).containsExactly("joined 3", "refuse #4 table_not_found", "join-room bob", "ack #5 3",
+        assertCalls("joined 3", "refuse #4 table_not_found", "join-room bob", "ack #5 3",
                 "end CLOSED");
     }
 
     @Test
     void aSessionEndsWhenItsTokenExpires() {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 16);
+        SocketClient client = client(16);
         client.expireAt(java.time.Instant.now().plusMillis(300));
         client.start(0);
-        awaitCalls(transport, 2);
-        assertThat(transport.calls).containsExactly("joined 0", "end TOKEN_EXPIRED");
+        assertCalls("joined 0", "end TOKEN_EXPIRED");
     }
 }

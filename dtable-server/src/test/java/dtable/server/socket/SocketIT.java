@@ -10,8 +10,6 @@ import dtable.server.api.NodeUnderTest;
 import dtable.server.api.NodeUnderTest.Answer;
 import dtable.server.api.NodeUnderTest.BaseSnapshot;
 import dtable.server.socket.SocketProbe.Frame;
-import dtable.testsupport.EtcdExtension;
-import dtable.testsupport.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +22,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,25 +35,11 @@ import tools.jackson.databind.JsonNode;
 @Tag("integration")
 class SocketIT {
 
-    @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.members(1);
-    @RegisterExtension
-    static final MariaDbExtension MARIADB = MariaDbExtension.create();
-
     static final int MAX_REQUEST_BYTES = 262_144;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static NodeUnderTest node;
-
-    @BeforeAll
-    static void start() {
-        node = NodeUnderTest.start(ETCD, MARIADB, "socket", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeUnderTest node = NodeUnderTest.serving("socket", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
 
     private static SocketProbe connect(BaseUuid uuid, String token) {
         return SocketProbe.connect(node.socketUrl(uuid, token));

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * How the log writer answers failures around a real MariaDB: what happened after the commit cannot turn
  * a durable batch into a refusal (which the proxy would retry into a duplicate), and a batch that never
- * reached MySQL is a refusal. The writer keeps one connection while batches follow each other and gives
- * it back when idle or broken.
+ * reached MySQL is a refusal (and no commit-time sample). The writer keeps one connection while batches
+ * follow each other and gives it back when idle or broken.
  */
 @Tag("integration")
 class OperationLogIT {
@@ -62,6 +64,41 @@ class OperationLogIT {
                     .cause().isExactlyInstanceOf(StorageException.class);
             assertThat(STORAGE.get().log(BaseUuid.parse(uuid))).isEmpty();
         }
+    }
+
+    /** The op-log commit latency ({@code dtable_oplog_commit_seconds}): one sample per committed batch. */
+    @Test
+    void everyCommittedBatchRecordsItsCommitTime() throws Exception {
+        String uuid = STORAGE.get().newLogBase();
+        ConcurrentLinkedQueue<Long> sizes = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
+        try (OperationLog log = new MysqlOperationLog(STORAGE.get().dataSource, 1, 4, 0, sizes::add, commitNanos::add)) {
+            Object instance = new Object();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int version = 1; version <= 40; version++) {
+                done.add(StorageFixture.appendInsert(log, instance, uuid, version));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(sizes.stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+        assertThat(commitNanos).hasSameSizeAs(sizes).allMatch(nanos -> nanos > 0);
+    }
+
+    @Test
+    void aBatchThatNeverReachedMysqlRecordsNoCommitTime() {
+        ConcurrentLinkedQueue<Long> commitNanos = new ConcurrentLinkedQueue<>();
+        DataSource down = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    throw new SQLException("injected: MySQL unreachable", "08S01");
+                });
+        try (OperationLog log = new MysqlOperationLog(down, 1, 4, 0, size -> { }, commitNanos::add)) {
+            CompletableFuture<Void> done = append(log, UUID.randomUUID().toString(), 1);
+
+            assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isExactlyInstanceOf(StorageException.class);
+        }
+        assertThat(commitNanos).isEmpty();
     }
 
     @Test
