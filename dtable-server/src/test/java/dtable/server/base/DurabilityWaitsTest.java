@@ -30,15 +30,7 @@ class DurabilityWaitsTest {
     @Test
     void theCommitBeforeTheDeadlineEndsTheWait() throws Exception {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                DurabilityWaits.await(durable, Duration.ofSeconds(60));
-                outcome.complete(null);
-            } catch (Exception e) {
-                outcome.complete(e);
-            }
-        });
+        CompletableFuture<Throwable> outcome = waitOn(durable, Duration.ofSeconds(60));
         awaitWaiting(1);
         durable.complete(null);
         assertThat(outcome.get()).isNull();
@@ -48,15 +40,7 @@ class DurabilityWaitsTest {
     @Test
     void aFailureOfTheLogReachesTheWaiterAsItself() throws Exception {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                DurabilityWaits.await(durable, Duration.ofSeconds(60));
-                outcome.complete(null);
-            } catch (Exception e) {
-                outcome.complete(e);
-            }
-        });
+        CompletableFuture<Throwable> outcome = waitOn(durable, Duration.ofSeconds(60));
         awaitWaiting(1);
         OutcomeUnknownException failure = new OutcomeUnknownException("commit outcome unknown", null);
         durable.completeExceptionally(failure);
@@ -66,19 +50,8 @@ class DurabilityWaitsTest {
     @Test
     void manyWaitsOfOneFutureEachKeepTheirOwnDeadline() throws Exception {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        CompletableFuture<Throwable> shortWait = new CompletableFuture<>();
-        CompletableFuture<Throwable> longWait = new CompletableFuture<>();
-        for (var wait : java.util.List.of(java.util.Map.entry(Duration.ofMillis(200), shortWait),
-                java.util.Map.entry(Duration.ofSeconds(60), longWait))) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    DurabilityWaits.await(durable, wait.getKey());
-                    wait.getValue().complete(null);
-                } catch (Exception e) {
-                    wait.getValue().complete(e);
-                }
-            });
-        }
+        CompletableFuture<Throwable> shortWait = waitOn(durable, Duration.ofMillis(200));
+        CompletableFuture<Throwable> longWait = waitOn(durable, Duration.ofSeconds(60));
         assertThat(shortWait.get()).isInstanceOf(TimeoutException.class);
         assertThat(longWait).isNotDone();
         durable.complete(null);
@@ -91,6 +64,20 @@ class DurabilityWaitsTest {
         assertThatThrownBy(() -> LoadedBase.awaitDurable(failed)).isInstanceOf(OutcomeUnknownException.class);
         LoadedBase.awaitDurable(CompletableFuture.completedFuture(null));
         assertThat(LoadedBase.DURABILITY_TIMEOUT).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    /** Waits on a virtual thread; the result is null when the wait ended with the commit, else what it threw. */
+    private static CompletableFuture<Throwable> waitOn(CompletableFuture<Void> durable, Duration timeout) {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                DurabilityWaits.await(durable, timeout);
+                outcome.complete(null);
+            } catch (Exception e) {
+                outcome.complete(e);
+            }
+        });
+        return outcome;
     }
 
     private static void awaitWaiting(int n) throws InterruptedException {
