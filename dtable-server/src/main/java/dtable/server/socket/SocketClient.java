@@ -4,24 +4,33 @@ import dtable.model.stored.ContiguousReplay;
 import dtable.model.stored.LoggedOperation;
 import dtable.server.base.RoomListener;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One connected client of one base, independent of framing: a bounded outbound queue drained by the
- * client's own sender (virtual) thread, so a slow client never delays the others or the log writer.
+ * One connected client of one base, independent of framing: a bounded outbound queue drained on
+ * demand, so a slow client never delays the others or the log writer.
  *
  * <p>Lifecycle: construct, join the base's room, read the base's durable version, then
  * {@link #start(long)} with it. The sender sends {@code joined} first and then every queued event;
  * operations at or below the joined version (durable before the client joined) are skipped. Joining
  * before reading the version is what guarantees that no operation falls between the two.
+ *
+ * <p>The sender: an idle client has no thread. Queuing an event starts a drain (a virtual thread)
+ * unless one is running; a drain sends until the queue is empty and ends. At most one drain of a
+ * client runs at a time, and each starts after the previous one ended (a compare-and-set of
+ * {@code draining}), so the transport sees one call at a time, in queue order. A parked sender
+ * thread per client cost 1-2 KiB of heap (its stack) per idle socket.
  *
  * <p>Ordering: operations reach the client in strictly increasing version order with no gaps. The
  * sender remembers the last version it delivered; an operation further ahead (after a {@code sync})
@@ -29,12 +38,13 @@ import tools.jackson.databind.node.ObjectNode;
  * answered with an {@code ack} in that same position. {@code sync(n)} rewinds the stream: everything
  * after {@code n} is sent again, in order, and the live stream continues after it without duplicates.
  *
- * <p>Back-pressure: when the queue is full the client is closed with {@link CloseCodes#TOO_SLOW}
- * (it reconnects and {@code sync}s). Once closing, nothing more is queued.
+ * <p>Back-pressure: when {@code queueCapacity} events wait (the drain is stuck writing to a client that
+ * stopped reading) the client is closed with {@link CloseCodes#TOO_SLOW} (it reconnects and
+ * {@code sync}s). Once closing, nothing more is queued.
  *
  * <p>Thread rules: {@link #onOperation}/{@link #onBaseMoved} are called by the log writer and only
  * enqueue; {@link #sync}, {@link #refuse}, {@link #presence}, {@link #end} and the others may be called from any thread;
- * {@code lastSent} and the transport are used by the sender thread only (after {@link #start}).
+ * {@code lastSent} and the transport are used by the running drain only (after {@link #start}).
  */
 public final class SocketClient implements RoomListener {
 
@@ -47,6 +57,17 @@ public final class SocketClient implements RoomListener {
     private static final Logger log = LoggerFactory.getLogger(SocketClient.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CATCH_UP_PAGE = 1000;
+    /** Starts drains: a virtual thread each, alive only while the client has something to send. */
+    private static final ThreadFactory SENDERS = Thread.ofVirtual().name("socket-sender").factory();
+    /** Ends clients whose token expired: one timer for every client of the node. */
+    private static final ScheduledThreadPoolExecutor EXPIRY = expiryTimer();
+
+    private static final AtomicIntegerFieldUpdater<SocketClient> QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(SocketClient.class, "queued");
+    private static final AtomicIntegerFieldUpdater<SocketClient> DRAINING =
+            AtomicIntegerFieldUpdater.newUpdater(SocketClient.class, "draining");
+    private static final AtomicReferenceFieldUpdater<SocketClient, Ending> PENDING_CLOSE =
+            AtomicReferenceFieldUpdater.newUpdater(SocketClient.class, Ending.class, "pendingClose");
 
     private sealed interface Outbound {
     }
@@ -80,22 +101,40 @@ public final class SocketClient implements RoomListener {
     private final String dtableUuid;
     private final Transport transport;
     private final LogReader store;
-    private final BlockingQueue<Outbound> queue;
+    private final int queueCapacity;
+    /** Unbounded itself; {@link #queued} bounds it (an idle client holds one empty node, no locks). */
+    private final Queue<Outbound> queue = new ConcurrentLinkedQueue<>();
+    /** Events in {@link #queue}, for the bound. */
+    private volatile int queued;
+    /** 1 while a drain runs or is starting. */
+    private volatile int draining;
+    /** Set by {@link #start}: before it, events are only queued. */
+    private volatile boolean started;
     /** The ending to deliver; set once, by whoever ends first. */
-    private final AtomicReference<Ending> pendingClose = new AtomicReference<>();
+    private volatile Ending pendingClose;
     /** The sender has stopped; nothing more is delivered. */
     private volatile boolean closed;
-    /** Sender thread only. */
+    /** Drains only. */
     private long lastSent;
+    /** {@code joined} is still to be sent (first thing of the first drain). */
+    private boolean joinPending;
     /** When the client's token expires (epoch millis); the session ends then. Set before {@link #start}. */
     private long expiresAtMillis = Long.MAX_VALUE;
+    private ScheduledFuture<?> expiry;
 
     public SocketClient(String dtableUuid, Transport transport, LogReader store, int queueCapacity) {
         this.dtableUuid = dtableUuid;
         this.transport = transport;
         this.store = store;
-        // linked, not an array: an idle client holds no slots (an ArrayBlockingQueue of 4096 cost 16 KiB per socket)
-        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
+    }
+
+    private static ScheduledThreadPoolExecutor expiryTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("socket-token-expiry").daemon().factory());
+        // a left client's timer goes at once, not at its token's expiry (days later)
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Ends the session with {@link Ending.Reason#TOKEN_EXPIRED} at {@code expiresAt}. Call before {@link #start}. */
@@ -108,8 +147,15 @@ public final class SocketClient implements RoomListener {
      * once, after the client joined the room and {@code joinedVersion} was read.
      */
     public void start(long joinedVersion) {
-        lastSent = joinedVersion; // written before Thread.start, so the sender sees it
-        Thread.ofVirtual().name("socket-" + dtableUuid.substring(0, 8)).start(() -> run(joinedVersion));
+        lastSent = joinedVersion; // written before the volatile started, so the first drain sees it
+        joinPending = true;
+        if (expiresAtMillis != Long.MAX_VALUE) {
+            long delay = Math.max(0, expiresAtMillis - System.currentTimeMillis());
+            expiry = EXPIRY.schedule(() -> end(Ending.of(Ending.Reason.TOKEN_EXPIRED,
+                    "token expired: reconnect with a new one")), delay, TimeUnit.MILLISECONDS);
+        }
+        started = true;
+        schedule();
     }
 
     @Override
@@ -157,15 +203,16 @@ public final class SocketClient implements RoomListener {
      * ending asked for wins.
      */
     public void end(Ending ending) {
-        if (pendingClose.compareAndSet(null, ending)) {
-            queue.clear();
-            queue.offer(new Wake());
+        if (PENDING_CLOSE.compareAndSet(this, null, ending)) {
+            clearQueue();
+            offer(new Wake());
+            schedule();
         }
     }
 
     /** Whether the client is closing or closed (too slow, moved, or disconnected): it takes no more events. */
     public boolean isClosing() {
-        return pendingClose.get() != null || closed;
+        return pendingClose != null || closed;
     }
 
     public boolean isClosed() {
@@ -180,51 +227,88 @@ public final class SocketClient implements RoomListener {
         if (isClosing()) {
             return;
         }
-        if (!queue.offer(item)) {
+        if (QUEUED.incrementAndGet(this) > queueCapacity) {
+            int behind = QUEUED.decrementAndGet(this);
             log.info("socket client of {} fell {} events behind: closing it (it can reconnect and sync)", dtableUuid,
-                    queue.size());
+                    behind);
             end(Ending.of(Ending.Reason.TOO_SLOW, "client too slow: reconnect and sync"));
+            return;
+        }
+        queue.offer(item);
+        schedule();
+    }
+
+    private void offer(Outbound item) {
+        QUEUED.incrementAndGet(this);
+        queue.offer(item);
+    }
+
+    private Outbound poll() {
+        Outbound item = queue.poll();
+        if (item != null) {
+            QUEUED.decrementAndGet(this);
+        }
+        return item;
+    }
+
+    private void clearQueue() {
+        while (poll() != null) {
+            // dropped
         }
     }
 
-    private void run(long joinedVersion) {
+    /** Starts a drain unless one runs (it then sees the new event) or the client has not started. */
+    private void schedule() {
+        if (started && !closed && DRAINING.compareAndSet(this, 0, 1)) {
+            SENDERS.newThread(this::drain).start();
+        }
+    }
+
+    /** Sends until the queue is empty; one drain at a time per client. */
+    private void drain() {
         boolean failed = false;
         try {
-            transport.joined(dtableUuid, joinedVersion);
-            while (!closed) {
-                Ending close = pendingClose.get();
-                if (close != null) {
+            do {
+                if (joinPending) {
+                    joinPending = false;
+                    transport.joined(dtableUuid, lastSent);
+                }
+                Outbound item;
+                while (!closed && (item = poll()) != null) {
+                    Ending close = pendingClose;
+                    if (close != null) {
+                        deliverClose(close);
+                        return;
+                    }
+                    deliver(item);
+                }
+                Ending close = pendingClose;
+                if (close != null && !closed) {
                     deliverClose(close);
                     return;
                 }
-                long untilExpiry = expiresAtMillis - System.currentTimeMillis();
-                if (untilExpiry <= 0) {
-                    end(Ending.of(Ending.Reason.TOKEN_EXPIRED, "token expired: reconnect with a new one"));
-                    continue;
-                }
-                Outbound item = queue.poll(Math.min(30_000, untilExpiry), TimeUnit.MILLISECONDS);
-                if (item == null) {
-                    if (!transport.isOpen()) {
-                        return;
-                    }
-                    continue;
-                }
-                if (pendingClose.get() == null) {
-                    deliver(item);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                draining = 0;
+                // an event queued after the last poll but before draining was 0 started no drain: take it here
+            } while (!closed && !queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1));
         } catch (Exception e) {
             // the connection broke, or the container gave up writing to a client that stopped reading
             log.debug("socket client of {} stopped: {}", dtableUuid, e.toString());
             failed = true;
-        } finally {
+        }
+        if (failed) {
             closed = true;
-            queue.clear();
-            if (failed && transport.isOpen()) {
+            clearQueue();
+            cancelExpiry();
+            if (transport.isOpen()) {
                 transport.end(Ending.of(Ending.Reason.SEND_FAILED, "send failed"));
             }
+        }
+    }
+
+    private void cancelExpiry() {
+        ScheduledFuture<?> timer = expiry;
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 
@@ -291,6 +375,8 @@ public final class SocketClient implements RoomListener {
 
     private void deliverClose(Ending ending) {
         closed = true;
+        clearQueue();
+        cancelExpiry();
         transport.end(ending);
     }
 

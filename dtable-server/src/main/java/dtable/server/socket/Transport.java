@@ -5,8 +5,8 @@ package dtable.server.socket;
  * frames of SPEC §8 ({@link WebSocketTransport}) or socket.io ({@code dtable.server.socket.socketio}).
  * A transport only translates; it decides nothing about rooms, order or durability.
  *
- * <p>Thread rules: called from the session's sender thread only, one call at a time, except
- * {@link #isOpen()} (any thread).
+ * <p>Thread rules: called from the session's sender only (one drain at a time, each starting after the
+ * previous one ended), one call at a time, except {@link #isOpen()} (any thread).
  */
 public interface Transport {
 

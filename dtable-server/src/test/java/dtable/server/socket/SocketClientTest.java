@@ -26,9 +26,15 @@ class SocketClientTest {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
         volatile boolean blocked;
+        /** Set when two calls ran at the same time (the transport is called one call at a time). */
+        volatile boolean overlapped;
+        /** The threads that called joined or presence. */
+        final java.util.Set<Thread> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.atomic.AtomicBoolean inCall = new java.util.concurrent.atomic.AtomicBoolean();
 
         @Override
         public void joined(String dtableUuid, long version) throws InterruptedException {
+            senders.add(Thread.currentThread());
             calls.add("joined " + version);
             if (blocked) {
                 release.await();
@@ -52,7 +58,13 @@ class SocketClientTest {
 
         @Override
         public void presence(String event, String username) {
+            senders.add(Thread.currentThread());
+            if (!inCall.compareAndSet(false, true)) {
+                overlapped = true;
+            }
             calls.add(event + " " + username);
+            Thread.onSpinWait();
+            inCall.set(false);
         }
 
         @Override
@@ -191,5 +203,44 @@ class SocketClientTest {
         client.expireAt(java.time.Instant.now().plusMillis(300));
         client.start(0);
         assertCalls("joined 0", "end TOKEN_EXPIRED");
+    }
+
+    @Test
+    void anIdleClientHasNoSenderThreadAndOneDrainAtATimeKeepsTheOrder() throws Exception {
+        RecordingTransport transport = new RecordingTransport();
+        SocketClient client = client(transport, 10_000);
+        client.start(0);
+        awaitCalls(transport, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders(transport) == 0);
+
+        // four threads queue at once, as the log writer, socket.io's read threads and the timer may:
+        // everything arrives, each thread's events in its own order, and never two drains at once
+        int perThread = 500;
+        List<Thread> producers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            String name = "p" + t;
+            producers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    client.presence(name, Integer.toString(i));
+                }
+            }));
+        }
+        for (Thread producer : producers) {
+            producer.join();
+        }
+        awaitCalls(transport, 1 + 4 * perThread);
+        for (int t = 0; t < 4; t++) {
+            String prefix = "p" + t + " ";
+            List<String> own = transport.calls.stream().filter(call -> call.startsWith(prefix)).toList();
+            assertThat(own).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList());
+        }
+        assertThat(transport.overlapped).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders(transport) == 0);
+    }
+
+    /** Threads that sent to the client and are still alive: none once it is idle (no thread parked per client). */
+    private static long liveSenders(RecordingTransport transport) {
+        return transport.senders.stream().filter(Thread::isAlive).count();
     }
 }
