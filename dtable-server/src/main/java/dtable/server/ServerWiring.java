@@ -10,6 +10,7 @@ import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
 import dtable.server.socket.ContainerBuffers;
 import dtable.server.socket.DtableSocketHandler;
+import dtable.server.socket.HeaderCopyFreeUpgrade;
 import dtable.server.socket.RoomSession;
 import dtable.server.socket.socketio.EngineIoServlet;
 import dtable.server.socket.socketio.SocketIoGateway;
@@ -34,6 +35,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /** Builds the node's objects from {@link ServerConfig}; the classes themselves know nothing of Spring. */
 @Configuration(proxyBeanMethods = false)
@@ -152,6 +155,12 @@ public class ServerWiring {
         return ContainerBuffers::applyTo;
     }
 
+    /** Small WebSocket message buffers, for both framings ({@link ContainerBuffers}). */
+    @Bean
+    ServletServerContainerFactoryBean webSocketMessageBuffers() {
+        return ContainerBuffers.messageBuffers();
+    }
+
     @Bean
     DtableSocketHandler socketHandler(RoomSession.Rooms rooms, ServerConfig config) {
         return new DtableSocketHandler(rooms, config.maxRequestBytes());
@@ -160,6 +169,7 @@ public class ServerWiring {
     @Bean
     WebSocketConfigurer socketRoutes(DtableSocketHandler handler) {
         return (WebSocketHandlerRegistry registry) -> registry.addHandler(handler, "/socket/dtables/*")
+                .setHandshakeHandler(new DefaultHandshakeHandler(new HeaderCopyFreeUpgrade()))
                 .setAllowedOrigins("*");
     }
 

@@ -1,5 +1,7 @@
 package dtable.server.socket.socketio;
 
+import dtable.server.socket.HeaderNamesHidden;
+import io.socket.engineio.server.Emitter;
 import io.socket.engineio.server.EngineIoServer;
 import io.socket.engineio.server.EngineIoWebSocket;
 import io.socket.engineio.server.utils.ParseQS;
@@ -17,6 +19,9 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +65,8 @@ public final class EngineIoServlet extends HttpServlet {
                         }
                     }).build();
             try {
-                container.upgradeHttpToWebSocket(request, response, config, Map.of());
+                // Engine.IO is given no connection headers (Adapter.getConnectionHeaders): Tomcat's copy is not kept
+                container.upgradeHttpToWebSocket(new HeaderNamesHidden(request), response, config, Map.of());
             } catch (jakarta.websocket.DeploymentException e) {
                 throw new ServletException(e);
             }
@@ -116,7 +122,18 @@ public final class EngineIoServlet extends HttpServlet {
      */
     static final class Adapter extends EngineIoWebSocket {
 
+        /** No listeners. */
+        private static final Object[] NONE = {};
+
         private final Session session;
+        /**
+         * Engine.IO's listeners on this connection, as pairs (event, listener), copied on every change.
+         * {@link Emitter}'s own map of queues cost ~400 bytes per socket for the three listeners Engine.IO
+         * adds ({@code message}, {@code close}, {@code error}) and never removes.
+         */
+        private volatile Object[] listening = NONE;
+        /** Guards changes of {@link #listening} (not {@code this}: a write may hold that for a long time). */
+        private final Object listeningLock = new Object();
         private final Map<String, String> query;
         private final int maxMessageBytes;
         /** The fragments of the message being read; container read thread only. */
@@ -132,6 +149,87 @@ public final class EngineIoServlet extends HttpServlet {
             this.session = session;
             this.maxMessageBytes = maxMessageBytes;
             this.query = ParseQS.decode(session.getQueryString());
+        }
+
+        @Override
+        public Emitter on(String event, Listener fn) {
+            synchronized (listeningLock) {
+                Object[] now = listening;
+                Object[] more = Arrays.copyOf(now, now.length + 2);
+                more[now.length] = event;
+                more[now.length + 1] = fn;
+                listening = more;
+            }
+            return this;
+        }
+
+        @Override
+        public Emitter off() {
+            listening = NONE;
+            return this;
+        }
+
+        @Override
+        public Emitter off(String event) {
+            return remove(event, null);
+        }
+
+        @Override
+        public Emitter off(String event, Listener fn) {
+            return remove(event, fn);
+        }
+
+        /** Removes {@code event}'s listeners: all of them ({@code fn} null) or the first that is {@code fn}. */
+        private Emitter remove(String event, Listener fn) {
+            synchronized (listeningLock) {
+                Object[] now = listening;
+                List<Object> kept = new ArrayList<>(now.length);
+                boolean removedOne = false;
+                for (int i = 0; i < now.length; i += 2) {
+                    Listener listener = (Listener) now[i + 1];
+                    boolean match = now[i].equals(event) && (fn == null || !removedOne && listener.equals(fn));
+                    if (match) {
+                        removedOne = true;
+                    } else {
+                        kept.add(now[i]);
+                        kept.add(listener);
+                    }
+                }
+                listening = kept.isEmpty() ? NONE : kept.toArray();
+            }
+            return this;
+        }
+
+        @Override
+        public Emitter emit(String event, Object... args) {
+            Object[] now = listening;
+            for (int i = 0; i < now.length; i += 2) {
+                if (now[i].equals(event)) {
+                    try {
+                        ((Listener) now[i + 1]).call(args);
+                    } catch (Exception ignored) {
+                        // as Emitter: one listener's failure does not stop the others
+                    }
+                }
+            }
+            return this;
+        }
+
+        @Override
+        public List<Listener> listeners(String event) {
+            Object[] now = listening;
+            List<Listener> found = new ArrayList<>();
+            for (int i = 0; i < now.length; i += 2) {
+                if (now[i].equals(event)) {
+                    found.add((Listener) now[i + 1]);
+                }
+            }
+            return Collections.unmodifiableList(found);
+        }
+
+        @Override
+        public boolean hasListeners(String event) {
+            return !listeners(event).isEmpty();
         }
 
         void text(String part, boolean last) {

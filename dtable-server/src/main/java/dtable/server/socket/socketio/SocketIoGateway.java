@@ -8,6 +8,8 @@ import io.socket.socketio.server.SocketIoNamespace;
 import io.socket.socketio.server.SocketIoServer;
 import io.socket.socketio.server.SocketIoSocket;
 import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +36,33 @@ public final class SocketIoGateway implements AutoCloseable {
 
     private final EngineIoServer engine;
     private final RoomSession.Rooms rooms;
+    private final ScheduledThreadPoolExecutor timers;
 
     public SocketIoGateway(RoomSession.Rooms rooms) {
         this.rooms = rooms;
         EngineIoServerOptions options = EngineIoServerOptions.newFromDefault();
+        this.timers = pingTimers(options.getMaxTimeoutThreadPoolSize());
+        options.setScheduledExecutorService(timers);
         this.engine = new EngineIoServer(options);
         SocketIoServer server = new SocketIoServer(engine);
         SocketIoNamespace namespace = server.namespace("/");
         namespace.on("connection", args -> connected((SocketIoSocket) args[0]));
+    }
+
+    /**
+     * Engine.IO's ping and ping-timeout timers, as its own executor would run them, except that a cancelled
+     * timer leaves the queue at once: every pong cancels two timers per socket, which otherwise stay queued
+     * (with their tasks) until their time comes, 25 s later.
+     */
+    private static ScheduledThreadPoolExecutor pingTimers(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(threads, runnable -> {
+            Thread thread = new Thread(runnable, "engineIo-timer-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     public EngineIoServer engine() {
@@ -51,9 +72,18 @@ public final class SocketIoGateway implements AutoCloseable {
     private void connected(SocketIoSocket socket) {
         SocketIoTransport transport = new SocketIoTransport(socket);
         RoomSession session = new RoomSession(rooms, transport);
-        socket.on("join-room", args -> join(socket, session, transport, args));
-        socket.on("update-dtable", args -> update(session, transport, args));
-        socket.on("leave room", args -> session.leave());
+        // one listener for every event, not one per event name: each name costs the socket a map entry, a
+        // queue and its nodes (~150 bytes), for as long as it is connected
+        socket.registerAllEventListener((event, args) -> {
+            switch (event) {
+                case "join-room" -> join(socket, session, transport, args);
+                case "update-dtable" -> update(session, transport, args);
+                case "leave room" -> session.leave();
+                default -> {
+                    // not one of SeaTable's events: ignored, as socket.io does for events nobody listens to
+                }
+            }
+        });
         socket.on("disconnect", args -> session.leave());
     }
 
@@ -107,5 +137,6 @@ public final class SocketIoGateway implements AutoCloseable {
     @Override
     public void close() {
         engine.shutdown();
+        timers.shutdownNow();
     }
 }

@@ -69,4 +69,33 @@ class EngineIoAdapterTest {
         verify(session).close(reason.capture());
         return reason.getValue().getCloseCode().getCode();
     }
+
+    @Test
+    void listenersAreCalledPerEventInOrderAndCanBeRemoved() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        io.socket.engineio.server.Emitter.Listener closed = args -> seen.add("close 1");
+        adapter.on("close", closed);
+        adapter.on("close", args -> seen.add("close 2"));
+        adapter.once("error", args -> seen.add("error " + args[0]));
+
+        adapter.emit("close");
+        adapter.emit("error", "a");
+        adapter.emit("error", "b");
+        assertThat(seen).containsExactly("close 1", "close 2", "error a");
+        assertThat(adapter.hasListeners("close")).isTrue();
+        assertThat(adapter.listeners("close")).hasSize(2);
+
+        adapter.off("close", closed);
+        adapter.emit("close");
+        assertThat(seen).containsExactly("close 1", "close 2", "error a", "close 2");
+
+        adapter.off("close");
+        assertThat(adapter.hasListeners("close")).isFalse();
+        adapter.text("still heard", true);
+        assertThat(messages).containsExactly("still heard");
+
+        adapter.off();
+        adapter.text("not heard", true);
+        assertThat(messages).containsExactly("still heard");
+    }
 }
