@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dtable.model.stored.LoggedOperation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,8 +34,8 @@ class SocketClientTest {
         /** Set when two calls ran at the same time (the transport is called one call at a time). */
         volatile boolean overlapped;
         /** The threads that called joined or presence. */
-        final java.util.Set<Thread> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final java.util.concurrent.atomic.AtomicBoolean inCall = new java.util.concurrent.atomic.AtomicBoolean();
+        final Set<Thread> senders = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean inCall = new AtomicBoolean();
 
         @Override
         public void joined(String dtableUuid, long version) throws InterruptedException {
@@ -207,16 +212,15 @@ class SocketClientTest {
 
     @Test
     void anIdleClientHasNoSenderThreadAndOneDrainAtATimeKeepsTheOrder() throws Exception {
-        RecordingTransport transport = new RecordingTransport();
-        SocketClient client = client(transport, 10_000);
+        SocketClient client = client(10_000);
         client.start(0);
-        awaitCalls(transport, 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders(transport) == 0);
+        awaitCalls(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders() == 0);
 
         // four threads queue at once, as the log writer, socket.io's read threads and the timer may:
         // everything arrives, each thread's events in its own order, and never two drains at once
         int perThread = 500;
-        List<Thread> producers = new java.util.ArrayList<>();
+        List<Thread> producers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             String name = "p" + t;
             producers.add(Thread.ofPlatform().start(() -> {
@@ -228,19 +232,19 @@ class SocketClientTest {
         for (Thread producer : producers) {
             producer.join();
         }
-        awaitCalls(transport, 1 + 4 * perThread);
+        awaitCalls(1 + 4 * perThread);
         for (int t = 0; t < 4; t++) {
             String prefix = "p" + t + " ";
             List<String> own = transport.calls.stream().filter(call -> call.startsWith(prefix)).toList();
             assertThat(own).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList());
+                    IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList());
         }
         assertThat(transport.overlapped).isFalse();
-        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders(transport) == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveSenders() == 0);
     }
 
     /** Threads that sent to the client and are still alive: none once it is idle (no thread parked per client). */
-    private static long liveSenders(RecordingTransport transport) {
+    private long liveSenders() {
         return transport.senders.stream().filter(Thread::isAlive).count();
     }
 }
