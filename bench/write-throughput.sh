@@ -3,6 +3,7 @@
 #
 # Needs a running dev cluster (bin/dev-cluster up) and wrk + mariadb-slap (Debian: wrk, mariadb-client).
 # Usage: bench/write-throughput.sh [concurrency=64] [seconds=20] [bases=1]
+#   env SOCKETS=0 skips the socket phase; SOCKET_BASES=N spreads its sockets over N bases (default: bases)
 #   bases=1 puts every client on one base (the lane of one base is the bottleneck);
 #   bases=N spreads the clients over N bases (what a real node sees).
 # Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
@@ -36,7 +37,8 @@ trap cleanup EXIT
 
 # create the bases on the node under test: a UUID another node owns answers 307 (and creates nothing),
 # so draw new ones until this node owns it; every run then measures the same (warm) JVM
-for i in $(seq 1 "$bases"); do
+create_base() {
+  local uuid code try
   for try in $(seq 1 64); do
     uuid=$(cat /proc/sys/kernel/random/uuid)
     code=$(curl -s -o "$work/create" -w '%{http_code}' -X PUT -H "Authorization: Token $token" "$node_url/api/v1/dtables/$uuid/")
@@ -45,14 +47,19 @@ for i in $(seq 1 "$bases"); do
   done
   [[ $code == 2* ]] || { echo "$node_url owns no bucket after 64 tries (after a restart: POST /rebalance/ to the monitor)" >&2; exit 1; }
   urls+=("$node_url/api/v1/dtables/$uuid/rows/")
-done
+}
+# the socket phase may spread its sockets over more bases (SOCKET_BASES): on the HTTP phase's 16 bases every
+# operation also goes to the other sockets of its base (4 frames per operation at 64 sockets), while an HTTP
+# write has no reader; SOCKET_BASES=64 gives each socket a base of its own, one frame per operation like HTTP
+socket_bases=${SOCKET_BASES:-$bases}
+for i in $(seq 1 "$(( socket_bases > bases ? socket_bases : bases ))"); do create_base; done
 {
   echo 'local urls = {'; for u in "${urls[@]}"; do echo "  \"$u\","; done; echo '}'
   cat <<LUA
 local counter = 0
 request = function()
   counter = counter + 1
-  local url = urls[(counter % #urls) + 1]
+  local url = urls[(counter % $bases) + 1]
   local body = '{"table_name":"Table1","row":{"Name":"bench-' .. counter .. '"}}'
   return wrk.format("POST", url, {["Content-Type"]="application/json", ["Authorization"]="Token $token"}, body)
 end
@@ -61,17 +68,18 @@ LUA
 
 echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s)"
 node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
-wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
+# the load generators' own CPU (user + system, /usr/bin/time): they share the cores with the node and MariaDB
+/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
 node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 
 socket_jar=benchmarks/target/benchmarks.jar
 if [[ ${SOCKETS:-1} != 0 && -f $socket_jar ]]; then
-  echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $bases base(s)"
-  uuids=(); for u in "${urls[@]}"; do uuids+=("$(basename "${u%/rows/}")"); done
+  echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $socket_bases base(s)"
+  uuids=(); for u in "${urls[@]:0:$socket_bases}"; do uuids+=("$(basename "${u%/rows/}")"); done
   node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
   # shellcheck source=bin/lib/java-home.sh
   . bin/lib/java-home.sh
-  "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
+  /usr/bin/time -f '%U %S' -o "$work/socket.cpu" "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
     "ws://${node_url#http://}" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
   node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 fi
@@ -81,7 +89,7 @@ mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable dtable_db \
   -e "CREATE TABLE IF NOT EXISTS bench_slap (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
 per_client=${SLAP_PER_CONNECTION:-2000}  # about 5 s of inserts: 1 s bursts varied by 20 % between runs
 mysql0=$(cpu_of "$mysql_pid")
-mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=dtable_db --no-drop --concurrency="$conc" \
+/usr/bin/time -f '%U %S' -o "$work/slap.cpu" mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=dtable_db --no-drop --concurrency="$conc" \
   --number-of-queries=$(( per_client * conc )) --iterations=1 \
   --query="INSERT INTO bench_slap (b, v) VALUES ('bench', '{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"x\"}}')" | tee "$work/slap.txt"
 mysql_slap=$(( $(cpu_of "$mysql_pid") - mysql0 ))
@@ -90,11 +98,13 @@ rps_http=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 writes=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx|Socket errors/' "$work/wrk.txt" | tr -s ' ' | paste -sd ';')
-echo "CPU node_us_per_write=$(us_per "$node_http" "$writes") mariadb_us_per_write=$(us_per "$mysql_http" "$writes") mariadb_us_per_slap_insert=$(us_per "$mysql_slap" $(( per_client * conc ))) p99=$p99 ${errors:+errors=$errors}"
+# seconds of CPU from /usr/bin/time -> µs per operation
+client_us() { awk -v n="$2" '{printf "%.0f", (n > 0 ? ($1 + $2) * 1e6 / n : 0)}' "$1" 2>/dev/null || echo "?"; }
+echo "CPU node_us_per_write=$(us_per "$node_http" "$writes") mariadb_us_per_write=$(us_per "$mysql_http" "$writes") mariadb_us_per_slap_insert=$(us_per "$mysql_slap" $(( per_client * conc ))) wrk_us_per_write=$(client_us "$work/wrk.cpu" "$writes") slap_client_us_per_insert=$(client_us "$work/slap.cpu" $(( per_client * conc ))) p99=$p99 ${errors:+errors=$errors}"
 if [[ -s $work/socket.txt ]]; then
   ops=$(awk -F'[= ]' '/^SOCKET/ {print $3}' "$work/socket.txt")
   socket_ops=$(awk '/^SOCKET/ {for (i = 1; i <= NF; i++) if ($i ~ /^all_acks=/) {sub("all_acks=", "", $i); print $i}}' "$work/socket.txt")
-  echo "CPU socket node_us_per_op=$(us_per "$node_socket" "$socket_ops") mariadb_us_per_op=$(us_per "$mysql_socket" "$socket_ops") (warm-up included)"
+  echo "CPU socket node_us_per_op=$(us_per "$node_socket" "$socket_ops") mariadb_us_per_op=$(us_per "$mysql_socket" "$socket_ops") client_us_per_op=$(client_us "$work/socket.cpu" "$socket_ops") (warm-up included)"
   echo "RESULT socket_ops_per_s=$ops socket_ratio=$(awk -v a="$ops" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
 fi
 echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"

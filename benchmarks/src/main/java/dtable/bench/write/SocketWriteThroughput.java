@@ -1,16 +1,12 @@
 package dtable.bench.write;
 
-import dtable.bench.socket.TextMessage;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * socket sends one {@code update-dtable} {@code insert_row} and the next only after its {@code ack} (which comes once
  * the operation is committed), like one HTTP connection of {@code bench/write-throughput.sh}. The sockets are spread
  * over the bases round-robin; every socket of a base also receives the others' operations (the real fan-out).
+ * Each socket is a {@link RawWebSocket} on a platform thread of its own, so that the client costs about what wrk
+ * costs per HTTP write (the JDK's WebSocket client cost 3-7 times as much and took the cores from the node).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dtable.bench.write.SocketWriteThroughput
  * <ws://host:port> <internal token> <seconds> <sockets> <base uuid>...} (bases with the default table, as a
@@ -36,90 +34,89 @@ public final class SocketWriteThroughput {
     private volatile boolean measuring;
     private volatile boolean stopping;
 
-    /** One socket in a closed loop: send, wait for the ack, send again. Frames arrive one at a time (request(1)). */
-    private final class Client implements WebSocket.Listener {
+    /** One socket in a closed loop on its own platform thread: send, read until the ack, send again. */
+    private final class Client {
         private final String prefix;
-        private final TextMessage message = new TextMessage();
-        private final CompletableFuture<Void> joined = new CompletableFuture<>();
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final String url;
+        private final CountDownLatch joined;
+        private final CountDownLatch go;
         private long[] latencies = new long[4096];
         private int count;
         private long sent;
-        private long sentAt;
-        private WebSocket socket;
+        private RawWebSocket socket;
 
-        Client(int index) {
+        Client(int index, String url, CountDownLatch joined, CountDownLatch go) {
             // 22 URL-safe characters per row id: 8 random per run, 4 for the socket, 10 for its counter
             String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36).substring(0, 8);
             this.prefix = run + String.format("%4s", Integer.toString(index, 36)).replace(' ', '0');
+            this.url = url;
+            this.joined = joined;
+            this.go = go;
         }
 
-        void sendNext() {
+        private String nextFrame() {
             String id = prefix + String.format("%10s", Long.toString(sent++, 36)).replace(' ', '0');
-            String frame = "{\"event\":\"update-dtable\",\"seq\":" + sent + ",\"data\":{\"op_type\":\"insert_row\","
+            return "{\"event\":\"update-dtable\",\"seq\":" + sent + ",\"data\":{\"op_type\":\"insert_row\","
                     + "\"table_id\":\"0000\",\"row_id\":\"\",\"row_insert_position\":\"insert_below\","
                     + "\"row_data\":{\"_id\":\"" + id + "\",\"0000\":\"bench-" + id + "\"},\"links_data\":{}}}";
-            sentAt = System.nanoTime();
-            socket.sendText(frame, true);
         }
 
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            socket = webSocket;
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            String text = message.append(data, last);
-            if (text != null) {
-                onFrame(text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void onFrame(String text) {
-            if (text.contains("\"event\":\"joined\"")) {
-                joined.complete(null);
-            } else if (text.contains("\"event\":\"ack\"")) {
-                allAcks.incrementAndGet();
-                if (measuring) {
-                    if (count == latencies.length) {
-                        latencies = Arrays.copyOf(latencies, count * 2);
+        void run() {
+            try {
+                socket = RawWebSocket.connect(URI.create(url));
+                while (!socket.readText().contains("\"event\":\"joined\"")) {
+                    // presence and other frames before the join answer
+                }
+                joined.countDown();
+                go.await();
+                while (!stopping) {
+                    long sentAt = System.nanoTime();
+                    socket.sendText(nextFrame());
+                    if (!awaitAck()) {
+                        return;
                     }
-                    latencies[count++] = System.nanoTime() - sentAt;
-                    acks.incrementAndGet();
+                    allAcks.incrementAndGet();
+                    if (measuring) {
+                        if (count == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, count * 2);
+                        }
+                        latencies[count++] = System.nanoTime() - sentAt;
+                        acks.incrementAndGet();
+                    }
                 }
-                if (stopping) {
-                    done.complete(null);
-                } else {
-                    sendNext();
+            } catch (Exception e) {
+                fail(e.toString());
+            } finally {
+                joined.countDown(); // a socket that failed before its join must not hold the start
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (java.io.IOException ignored) {
+                        // closing anyway
+                    }
                 }
-            } else if (text.contains("\"event\":\"error\"")) {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, text);
-                done.complete(null);
             }
         }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        /** Reads until this socket's ack (other sockets' operations of the base arrive in between). */
+        private boolean awaitAck() throws java.io.IOException {
+            while (true) {
+                String text = socket.readText();
+                if (text.contains("\"event\":\"ack\"")) {
+                    return true;
+                }
+                if (text.contains("\"event\":\"error\"")) {
+                    fail(text);
+                    return false;
+                }
+            }
+        }
+
+        private void fail(String what) {
             if (!stopping) {
                 errors.incrementAndGet();
-                firstError.compareAndSet(null, "closed " + statusCode + " " + reason);
+                firstError.compareAndSet(null, what);
             }
-            joined.complete(null);
-            done.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            errors.incrementAndGet();
-            firstError.compareAndSet(null, error.toString());
-            joined.complete(null);
-            done.complete(null);
         }
 
         long[] samples() {
@@ -138,18 +135,20 @@ public final class SocketWriteThroughput {
     }
 
     int run(String origin, String token, int seconds, int sockets, List<String> bases) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        CountDownLatch joined = new CountDownLatch(sockets);
+        CountDownLatch go = new CountDownLatch(1);
         List<Client> clients = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
-            Client client = new Client(i);
             String url = origin + "/socket/dtables/" + bases.get(i % bases.size()) + "?token=" + token;
-            http.newWebSocketBuilder().buildAsync(URI.create(url), client).join();
+            Client client = new Client(i, url, joined, go);
             clients.add(client);
+            threads.add(Thread.ofPlatform().name("socket-" + i).daemon(true).start(client::run));
         }
-        for (Client client : clients) {
-            client.joined.join();
+        if (!joined.await(60, TimeUnit.SECONDS)) {
+            fail("not all sockets joined within 60 s");
         }
-        clients.forEach(Client::sendNext);
+        go.countDown();
         Thread.sleep(Math.min(5_000, seconds * 250L)); // warm-up: a quarter of the run, at most 5 s
         measuring = true;
         long start = System.nanoTime();
@@ -158,9 +157,8 @@ public final class SocketWriteThroughput {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long measured = acks.get();
         stopping = true;
-        for (Client client : clients) {
-            client.done.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
-            client.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        for (Thread thread : threads) {
+            thread.join(30_000);
         }
         long[] all = clients.stream().map(Client::samples).flatMapToLong(Arrays::stream).sorted().toArray();
         System.out.printf("SOCKET ops_per_s=%.0f p50_ms=%.1f p99_ms=%.1f sockets=%d bases=%d seconds=%.1f errors=%d"
@@ -170,6 +168,11 @@ public final class SocketWriteThroughput {
             System.out.println("first error: " + firstError.get());
         }
         return errors.get() == 0 ? 0 : 1;
+    }
+
+    private void fail(String what) {
+        errors.incrementAndGet();
+        firstError.compareAndSet(null, what);
     }
 
     private static double percentile(long[] sorted, double p) {
