@@ -55,6 +55,10 @@ final class Rooms {
         LoadSocket.Events events = new LoadSocket.Events() {
             @Override
             public void delivered(LoadSocket socket, long version, long nanos) {
+                if (stoppedOnes.contains(socket)) {
+                    // what a stopped reader gets after it resumes at the end says nothing of the others' latency
+                    return;
+                }
                 Op op = op(socket.baseIndex, version);
                 op.receipts.add(nanos);
                 synchronized (op) {

@@ -292,8 +292,14 @@ public final class SocketClient implements RoomListener {
             } while (!closed && !queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1));
         } catch (Exception e) {
             // the connection broke, or the container gave up writing to a client that stopped reading
-            log.debug("socket client of {} stopped: {}", dtableUuid, e.toString());
             failed = true;
+            if (transport.isOpen()) {
+                // the node drops the client (the slow-consumer rule): worth a line for an operator
+                log.info("socket client of {} dropped: a send failed ({}); it can reconnect and sync", dtableUuid,
+                        e.toString());
+            } else {
+                log.debug("socket client of {} stopped: {}", dtableUuid, e.toString());
+            }
         }
         if (failed) {
             closed = true;
