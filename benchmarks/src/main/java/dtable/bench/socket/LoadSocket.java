@@ -103,8 +103,13 @@ final class LoadSocket implements WebSocket.Listener {
         CompletableFuture<Long> join = new CompletableFuture<>();
         joined = join;
         live = false;
-        http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri(baseUrl), this)
-                .whenComplete((socket, failure) -> {
+        URI uri = uri(baseUrl);
+        // ws:// through the generator's own blocking client on a virtual thread (cheap per frame);
+        // wss:// (or -Dsocketload.jdk-client=true) through java.net.http
+        CompletableFuture<java.net.http.WebSocket> opening = "ws".equals(uri.getScheme()) && !Boolean.getBoolean("socketload.jdk-client")
+                ? RawListenerSocket.open(uri, this, timeout)
+                : http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, this);
+        opening.whenComplete((socket, failure) -> {
                     if (failure != null) {
                         join.completeExceptionally(failure);
                     }

@@ -1,5 +1,6 @@
 package dtable.bench.write;
 
+import dtable.bench.socket.RawWebSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dtable.bench.write;
+package dtable.bench.socket;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -19,9 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * through an 8 KiB buffer, no per-message tasks or futures. {@code java.net.http}'s WebSocket cost 87-177 µs of
  * client CPU per operation in {@code bench/write-throughput.sh}, against wrk's 17-27 µs per HTTP write.
  *
- * <p>Threads: one thread sends and reads (a closed loop); not thread-safe.
+ * <p>Threads: one thread reads; sends may come from other threads (one write per message, under a lock).
  */
-final class RawWebSocket implements Closeable {
+public final class RawWebSocket implements Closeable {
 
     private final Socket socket;
     private final InputStream in;
@@ -35,13 +35,19 @@ final class RawWebSocket implements Closeable {
     }
 
     /** Opens {@code ws://host:port/path?query} and completes the upgrade handshake. */
-    static RawWebSocket connect(URI uri) throws IOException {
+    public static RawWebSocket connect(URI uri) throws IOException {
+        return connect(uri, 10_000);
+    }
+
+    /** {@link #connect(URI)} with a time limit in milliseconds for the TCP connect and for the handshake. */
+    public static RawWebSocket connect(URI uri, int timeoutMillis) throws IOException {
         if (!"ws".equals(uri.getScheme())) {
             throw new IllegalArgumentException("only ws:// URLs: " + uri);
         }
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), 10_000);
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), timeoutMillis);
+        socket.setSoTimeout(timeoutMillis);
         RawWebSocket ws = new RawWebSocket(socket);
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
@@ -58,11 +64,12 @@ final class RawWebSocket implements Closeable {
         while (!ws.readLine().isEmpty()) {
             // headers of the 101: nothing in them is needed here
         }
+        socket.setSoTimeout(0);
         return ws;
     }
 
     /** Sends one text message as a single masked frame, with one write. */
-    void sendText(String text) throws IOException {
+    public void sendText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         int n = payload.length;
         int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
@@ -87,15 +94,30 @@ final class RawWebSocket implements Closeable {
         for (int i = 0; i < n; i++) {
             frame[header + 4 + i] = (byte) (payload[i] ^ frame[header + (i & 3)]);
         }
-        out.write(frame);
+        synchronized (out) {
+            out.write(frame);
+        }
+    }
+
+    /** The server ended the connection with a close frame ({@code code} 1005 when it gave none). */
+    public static final class Closed extends EOFException {
+        public final int code;
+        public final String reason;
+
+        Closed(int code, String reason) {
+            super("closed by the server (" + code + " " + reason + ")");
+            this.code = code;
+            this.reason = reason;
+        }
     }
 
     /**
      * Reads the next complete text message (fragments put together); answers pings.
      *
-     * @throws EOFException when the server closed the connection (close frame or end of stream)
+     * @throws Closed       when the server sent a close frame
+     * @throws EOFException when the connection ended without one
      */
-    String readText() throws IOException {
+    public String readText() throws IOException {
         int length = 0;
         while (true) {
             int b0 = read();
@@ -115,7 +137,9 @@ final class RawWebSocket implements Closeable {
             int opcode = b0 & 0x0f;
             byte[] payload = readFully((int) n);
             switch (opcode) {
-                case 0x8 -> throw new EOFException("closed by the server" + closeReason(payload));
+                case 0x8 -> throw payload.length < 2 ? new Closed(1005, "")
+                        : new Closed(((payload[0] & 0xff) << 8) | (payload[1] & 0xff),
+                                new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
                 case 0x9 -> sendControl(0xA, payload);
                 case 0xA -> { } // pong: nothing to do
                 case 0x0, 0x1 -> {
@@ -130,6 +154,15 @@ final class RawWebSocket implements Closeable {
                 }
                 default -> throw new IOException("unexpected opcode " + opcode);
             }
+        }
+    }
+
+    /** Closes the TCP connection without a close frame. */
+    public void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
         }
     }
 
@@ -148,12 +181,9 @@ final class RawWebSocket implements Closeable {
         frame[0] = (byte) (0x80 | opcode);
         frame[1] = (byte) (0x80 | payload.length); // masked, key 0: payload unchanged
         System.arraycopy(payload, 0, frame, 6, payload.length);
-        out.write(frame);
-    }
-
-    private static String closeReason(byte[] payload) {
-        return payload.length < 2 ? "" : " (" + (((payload[0] & 0xff) << 8) | (payload[1] & 0xff)) + " "
-                + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) + ")";
+        synchronized (out) {
+            out.write(frame);
+        }
     }
 
     private int read() throws IOException {
