@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plays a dtable-server owner against a real MariaDB, writing exactly what a real owner writes:
- * the {@code dtables} row with a gzip JSON snapshot, and one {@code operation_log} row per operation
- * (prepared and applied with the real model), version + 1 each. The schema is the cluster's own
+ * the {@code dtables} row and its gzip JSON snapshot in {@code dtable_snapshots}, and one {@code operation_log}
+ * row per operation (prepared and applied with the real model), version + 1 each. The schema is the cluster's own
  * Flyway migrations (module dtable-storage), applied as the services apply them.
  *
  * <p>Not thread-safe: one test thread writes.
@@ -47,14 +47,15 @@ final class FakeOwner implements AutoCloseable {
     BaseUuid create(int rows) throws SQLException {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
         Base base = OwnerModel.synthetic(uuid, rows);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version,"
-                        + " row_count) VALUES (?, 'fake-owner', 1, 1, ?, ?, ?)")) {
-            ps.setString(1, uuid.value());
-            ps.setBytes(2, SnapshotCodec.encode(base));
-            ps.setLong(3, base.version());
-            ps.setInt(4, base.rowCount());
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch,"
+                    + " assign_rev, snapshot_version, row_count) VALUES (?, 'fake-owner', 1, 1, ?, ?)")) {
+                ps.setString(1, uuid.value());
+                ps.setLong(2, base.version());
+                ps.setInt(3, base.rowCount());
+                ps.executeUpdate();
+            }
+            storeSnapshot(c, uuid, base);
         }
         models.put(uuid.value(), base);
         return uuid;
@@ -81,14 +82,17 @@ final class FakeOwner implements AutoCloseable {
     void snapshotAndPurge(BaseUuid uuid) throws SQLException {
         Base base = models.get(uuid.value());
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot = ?, snapshot_version = ?,"
-                    + " row_count = ? WHERE dtable_uuid = ?")) {
-                ps.setBytes(1, SnapshotCodec.encode(base));
-                ps.setLong(2, base.version());
-                ps.setInt(3, base.rowCount());
-                ps.setString(4, uuid.value());
+            c.setAutoCommit(false);
+            storeSnapshot(c, uuid, base);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot_version = ?, row_count = ?"
+                    + " WHERE dtable_uuid = ?")) {
+                ps.setLong(1, base.version());
+                ps.setInt(2, base.rowCount());
+                ps.setString(3, uuid.value());
                 ps.executeUpdate();
             }
+            c.commit();
+            c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM operation_log WHERE dtable_uuid = ? AND op_version <= ?")) {
                 ps.setString(1, uuid.value());
@@ -99,9 +103,26 @@ final class FakeOwner implements AutoCloseable {
     }
 
     void delete(BaseUuid uuid) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE dtables SET deleted = 1, snapshot = NULL WHERE dtable_uuid = ?")) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dtable_snapshots WHERE dtable_uuid = ?")) {
+                ps.setString(1, uuid.value());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = ?")) {
+                ps.setString(1, uuid.value());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** The blob row as the owner writes it ({@code dtable_snapshots}, insert or replace). */
+    private static void storeSnapshot(Connection c, BaseUuid uuid, Base base) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtable_snapshots (dtable_uuid, snapshot_version,"
+                + " snapshot) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE snapshot_version = VALUES(snapshot_version),"
+                + " snapshot = VALUES(snapshot)")) {
             ps.setString(1, uuid.value());
+            ps.setLong(2, base.version());
+            ps.setBytes(3, SnapshotCodec.encode(base));
             ps.executeUpdate();
         }
     }

@@ -8,14 +8,16 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Reads a base's stored snapshot from {@code dtables}; never writes (the owning node writes snapshots).
+ * Reads a base's stored snapshot ({@code dtable_snapshots}, with its {@code dtables} row); never writes (the owning node writes snapshots).
  *
  * <p>Thread-safe: every call takes its own pooled connection. Not final: tests of the readers' users
  * replace it with an in-memory store.
  */
 public class SnapshotReader {
 
-    private static final String SNAPSHOT = "SELECT snapshot, snapshot_version, deleted FROM dtables WHERE dtable_uuid = ?";
+    /** One statement, one consistent view: the blob and the version stored next to it, the row's flag. */
+    private static final String SNAPSHOT = "SELECT s.snapshot, COALESCE(s.snapshot_version, d.snapshot_version), d.deleted"
+            + " FROM dtables d LEFT JOIN dtable_snapshots s ON s.dtable_uuid = d.dtable_uuid WHERE d.dtable_uuid = ?";
 
     private final DataSource dataSource;
 

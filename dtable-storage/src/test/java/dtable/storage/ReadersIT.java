@@ -52,11 +52,19 @@ class ReadersIT {
         String uuid = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch,"
-                    + " snapshot, snapshot_version) VALUES (?, 'n1', 1, ?, ?)")) {
+                    + " snapshot_version) VALUES (?, 'n1', 1, ?)")) {
                 ps.setString(1, uuid);
-                ps.setBytes(2, snapshot);
-                ps.setLong(3, snapshotVersion);
+                ps.setLong(2, snapshotVersion);
                 ps.executeUpdate();
+            }
+            if (snapshot != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtable_snapshots (dtable_uuid,"
+                        + " snapshot_version, snapshot) VALUES (?, ?, ?)")) {
+                    ps.setString(1, uuid);
+                    ps.setLong(2, snapshotVersion);
+                    ps.setBytes(3, snapshot);
+                    ps.executeUpdate();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (dtable_uuid, op_version, op_time,"
                     + " author, app, operation, owner_epoch, node_id) VALUES (?, ?, ?, ?, ?, ?, 1, 'n1')")) {

@@ -26,4 +26,14 @@ class SchemaTest {
                     "INSERT INTO cluster_generation (id, generation) VALUES (1, 0)", "ON dtables (assign_rev)");
         }
     }
+
+    @Test
+    void theSnapshotTableMigrationIsV4() throws IOException {
+        String path = Schema.LOCATION.substring("classpath:".length()) + "/V4__snapshots_out_of_the_fence_row.sql";
+        try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            assertThat(new String(in.readAllBytes())).contains("CREATE TABLE dtable_snapshots",
+                    "ALTER TABLE dtables DROP COLUMN snapshot");
+        }
+    }
 }

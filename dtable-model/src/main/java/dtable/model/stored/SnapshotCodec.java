@@ -12,7 +12,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The stored form of a base ({@code dtables.snapshot}): the base's JSON document ({@link Base#write}),
+ * The stored form of a base ({@code dtable_snapshots.snapshot}): the base's JSON document ({@link Base#write}),
  * gzip-compressed. The one place that frames it, for the node that writes snapshots and for every
  * reader (the node loading a base, the slave); the JSON itself is {@link Base#read}'s and
  * {@link Base#write}'s business.

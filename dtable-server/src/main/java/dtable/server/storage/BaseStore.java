@@ -14,9 +14,11 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * The {@code dtables} table and reads of {@code operation_log} in MySQL: creation, the ownership claim
- * (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up ({@link BaseStorage}),
- * plus what only the node's maintenance and health need (listing, purge, ping).
+ * The {@code dtables} and {@code dtable_snapshots} tables and reads of {@code operation_log} in MySQL:
+ * creation, the ownership claim (SPEC §5 fencing), snapshots and the log reads used for loading and catch-up
+ * ({@link BaseStorage}), plus what only the node's maintenance and health need (listing, purge, ping).
+ * The snapshot bytes live in {@code dtable_snapshots}, not in the {@code dtables} row that every append batch
+ * updates (its fence check): InnoDB reads a row's off-page BLOBs on every locking access.
  *
  * <p>Thread-safe: every call uses its own pooled connection.
  */
@@ -30,10 +32,16 @@ public class BaseStore implements BaseStorage {
         this.log = new OperationLogReader(dataSource);
     }
 
+    /**
+     * The row and its snapshot, read in one statement (one consistent view): the blob comes with the version
+     * stored next to it in {@code dtable_snapshots}; a base without a blob there has the row's version.
+     */
     @Override
     public Optional<BaseRecord> find(String uuid) {
-        return query("SELECT dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot, snapshot_version, row_count, deleted"
-                + " FROM dtables WHERE dtable_uuid = ?", ps -> ps.setString(1, uuid), rs -> rs.next()
+        return query("SELECT d.dtable_uuid, d.owner_node, d.owner_epoch, d.assign_rev, s.snapshot,"
+                + " COALESCE(s.snapshot_version, d.snapshot_version), d.row_count, d.deleted FROM dtables d"
+                + " LEFT JOIN dtable_snapshots s ON s.dtable_uuid = d.dtable_uuid WHERE d.dtable_uuid = ?",
+                ps -> ps.setString(1, uuid), rs -> rs.next()
                 ? Optional.of(new BaseRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
                         rs.getBytes(5), rs.getLong(6), rs.getInt(7), rs.getBoolean(8)))
                 : Optional.empty());
@@ -66,14 +74,22 @@ public class BaseStore implements BaseStorage {
     }
 
     /**
-     * Inserts a new base owned by {@code node} at epoch 1. Returns false when a row with that UUID
-     * exists already (also a deleted one: UUIDs are never reused).
+     * Inserts a new base owned by {@code node} at epoch 1, and its snapshot, in one transaction. Returns false
+     * when a row with that UUID exists already (also a deleted one: UUIDs are never reused).
      */
     @Override
     public boolean create(String uuid, String node, long assignRev, byte[] snapshot, long version, int rowCount) {
-        return updatesOneRow("create " + uuid, "INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch,"
-                + " assign_rev, snapshot, snapshot_version, row_count) VALUES (?, ?, 1, ?, ?, ?, ?)",
-                uuid, node, assignRev, snapshot, version, rowCount);
+        return inTransaction("create " + uuid, c -> {
+            if (execute(c, "INSERT IGNORE INTO dtables (dtable_uuid, owner_node, owner_epoch, assign_rev,"
+                    + " snapshot_version, row_count) VALUES (?, ?, 1, ?, ?, ?)", uuid, node, assignRev, version, rowCount) != 1) {
+                return null;
+            }
+            if (snapshot != null) {
+                execute(c, "INSERT INTO dtable_snapshots (dtable_uuid, snapshot_version, snapshot) VALUES (?, ?, ?)",
+                        uuid, version, snapshot);
+            }
+            return Boolean.TRUE;
+        }).isPresent();
     }
 
     /**
@@ -83,55 +99,51 @@ public class BaseStore implements BaseStorage {
      */
     @Override
     public OptionalLong claim(String uuid, String node, long assignRev) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int rows;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET owner_node = ?, owner_epoch = owner_epoch + 1,"
-                        + " assign_rev = ? WHERE dtable_uuid = ? AND assign_rev <= ? AND deleted = 0")) {
-                    ps.setString(1, node);
-                    ps.setLong(2, assignRev);
-                    ps.setString(3, uuid);
-                    ps.setLong(4, assignRev);
-                    rows = ps.executeUpdate();
-                }
-                if (rows == 0) {
-                    c.rollback();
-                    return OptionalLong.empty();
-                }
-                long epoch;
-                try (PreparedStatement ps = c.prepareStatement("SELECT owner_epoch FROM dtables WHERE dtable_uuid = ?")) {
-                    ps.setString(1, uuid);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        epoch = rs.getLong(1);
-                    }
-                }
-                c.commit();
-                return OptionalLong.of(epoch);
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        return inTransaction("claim " + uuid, c -> {
+            if (execute(c, "UPDATE dtables SET owner_node = ?, owner_epoch = owner_epoch + 1, assign_rev = ?"
+                    + " WHERE dtable_uuid = ? AND assign_rev <= ? AND deleted = 0", node, assignRev, uuid, assignRev) == 0) {
+                return null;
             }
-        } catch (SQLException e) {
-            throw new StorageException("claim " + uuid + ": " + e.getMessage(), e);
-        }
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner_epoch FROM dtables WHERE dtable_uuid = ?")) {
+                ps.setString(1, uuid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }).map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
-    /** Stores a snapshot if this node still holds {@code epoch}; false when fenced. */
+    /**
+     * Stores a snapshot if this node still holds {@code epoch} and no newer snapshot is stored; false when
+     * fenced. One transaction writes the blob row ({@code dtable_snapshots}) and then the fence row
+     * ({@code dtables}: the same owner/epoch/version condition as always, and the version and row count), and
+     * commits only when the fence row matched. The blob goes first so that the fence row, which every append
+     * batch of the base updates, is locked only from its update to the commit, not while the blob is sent.
+     */
     @Override
     public boolean saveSnapshot(String uuid, String node, long epoch, long version, byte[] snapshot, int rowCount) {
-        return updatesOneRow("snapshot " + uuid, "UPDATE dtables SET snapshot = ?, snapshot_version = ?, row_count = ?,"
-                + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?"
-                + " AND snapshot_version <= ?", snapshot, version, rowCount, uuid, node, epoch, version);
+        return inTransaction("snapshot " + uuid, c -> {
+            execute(c, "INSERT INTO dtable_snapshots (dtable_uuid, snapshot_version, snapshot) VALUES (?, ?, ?)"
+                    + " ON DUPLICATE KEY UPDATE snapshot_version = VALUES(snapshot_version), snapshot = VALUES(snapshot),"
+                    + " updated_at = CURRENT_TIMESTAMP(3)", uuid, version, snapshot);
+            return execute(c, "UPDATE dtables SET snapshot_version = ?, row_count = ?, updated_at = CURRENT_TIMESTAMP(3)"
+                    + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ? AND snapshot_version <= ?",
+                    version, rowCount, uuid, node, epoch, version) == 1 ? Boolean.TRUE : null;
+        }).isPresent();
     }
 
-    /** Marks a base deleted if this node still holds {@code epoch}; false when fenced. */
+    /**
+     * Marks a base deleted and drops its snapshot if this node still holds {@code epoch}; false when fenced
+     * (then nothing changes). Blob row first, fence row second, as in {@link #saveSnapshot}: one lock order.
+     */
     @Override
     public boolean markDeleted(String uuid, String node, long epoch) {
-        return updatesOneRow("delete " + uuid, "UPDATE dtables SET deleted = 1, snapshot = NULL,"
-                + " updated_at = CURRENT_TIMESTAMP(3) WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?",
-                uuid, node, epoch);
+        return inTransaction("delete " + uuid, c -> {
+            execute(c, "DELETE FROM dtable_snapshots WHERE dtable_uuid = ?", uuid);
+            return execute(c, "UPDATE dtables SET deleted = 1, updated_at = CURRENT_TIMESTAMP(3)"
+                    + " WHERE dtable_uuid = ? AND owner_node = ? AND owner_epoch = ?", uuid, node, epoch) == 1 ? Boolean.TRUE : null;
+        }).isPresent();
     }
 
     /** Operations with version > {@code afterVersion}, in version order, at most {@code limit}. */
@@ -174,20 +186,47 @@ public class BaseStore implements BaseStorage {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** Runs one conditional write; true when it changed exactly one row. */
-    private boolean updatesOneRow(String what, String sql, Object... params) {
-        return update(what, sql, params) == 1;
+    private interface Work<T> {
+        /** The result to commit, or null to roll back. */
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on its own pooled connection: committed when it returns a value. */
+    private <T> Optional<T> inTransaction(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                if (result == null) {
+                    c.rollback();
+                } else {
+                    c.commit();
+                }
+                return Optional.ofNullable(result);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs one write with {@code params} bound in order, on its own pooled connection; returns the rows it changed. */
     private int update(String what, String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return execute(c, sql, params);
+        } catch (SQLException e) {
+            throw new StorageException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int execute(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
             return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StorageException(what + ": " + e.getMessage(), e);
         }
     }
 
