@@ -6,7 +6,9 @@ import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.NodeInfo;
+import dtable.model.SyntheticBase;
 import dtable.server.base.BaseRegistry;
+import dtable.server.base.LoadedBase;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.BaseStore;
 import dtable.server.storage.MysqlOperationLog;
@@ -15,20 +17,25 @@ import dtable.storage.Schema;
 import dtable.testsupport.MariaDbExtension;
 import dtable.testsupport.Teardown;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A node's storage and ownership objects against a real MariaDB, without Spring or etcd: the map is
  * fed by hand, so tests can make two nodes both believe they own a bucket (a stale map).
  */
 public final class StorageFixture implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public final HikariDataSource dataSource;
     public final BaseStore store;
@@ -115,15 +122,39 @@ public final class StorageFixture implements AutoCloseable {
     }
 
     public List<LogRow> log(BaseUuid uuid) throws Exception {
-        List<LogRow> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT op_version, owner_epoch, node_id, operation FROM operation_log"
-                        + " WHERE dtable_uuid = '" + uuid.value() + "' ORDER BY op_version")) {
-            while (rs.next()) {
-                rows.add(new LogRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+        return query("SELECT op_version, owner_epoch, node_id, operation FROM operation_log WHERE dtable_uuid = ?"
+                + " ORDER BY op_version", rs -> new LogRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)),
+                uuid.value());
+    }
+
+    /** One row of a result set, read. */
+    public interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row {@code sql} returns with {@code params} bound in order, each read by {@code row}. */
+    public <T> List<T> query(String sql, RowReader<T> row, Object... params) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row.read(rs));
+                }
             }
         }
         return rows;
+    }
+
+    /** An {@code insert_row} of one row whose first synthetic column is {@code name}, on {@code base}'s lane. */
+    public static LoadedBase.Committed<Void> insertRow(LoadedBase base, String name) {
+        return base.execute(model -> {
+            ObjectNode op = JSON.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
+            op.putObject("row_data").put(SyntheticBase.key(0), name);
+            return op;
+        }, "bench", null, null, 0, null);
     }
 
     @Override

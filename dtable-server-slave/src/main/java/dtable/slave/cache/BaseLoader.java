@@ -25,7 +25,7 @@ import java.io.UncheckedIOException;
  * <p>Stateless and thread-safe; the {@link Base} passed in belongs to the caller's lane. It only reads, and
  * the slave's pool is read-only too, so MySQL itself refuses a stray write.
  *
- * @param snapshots the stored snapshots ({@code dtables})
+ * @param snapshots the stored snapshots ({@code dtable_snapshots})
  * @param log       the stored operations ({@code operation_log})
  */
 public record BaseLoader(SnapshotReader snapshots, OperationLogReader log) {

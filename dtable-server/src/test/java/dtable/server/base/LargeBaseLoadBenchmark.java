@@ -15,8 +15,6 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Benchmark, not a timed test: loads a 1,000,000-row × 10-column base through the real load path
@@ -68,13 +66,8 @@ class LargeBaseLoadBenchmark {
             long heapAfter = usedHeapAfterGc();
             assertThat(base.rowCount()).isEqualTo(rows);
 
-            JsonMapper json = JsonMapper.builder().build();
             long writeStarted = System.nanoTime();
-            LoadedBase.Committed<Void> committed = base.execute(model -> {
-                ObjectNode op = json.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
-                op.putObject("row_data").put(SyntheticBase.key(0), "written after load");
-                return op;
-            }, "bench", null, null, 0, null);
+            LoadedBase.Committed<Void> committed = StorageFixture.insertRow(base, "written after load");
             LoadedBase.awaitDurable(committed.durable());
             long writeMicros = (System.nanoTime() - writeStarted) / 1000;
             // the loading thread's CPU and the GC time separate the load's own cost from a busy machine's run queue
@@ -92,11 +85,7 @@ class LargeBaseLoadBenchmark {
             StringBuilder slowWrites = new StringBuilder();
             while (!saved.isDone()) {
                 long t = System.nanoTime();
-                LoadedBase.awaitDurable(base.execute(model -> {
-                    ObjectNode op = json.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
-                    op.putObject("row_data").put(SyntheticBase.key(0), "written during the snapshot");
-                    return op;
-                }, "bench", null, null, 0, null).durable());
+                LoadedBase.awaitDurable(StorageFixture.insertRow(base, "written during the snapshot").durable());
                 long took = System.nanoTime() - t;
                 slowestWrite = Math.max(slowestWrite, took);
                 if (took > 100_000_000L) {

@@ -9,18 +9,12 @@ import dtable.model.SyntheticBase;
 import dtable.server.StorageFixture;
 import dtable.server.base.LoadedBase;
 import java.io.ByteArrayOutputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Snapshots live in {@code dtable_snapshots}, out of the {@code dtables} row that every append batch updates
@@ -34,20 +28,12 @@ class SnapshotTableIT {
     @RegisterExtension
     static final StorageFixture.OnMariaDb STORAGE = StorageFixture.onMariaDb();
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @Test
     void theFencedRowHasNoLargeColumn() throws Exception {
-        List<String> large = new ArrayList<>();
-        try (Connection c = STORAGE.get().dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
-                        + " AND TABLE_NAME = 'dtables' AND (DATA_TYPE LIKE '%blob' OR DATA_TYPE LIKE '%text'"
-                        + " OR CHARACTER_MAXIMUM_LENGTH > 1024)"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                large.add(rs.getString(1));
-            }
-        }
-        assertThat(large).as("columns of dtables that could go off-page").isEmpty();
+        assertThat(STORAGE.get().query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+                + " AND TABLE_NAME = 'dtables' AND (DATA_TYPE LIKE '%blob' OR DATA_TYPE LIKE '%text'"
+                + " OR CHARACTER_MAXIMUM_LENGTH > 1024)", rs -> rs.getString(1)))
+                .as("columns of dtables that could go off-page").isEmpty();
     }
 
     @Test
@@ -96,7 +82,8 @@ class SnapshotTableIT {
             assertThat(stored(uuid).version()).isEqualTo(4);
 
             b.registry.delete(uuid);
-            assertThat(count("SELECT COUNT(*) FROM dtable_snapshots WHERE dtable_uuid = ?", uuid)).as("blob dropped").isZero();
+            assertThat(storage.query("SELECT 1 FROM dtable_snapshots WHERE dtable_uuid = ?", rs -> 1, uuid.value()))
+                    .as("blob dropped").isEmpty();
             BaseRecord deleted = storage.store.find(uuid.value()).orElseThrow();
             assertThat(deleted.deleted()).isTrue();
             assertThat(deleted.snapshot()).isNull();
@@ -120,11 +107,7 @@ class SnapshotTableIT {
     }
 
     private static void insert(LoadedBase base, String name) {
-        LoadedBase.awaitDurable(base.execute(model -> {
-            ObjectNode op = JSON.createObjectNode().put("op_type", "insert_row").put("table_id", "0000");
-            op.putObject("row_data").put(SyntheticBase.key(0), name);
-            return op;
-        }, "tester", null, null, 0, null).durable());
+        LoadedBase.awaitDurable(StorageFixture.insertRow(base, name).durable());
     }
 
     /** The blob row's version and size, and the version the fence row says. */
@@ -132,24 +115,10 @@ class SnapshotTableIT {
     }
 
     private static Stored stored(BaseUuid uuid) throws Exception {
-        try (Connection c = STORAGE.get().dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT s.snapshot_version, LENGTH(s.snapshot), d.snapshot_version FROM dtables d"
-                        + " JOIN dtable_snapshots s ON s.dtable_uuid = d.dtable_uuid WHERE d.dtable_uuid = ?")) {
-            ps.setString(1, uuid.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a snapshot row for %s", uuid).isTrue();
-                return new Stored(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-            }
-        }
-    }
-
-    private static long count(String sql, BaseUuid uuid) throws Exception {
-        try (Connection c = STORAGE.get().dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, uuid.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        List<Stored> rows = STORAGE.get().query("SELECT s.snapshot_version, LENGTH(s.snapshot), d.snapshot_version"
+                + " FROM dtables d JOIN dtable_snapshots s ON s.dtable_uuid = d.dtable_uuid WHERE d.dtable_uuid = ?",
+                rs -> new Stored(rs.getLong(1), rs.getLong(2), rs.getLong(3)), uuid.value());
+        assertThat(rows).as("the snapshot row of %s", uuid).hasSize(1);
+        return rows.getFirst();
     }
 }
