@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -34,7 +35,21 @@ public final class SnapshotCodec {
      * a stream not closed is not a snapshot.
      */
     public static OutputStream compressing(OutputStream sink) throws IOException {
-        return new GZIPOutputStream(sink, BUFFER);
+        return new FastGzip(sink);
+    }
+
+    /**
+     * Compression level of snapshots: the fastest. On a 1,000,000-row base (290 MiB of JSON) level 6 took 4.2 s
+     * of CPU for 50.3 MiB, level 1 1.6 s for 60.8 MiB, and reading either back took the same 0.4-0.5 s: a node's
+     * CPU is scarcer than the database's bytes, and the snapshot competes with the writes for it.
+     */
+    static final int LEVEL = Deflater.BEST_SPEED;
+
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream sink) throws IOException {
+            super(sink, BUFFER);
+            def.setLevel(LEVEL);
+        }
     }
 
     /**

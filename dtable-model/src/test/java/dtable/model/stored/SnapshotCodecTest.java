@@ -95,4 +95,43 @@ class SnapshotCodecTest {
         assertThatThrownBy(() -> SnapshotCodec.decode(gzip, "b1")).isInstanceOf(ModelException.class)
                 .hasMessageContaining("a base must be a JSON object");
     }
+
+    @Test
+    void snapshotsAreDeflatedAtTheFastestLevel() throws IOException {
+        byte[] json = SyntheticJson.of(20_000);
+        ByteArrayOutputStream viaCodec = new ByteArrayOutputStream();
+        try (OutputStream out = SnapshotCodec.compressing(viaCodec)) {
+            out.write(json);
+        }
+        java.util.zip.Deflater fastest = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, true);
+        java.util.zip.Deflater standard = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        int gzipFraming = 10 + 8; // header and trailer around the raw deflate stream
+        assertThat(viaCodec.size() - gzipFraming).isEqualTo(deflatedSize(fastest, json))
+                .isNotEqualTo(deflatedSize(standard, json));
+        assertThat(SnapshotCodec.inflating(viaCodec.toByteArray()).readAllBytes()).isEqualTo(json);
+    }
+
+    private static int deflatedSize(java.util.zip.Deflater deflater, byte[] input) {
+        deflater.setInput(input);
+        deflater.finish();
+        byte[] buffer = new byte[input.length + 1024];
+        int n = 0;
+        while (!deflater.finished()) {
+            n += deflater.deflate(buffer, n, buffer.length - n);
+        }
+        deflater.end();
+        return n;
+    }
+
+    /** Compressible JSON-like text of some size, the same every time. */
+    private static final class SyntheticJson {
+        static byte[] of(int rows) {
+            StringBuilder text = new StringBuilder("{\"rows\":[");
+            for (int i = 0; i < rows; i++) {
+                text.append("{\"_id\":\"r").append(Integer.toString(i * 7919, 36)).append("\",\"name\":\"row ").append(i % 97)
+                        .append("\"},");
+            }
+            return text.append("{}]}").toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
 }
