@@ -59,6 +59,8 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
     private int passedInFlight;
     /** Pieces of requests that must wait for their turn. */
     private final ArrayDeque<Object> held = new ArrayDeque<>();
+    /** {@code http} or {@code https}, once known. */
+    private String scheme;
 
     ForwardingChannelHandler(Forwarder forwarder) {
         this.forwarder = forwarder;
@@ -234,8 +236,12 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** The connection's scheme; TLS is set up before the first request, so it is looked up once. */
     private String scheme() {
-        return ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        if (scheme == null) {
+            scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        }
+        return scheme;
     }
 
     /** Called by the exchange once its answer is complete (or the client is gone). */

@@ -11,12 +11,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,9 +29,15 @@ import java.util.concurrent.TimeUnit;
  * per node address, used only by that loop, so a forwarded request and its node connection run on
  * the same thread with no lock and no hand-over (as nginx's per-worker upstream keep-alive).
  *
- * <p>New connections are made on the loop itself; an idle connection is closed after
- * {@code maxIdle}, and at most {@code maxIdlePerNode} stay open per node. Threads: every method
- * runs on {@link #loop}.
+ * <p>New connections are made on the loop itself; at most {@code maxIdlePerNode} stay open per node.
+ * An idle connection is never handed out after {@code maxIdle} in the pool, and is closed by a sweep
+ * at most a quarter of {@code maxIdle} later: each connection remembers when it was pooled (one
+ * ticker read per exchange), instead of an {@code IdleStateHandler} that costs a promise, a listener
+ * and a clock read per write and read of every exchange.
+ *
+ * <p>Node responses are decoded without header validation: the nodes are the cluster's own servers,
+ * and their headers go to the client as they are (clients' requests are validated by the server's
+ * decoder). Threads: every method runs on {@link #loop}.
  */
 final class NodeChannels {
 
@@ -43,13 +49,19 @@ final class NodeChannels {
         Future<Channel> dial(NodeAddress address);
     }
 
+    /** How node responses are decoded: Netty's defaults, but their headers are not validated (trusted). */
+    private static final HttpDecoderConfig NODE_RESPONSES = new HttpDecoderConfig().setValidateHeaders(false);
+
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Dialer dialer;
     private final SslContext tls;
     private final int maxIdlePerNode;
-    private final long idleMillis;
+    private final long idleNanos;
+    /** Idle connections per node, oldest first (handed out from the end). */
     private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+    /** The periodic sweep closing connections idle for longer than {@link #idleNanos}; started with the first pooled one. */
+    private ScheduledFuture<?> sweep;
 
     NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
                  Duration maxIdle, int maxIdlePerNode, SslContext tls) {
@@ -70,25 +82,57 @@ final class NodeChannels {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(new ChannelInboundHandlerAdapter()); // replaced per connection
-        this.idleMillis = maxIdle.toMillis();
+        this.idleNanos = maxIdle.toNanos();
     }
 
     EventLoop loop() {
         return loop;
     }
 
-    /** An idle open connection to {@code address} (most recently used first), or null. */
+    /**
+     * An idle open connection to {@code address} (most recently used first), or null. One idle for
+     * longer than {@code maxIdle} is closed instead (and so are all older ones).
+     */
     Channel pooled(NodeAddress address) {
         ArrayDeque<Channel> stack = idle.get(address.socket());
         if (stack != null) {
             Channel channel;
             while ((channel = stack.pollLast()) != null) {
+                if (expired(channel, loop.ticker().nanoTime())) {
+                    closeOlder(stack, channel);
+                    return null;
+                }
                 if (channel.isActive()) {
                     return channel;
                 }
             }
         }
         return null;
+    }
+
+    private boolean expired(Channel channel, long now) {
+        return now - NodeChannelHandler.of(channel).pooledAt >= idleNanos;
+    }
+
+    /** Closes {@code expired} and every connection pooled before it (they are all older). */
+    private static void closeOlder(ArrayDeque<Channel> stack, Channel expired) {
+        expired.close();
+        Channel older;
+        while ((older = stack.pollFirst()) != null) {
+            older.close();
+        }
+    }
+
+    /** Closes the connections idle for {@code maxIdle} or longer. */
+    private void sweep() {
+        long now = loop.ticker().nanoTime();
+        for (ArrayDeque<Channel> stack : idle.values()) {
+            Channel oldest;
+            while ((oldest = stack.peekFirst()) != null && expired(oldest, now)) {
+                stack.pollFirst();
+                oldest.close();
+            }
+        }
     }
 
     /** A new connection to {@code address}. */
@@ -113,8 +157,8 @@ final class NodeChannels {
                     @Override
                     protected void initChannel(Channel channel) {
                         addTls(channel, address);
-                        channel.pipeline().addLast(new HttpClientCodec(), new IdleStateHandler(0, 0, idleMillis,
-                                TimeUnit.MILLISECONDS), new NodeChannelHandler());
+                        channel.pipeline().addLast(new HttpClientCodec(NODE_RESPONSES, false, false),
+                                new NodeChannelHandler());
                     }
                 })
                 .connect(address.socket());
@@ -155,13 +199,19 @@ final class NodeChannels {
 
     /** Returns a channel after a complete exchange; it is closed when not reusable or when enough are idle. */
     void release(NodeAddress address, Channel channel, boolean reusable) {
-        NodeChannelHandler.of(channel).attempt = null;
+        NodeChannelHandler handler = NodeChannelHandler.of(channel);
+        handler.attempt = null;
         channel.config().setAutoRead(true);
         ArrayDeque<Channel> stack = idle.computeIfAbsent(address.socket(), key -> new ArrayDeque<>());
         if (!reusable || !channel.isActive() || stack.size() >= maxIdlePerNode) {
             channel.close();
         } else {
+            handler.pooledAt = loop.ticker().nanoTime();
             stack.addLast(channel);
+            if (sweep == null) {
+                long period = Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(1));
+                sweep = loop.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -174,17 +224,23 @@ final class NodeChannels {
 
     /** Closes every idle connection (shutdown). */
     void closeAll() {
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
         idle.values().forEach(stack -> stack.forEach(Channel::close));
         idle.clear();
     }
 
     /**
      * The last handler of a node connection: hands what the node sends to the attempt using the
-     * connection, and closes the connection when it idles in the pool for too long.
+     * connection, and closes the connection when the node talks while it is pooled.
      */
     static final class NodeChannelHandler extends ChannelInboundHandlerAdapter {
         /** The attempt using this connection; null while pooled. Event loop only. */
         NodeAttempt attempt;
+        /** When the connection last went back to the pool ({@link EventLoop#ticker()} nanoseconds). */
+        long pooledAt;
 
         /** The handler of {@code channel}: the last one of its pipeline (looked up by type only if not). */
         static NodeChannelHandler of(Channel channel) {
@@ -232,15 +288,6 @@ final class NodeChannels {
                 attempt.onBroken(cause);
             }
             ctx.close();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent && attempt == null) {
-                ctx.close(); // idle in the pool past poolMaxIdleTime
-            } else {
-                ctx.fireUserEventTriggered(event);
-            }
         }
     }
 }

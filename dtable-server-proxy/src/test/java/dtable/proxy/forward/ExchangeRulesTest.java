@@ -262,6 +262,34 @@ class ExchangeRulesTest {
         assertThat(nodes).hasSize(1);
     }
 
+    // ---- the pool: keep-alive node connections and their idle time ------------------------------
+
+    @Test
+    void aPooledConnectionIsReusedWithinItsIdleTimeAndClosedAfterIt() {
+        send(get());
+        EmbeddedChannel first = onlyNode();
+        releaseOutbound(first);
+        answerFrom(first, HttpResponseStatus.OK, "{}");
+        ReferenceCountUtil.release(client.readOutbound());
+        client.releaseOutbound();
+
+        clock.advance(9_999, TimeUnit.MILLISECONDS); // poolMaxIdleTime is 10 s
+        settle();
+        assertThat(first.isOpen()).isTrue();
+        send(get());
+        assertThat(nodes).hasSize(1); // reused
+        releaseOutbound(first);
+        answerFrom(first, HttpResponseStatus.OK, "{}");
+        client.releaseOutbound();
+
+        pass(Duration.ofMillis(9_999));
+        assertThat(first.isOpen()).isTrue();
+        pass(Duration.ofMillis(2_501)); // idle for 10 s: closed by the next sweep (every 2.5 s)
+        assertThat(first.isOpen()).isFalse();
+        send(get());
+        assertThat(nodes).hasSize(2); // a new connection
+    }
+
     // ---- the harness ----------------------------------------------------------------------------
 
     private io.netty.util.concurrent.Future<Channel> dial(NodeAddress address) {
