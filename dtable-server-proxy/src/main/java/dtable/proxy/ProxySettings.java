@@ -16,8 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              new owner; larger ones stream once
  * @param maxIdlePerNode        idle keep-alive connections kept per node and event loop (connections
  *                              in use are not limited: each client connection uses at most one)
- * @param poolMaxIdleTime       idle pooled connections are closed after this, before a node's own
- *                              keep-alive timeout can close them under a request
+ * @param poolMaxIdleTime       pooled connections idle this long are not reused (before a node's own
+ *                              keep-alive timeout can close them under a request) and are closed by a
+ *                              sweep at most a quarter of this later
  * @param firstBackoff          first wait before retrying at an unchanged owner; doubles per retry
  * @param maxBackoff            the longest such wait
  */
