@@ -24,6 +24,11 @@ final class RawListenerSocket implements java.net.http.WebSocket {
     private final Condition demanded = lock.newCondition();
     /** Messages the listener asked for and has not been given yet; guarded by {@code lock}. */
     private long demand;
+    private static final int OPEN = 0;
+    private static final int CLOSED = 1;
+    private static final int ABORTED = 2;
+    /** Whether this side closed ({@link #sendClose}) or aborted the connection. */
+    private volatile int closedByUs = OPEN;
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
 
@@ -64,7 +69,12 @@ final class RawListenerSocket implements java.net.http.WebSocket {
             listener.onClose(this, 1006, "connection ended without a close frame");
         } catch (IOException | RuntimeException | InterruptedException e) {
             inputClosed = true;
-            listener.onError(this, e);
+            if (closedByUs == CLOSED) {
+                // sendClose closed the connection under the read: a normal close, as java.net.http reports it
+                listener.onClose(this, 1000, "closed by the client");
+            } else if (closedByUs == OPEN) {
+                listener.onError(this, e);
+            } // aborted: no more calls, as with java.net.http
         } finally {
             socket.abort();
         }
@@ -110,6 +120,7 @@ final class RawListenerSocket implements java.net.http.WebSocket {
     @Override
     public CompletableFuture<java.net.http.WebSocket> sendClose(int statusCode, String reason) {
         outputClosed = true;
+        closedByUs = CLOSED;
         try {
             socket.close();
             return CompletableFuture.completedFuture(this);
@@ -120,6 +131,7 @@ final class RawListenerSocket implements java.net.http.WebSocket {
 
     @Override
     public void abort() {
+        closedByUs = ABORTED;
         inputClosed = true;
         outputClosed = true;
         socket.abort();

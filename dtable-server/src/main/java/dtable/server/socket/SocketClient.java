@@ -293,8 +293,9 @@ public final class SocketClient implements RoomListener {
         } catch (Exception e) {
             // the connection broke, or the container gave up writing to a client that stopped reading
             failed = true;
-            if (transport.isOpen()) {
-                // the node drops the client (the slow-consumer rule): worth a line for an operator
+            if (transport.isOpen() || timedOut(e)) {
+                // the node drops the client (the slow-consumer rule; after a blocking send's timeout the container
+                // has already closed the session): worth a line for an operator
                 log.info("socket client of {} dropped: a send failed ({}); it can reconnect and sync", dtableUuid,
                         e.toString());
             } else {
@@ -309,6 +310,17 @@ public final class SocketClient implements RoomListener {
                 transport.end(Ending.of(Ending.Reason.SEND_FAILED, "send failed"));
             }
         }
+    }
+
+    /** Whether a send failed because the client did not read for the container's blocking send timeout. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
+                    || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void cancelExpiry() {

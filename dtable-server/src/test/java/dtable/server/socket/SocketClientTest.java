@@ -247,4 +247,13 @@ class SocketClientTest {
     private long liveSenders() {
         return transport.senders.stream().filter(Thread::isAlive).count();
     }
+
+    @Test
+    void aSendThatTimedOutIsTheSlowConsumerRuleAndOtherFailuresAreNot() {
+        assertThat(SocketClient.timedOut(new java.io.IOException(new java.net.SocketTimeoutException("Blocking write timeout"))))
+                .isTrue();
+        assertThat(SocketClient.timedOut(new java.io.IOException("Blocking write timeout"))).isTrue();
+        assertThat(SocketClient.timedOut(new java.io.IOException("Broken pipe"))).isFalse();
+        assertThat(SocketClient.timedOut(new IllegalStateException("closed", new java.io.EOFException()))).isFalse();
+    }
 }
