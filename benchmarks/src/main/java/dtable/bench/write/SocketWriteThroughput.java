@@ -1,6 +1,6 @@
 package dtable.bench.write;
 
-import dtable.bench.socket.RawWebSocket;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * socket sends one {@code update-dtable} {@code insert_row} and the next only after its {@code ack} (which comes once
  * the operation is committed), like one HTTP connection of {@code bench/write-throughput.sh}. The sockets are spread
  * over the bases round-robin; every socket of a base also receives the others' operations (the real fan-out).
- * Each socket is a {@link RawWebSocket} on a platform thread of its own, so that the client costs about what wrk
- * costs per HTTP write (the JDK's WebSocket client cost 3-7 times as much and took the cores from the node).
+ * The sockets are driven by two selector threads ({@link SelectorSockets}), as wrk drives its connections, so
+ * that the client costs about what wrk costs per HTTP write (the JDK's WebSocket client cost 3-7 times as much,
+ * a blocking client with a thread per socket 1.3-2 times, and both took the cores from the node).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dtable.bench.write.SocketWriteThroughput
  * <ws://host:port> <internal token> <seconds> <sockets> <base uuid>...} (bases with the default table, as a
@@ -34,94 +35,98 @@ public final class SocketWriteThroughput {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private volatile boolean measuring;
     private volatile boolean stopping;
+    private volatile boolean go;
 
-    /** One socket in a closed loop on its own platform thread: send, read until the ack, send again. */
-    private final class Client {
+    /** One socket in a closed loop: send, wait for the ack (other frames of its base arrive meanwhile), send again. */
+    private static final class Client {
         private final String prefix;
-        private final String url;
-        private final CountDownLatch joined;
-        private final CountDownLatch go;
         private long[] latencies = new long[4096];
         private int count;
         private long sent;
-        private RawWebSocket socket;
+        private long sentAt;
+        /** Selector thread only. */
+        private boolean joined;
+        private boolean started;
 
-        Client(int index, String url, CountDownLatch joined, CountDownLatch go) {
+        Client(int index) {
             // 22 URL-safe characters per row id: 8 random per run, 4 for the socket, 10 for its counter
             String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36).substring(0, 8);
             this.prefix = run + String.format("%4s", Integer.toString(index, 36)).replace(' ', '0');
-            this.url = url;
-            this.joined = joined;
-            this.go = go;
         }
 
-        private String nextFrame() {
+        void sendNext(SelectorSockets.Connection connection) throws IOException {
             String id = prefix + String.format("%10s", Long.toString(sent++, 36)).replace(' ', '0');
-            return "{\"event\":\"update-dtable\",\"seq\":" + sent + ",\"data\":{\"op_type\":\"insert_row\","
+            sentAt = System.nanoTime();
+            connection.send("{\"event\":\"update-dtable\",\"seq\":" + sent + ",\"data\":{\"op_type\":\"insert_row\","
                     + "\"table_id\":\"0000\",\"row_id\":\"\",\"row_insert_position\":\"insert_below\","
-                    + "\"row_data\":{\"_id\":\"" + id + "\",\"0000\":\"bench-" + id + "\"},\"links_data\":{}}}";
-        }
-
-        void run() {
-            try {
-                socket = RawWebSocket.connect(URI.create(url));
-                while (!socket.readText().contains("\"event\":\"joined\"")) {
-                    // presence and other frames before the join answer
-                }
-                joined.countDown();
-                go.await();
-                while (!stopping) {
-                    long sentAt = System.nanoTime();
-                    socket.sendText(nextFrame());
-                    if (!awaitAck()) {
-                        return;
-                    }
-                    allAcks.incrementAndGet();
-                    if (measuring) {
-                        if (count == latencies.length) {
-                            latencies = Arrays.copyOf(latencies, count * 2);
-                        }
-                        latencies[count++] = System.nanoTime() - sentAt;
-                        acks.incrementAndGet();
-                    }
-                }
-            } catch (Exception e) {
-                fail(e.toString());
-            } finally {
-                joined.countDown(); // a socket that failed before its join must not hold the start
-                if (socket != null) {
-                    try {
-                        socket.close();
-                    } catch (java.io.IOException ignored) {
-                        // closing anyway
-                    }
-                }
-            }
-        }
-
-        /** Reads until this socket's ack (other sockets' operations of the base arrive in between). */
-        private boolean awaitAck() throws java.io.IOException {
-            while (true) {
-                String text = socket.readText();
-                if (text.contains("\"event\":\"ack\"")) {
-                    return true;
-                }
-                if (text.contains("\"event\":\"error\"")) {
-                    fail(text);
-                    return false;
-                }
-            }
-        }
-
-        private void fail(String what) {
-            if (!stopping) {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, what);
-            }
+                    + "\"row_data\":{\"_id\":\"" + id + "\",\"0000\":\"bench-" + id + "\"},\"links_data\":{}}}");
         }
 
         long[] samples() {
             return count == 0 ? NO_SAMPLES : Arrays.copyOf(latencies, count);
+        }
+    }
+
+    /** The closed loops of one selector thread. */
+    private final class Loops implements SelectorSockets.Handler {
+        private final CountDownLatch joined;
+
+        Loops(CountDownLatch joined) {
+            this.joined = joined;
+        }
+
+        @Override
+        public void opened(SelectorSockets.Connection connection) {
+        }
+
+        @Override
+        public void message(SelectorSockets.Connection connection, String text) throws IOException {
+            Client client = (Client) connection.owner;
+            if (!client.joined) {
+                if (text.contains("\"event\":\"joined\"")) {
+                    client.joined = true;
+                    joined.countDown();
+                }
+            } else if (text.contains("\"event\":\"ack\"")) {
+                allAcks.incrementAndGet();
+                if (measuring) {
+                    if (client.count == client.latencies.length) {
+                        client.latencies = Arrays.copyOf(client.latencies, client.count * 2);
+                    }
+                    client.latencies[client.count++] = System.nanoTime() - client.sentAt;
+                    acks.incrementAndGet();
+                }
+                if (!stopping) {
+                    client.sendNext(connection);
+                }
+            } else if (text.contains("\"event\":\"error\"")) {
+                fail(text);
+            }
+        }
+
+        @Override
+        public void ended(SelectorSockets.Connection connection, String why) {
+            Client client = (Client) connection.owner;
+            if (!client.joined) {
+                joined.countDown(); // a socket that failed before its join must not hold the start
+            }
+            if (!stopping) {
+                fail(why);
+            }
+        }
+
+        @Override
+        public void turn(List<SelectorSockets.Connection> connections) throws IOException {
+            if (!go) {
+                return;
+            }
+            for (SelectorSockets.Connection connection : connections) {
+                Client client = (Client) connection.owner;
+                if (client.joined && !client.started && !connection.ended()) {
+                    client.started = true;
+                    client.sendNext(connection);
+                }
+            }
         }
     }
 
@@ -137,19 +142,24 @@ public final class SocketWriteThroughput {
 
     int run(String origin, String token, int seconds, int sockets, List<String> bases) throws Exception {
         CountDownLatch joined = new CountDownLatch(sockets);
-        CountDownLatch go = new CountDownLatch(1);
+        // two selector threads, as wrk -t2 for the HTTP phase
+        List<SelectorSockets> loops = List.of(new SelectorSockets(new Loops(joined)), new SelectorSockets(new Loops(joined)));
         List<Client> clients = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
-            String url = origin + "/socket/dtables/" + bases.get(i % bases.size()) + "?token=" + token;
-            Client client = new Client(i, url, joined, go);
+            Client client = new Client(i);
             clients.add(client);
-            threads.add(Thread.ofPlatform().name("socket-" + i).daemon(true).start(client::run));
+            loops.get(i % loops.size()).open(URI.create(origin + "/socket/dtables/" + bases.get(i % bases.size())
+                    + "?token=" + token), client);
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            threads.add(Thread.ofPlatform().name("sockets-" + i).daemon(true).start(loops.get(i)));
         }
         if (!joined.await(60, TimeUnit.SECONDS)) {
             fail("not all sockets joined within 60 s");
         }
-        go.countDown();
+        go = true;
+        loops.forEach(SelectorSockets::wakeup);
         Thread.sleep(Math.min(5_000, seconds * 250L)); // warm-up: a quarter of the run, at most 5 s
         measuring = true;
         long start = System.nanoTime();
@@ -158,8 +168,10 @@ public final class SocketWriteThroughput {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long measured = acks.get();
         stopping = true;
+        Thread.sleep(2_000); // the operations in flight are answered
+        loops.forEach(SelectorSockets::stop);
         for (Thread thread : threads) {
-            thread.join(30_000);
+            thread.join(10_000);
         }
         long[] all = clients.stream().map(Client::samples).flatMapToLong(Arrays::stream).sorted().toArray();
         System.out.printf("SOCKET ops_per_s=%.0f p50_ms=%.1f p99_ms=%.1f sockets=%d bases=%d seconds=%.1f errors=%d"
