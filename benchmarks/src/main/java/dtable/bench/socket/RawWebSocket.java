@@ -70,6 +70,14 @@ public final class RawWebSocket implements Closeable {
 
     /** Sends one text message as a single masked frame, with one write. */
     public void sendText(String text) throws IOException {
+        byte[] frame = textFrame(text);
+        synchronized (out) {
+            out.write(frame);
+        }
+    }
+
+    /** One text message as a single masked client frame (RFC 6455 §5.2), ready to write. */
+    public static byte[] textFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         int n = payload.length;
         int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
@@ -94,9 +102,7 @@ public final class RawWebSocket implements Closeable {
         for (int i = 0; i < n; i++) {
             frame[header + 4 + i] = (byte) (payload[i] ^ frame[header + (i & 3)]);
         }
-        synchronized (out) {
-            out.write(frame);
-        }
+        return frame;
     }
 
     /** The server ended the connection with a close frame ({@code code} 1005 when it gave none). */

@@ -1,5 +1,6 @@
 package dtable.bench.write;
 
+import dtable.bench.socket.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -58,25 +59,7 @@ final class SelectorSockets implements Runnable {
 
         /** Sends one text message as a single masked frame. */
         void send(String text) throws IOException {
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            int n = payload.length;
-            int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
-            ByteBuffer frame = ByteBuffer.allocate(header + 4 + n);
-            frame.put((byte) 0x81);
-            if (n < 126) {
-                frame.put((byte) (0x80 | n));
-            } else if (n < 65536) {
-                frame.put((byte) (0x80 | 126)).putShort((short) n);
-            } else {
-                frame.put((byte) (0x80 | 127)).putLong(n);
-            }
-            byte[] mask = new byte[4];
-            ThreadLocalRandom.current().nextBytes(mask);
-            frame.put(mask);
-            for (int i = 0; i < n; i++) {
-                frame.put((byte) (payload[i] ^ mask[i & 3]));
-            }
-            frame.flip();
+            ByteBuffer frame = ByteBuffer.wrap(RawWebSocket.textFrame(text));
             while (frame.hasRemaining()) {
                 if (channel.write(frame) == 0) {
                     Thread.onSpinWait(); // the socket buffer is full: a small message waits for room
