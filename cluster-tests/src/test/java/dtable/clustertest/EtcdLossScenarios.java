@@ -109,7 +109,9 @@ final class EtcdLossScenarios {
                 + " ms after the fault began); goal " + goal.toMillis() + " ms");
         ctx.expect(recovered <= goal.toMillis(), "every base served and writable within lease TTL + 10 s of etcd being back"
                 + " (took " + recovered + " ms)");
-        long generationAfter = generation(cluster);
+        // the nodes serve the buckets they hold while the monitor elects a leader and takes the generation, so the
+        // bases can be written again before the new generation exists: wait for it (a restore may need none)
+        long generationAfter = restore ? generation(cluster) : awaitGenerationAbove(cluster, generationBefore, goal);
         ctx.note("cluster generation " + generationBefore + " -> " + generationAfter);
         // a wipe always needs a new generation; a restore only when a claim outran the restored assignments
         // (with the node killed, the failover rewrites its buckets and may make that unnecessary)
@@ -135,6 +137,17 @@ final class EtcdLossScenarios {
     }
 
     /** MySQL's cluster generation (table cluster_generation, migration V2). */
+    /** The generation once it is above {@code before}, or the last one read when {@code within} has passed. */
+    private static long awaitGenerationAbove(DevCluster cluster, long before, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        long now = generation(cluster);
+        while (now <= before && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = generation(cluster);
+        }
+        return now;
+    }
+
     private static long generation(DevCluster cluster) throws Exception {
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), cluster.mysqlUser(), cluster.mysqlPassword());
              Statement st = c.createStatement();
