@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable single-row writes/s through HTTP vs raw MariaDB inserts, same concurrency, same run.
 #
-# Needs a running dev cluster (bin/dev-cluster up) and wrk + mariadb-slap (Debian: wrk, mariadb-client).
+# Needs a running dev cluster (bin/dev-cluster up), wrk, mariadb-slap and /usr/bin/time (Debian: wrk, mariadb-client, time).
 # Usage: bench/write-throughput.sh [concurrency=64] [seconds=20] [bases=1]
 #   env SOCKETS=0 skips the socket phase; SOCKET_BASES=N spreads its sockets over N bases (default: bases)
 #   bases=1 puts every client on one base (the lane of one base is the bottleneck);
@@ -18,6 +18,7 @@ node_url=${NODE_URL:-http://127.0.0.1:5000}
 mysql_port=${MYSQL_PORT:-3307}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
 command -v mariadb-slap >/dev/null || { echo "install mariadb-client" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "install time (apt-get install time): it measures the load generators' CPU" >&2; exit 1; }
 work=$(mktemp -d)
 run_dir=${DEV_CLUSTER_HOME:-.dev-cluster}/run
 node_pid=${NODE_PID:-$(cat "$run_dir/dtable-server-01.pid" 2>/dev/null || true)}
