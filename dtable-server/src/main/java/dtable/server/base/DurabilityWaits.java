@@ -65,14 +65,13 @@ final class DurabilityWaits {
         try {
             waiter.relay.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof DeadlinePassed && !durable.isDone()) {
+            if (!(e.getCause() instanceof DeadlinePassed)) {
+                throw e; // the log's own failure
+            }
+            if (!durable.isDone()) {
                 throw new TimeoutException("not durable within " + timeout.toMillis() + " ms");
             }
-            if (e.getCause() instanceof DeadlinePassed) {
-                durable.get(); // completed in the same instant: its own outcome wins
-                return;
-            }
-            throw e;
+            durable.get(); // completed in the same instant as the deadline: its own outcome wins
         } finally {
             WAITING.remove(waiter);
         }
