@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dtable.web.ApiException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
@@ -25,7 +27,8 @@ class LeanWriteFilterTest {
 
     private final RowsController rows = mock(RowsController.class, invocation -> "{}");
     private final HandlerExceptionResolver errors = mock(HandlerExceptionResolver.class);
-    private final LeanWriteFilter filter = new LeanWriteFilter(rows, errors);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final LeanWriteFilter filter = new LeanWriteFilter(rows, errors, meters);
 
     @Test
     void anAppendRunsTheControllersMethodWithoutTheDispatcher() throws Exception {
@@ -71,6 +74,32 @@ class LeanWriteFilterTest {
 
         verify(errors).resolveException(request, response, null, refused);
         assertThat(chain.getRequest()).isNull();
+    }
+
+    @Test
+    void aTakenRequestIsTimedAsTheRequestObservationWouldTimeIt() throws Exception {
+        String rowsPath = "/api/v1/dtables/" + UUID + "/rows/";
+        filter.doFilter(request("POST", rowsPath, "{}"), new MockHttpServletResponse(), new MockFilterChain());
+        filter.doFilter(request("POST", rowsPath, "{}"), new MockHttpServletResponse(), new MockFilterChain());
+        MockHttpServletRequest refusedRequest = request("POST", rowsPath, "{}");
+        MockHttpServletResponse refusedResponse = new MockHttpServletResponse();
+        ApiException refused = ApiException.badRequest("invalid_operation", "row is required");
+        when(rows.append(any(), any(), any(), any())).thenThrow(refused);
+        when(errors.resolveException(refusedRequest, refusedResponse, null, refused)).then(invocation -> {
+            refusedResponse.setStatus(400);
+            return new ModelAndView();
+        });
+        filter.doFilter(refusedRequest, refusedResponse, new MockFilterChain());
+        filter.doFilter(request("GET", rowsPath, ""), new MockHttpServletResponse(), new MockFilterChain());
+
+        assertThat(timer("200", "SUCCESS").count()).isEqualTo(2);
+        assertThat(timer("400", "CLIENT_ERROR").count()).isEqualTo(1);
+        assertThat(meters.find("http.server.requests").timers()).as("the GET went on to the dispatcher").hasSize(2);
+    }
+
+    private Timer timer(String status, String outcome) {
+        return meters.get("http.server.requests").tag("method", "POST").tag("status", status).tag("outcome", outcome)
+                .tag("uri", "/api/v1/dtables/{uuid}/rows/").tag("error", "none").tag("exception", "none").timer();
     }
 
     @Test

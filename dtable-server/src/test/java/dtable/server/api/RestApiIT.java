@@ -60,6 +60,25 @@ class RestApiIT {
     }
 
     @Test
+    void aLeanWriteIsCountedOnceInTheRequestMetrics() {
+        BaseUuid uuid = node.createBase(null);
+        String token = node.readWrite(uuid);
+        String series = "http_server_requests_seconds_count{error=\"none\",exception=\"none\",method=\"POST\","
+                + "outcome=\"SUCCESS\",status=\"200\",uri=\"/api/v1/dtables/{uuid}/rows/\"}";
+        double before = metric(series);
+        for (int i = 0; i < 3; i++) {
+            node.sendOk("POST", base(uuid) + "rows/", token, "{\"table_name\":\"Table1\",\"row\":{\"Name\":\"m\"}}");
+        }
+        assertThat(metric(series) - before).isEqualTo(3.0);
+    }
+
+    private double metric(String series) {
+        String body = node.sendOk("GET", "/actuator/prometheus", null, null).body();
+        return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
+                line -> Double.parseDouble(line.substring(series.length() + 1).trim())).sum();
+    }
+
+    @Test
     void createAnswers201ThenConflict409WithNothingChanged() {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
         String token = node.readWrite(uuid);
