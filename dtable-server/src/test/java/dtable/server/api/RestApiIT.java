@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.server.api.NodeUnderTest.Answer;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +61,29 @@ class RestApiIT {
         Answer metrics = node.sendOk("GET", "/actuator/prometheus", null, null);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("dtable_oplog_batch_size")
                 .doesNotContain("http_server_requests_active");
+    }
+
+    @Test
+    void aKeepAliveConnectionIsNotClosedAfterAHundredRequests() throws Exception {
+        URI url = URI.create(node.url());
+        int requests = 150;
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            String ping = "GET /ping/ HTTP/1.1\r\nHost: " + url.getHost() + "\r\n\r\n";
+            socket.getOutputStream().write(ping.repeat(requests).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder answers = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            int pongs = 0;
+            while (pongs < requests) {
+                int n = in.read(buffer);
+                assertThat(n).as("the node closed the connection after %d answers", pongs).isPositive();
+                answers.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+                pongs = answers.toString().split("pong", -1).length - 1;
+            }
+            assertThat(answers.toString()).doesNotContainIgnoringCase("Connection: close");
+        }
     }
 
     @Test
