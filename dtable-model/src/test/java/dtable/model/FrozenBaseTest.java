@@ -38,8 +38,7 @@ class FrozenBaseTest {
         long version = base.version();
 
         FrozenBase frozen = base.freeze();
-        run(base, "{'op_type':'modify_row','table_name':'Table1','row_id':'" + first + "','updated':{'"
-                + key(base, "Name") + "':'changed'}}");
+        modifyName(base, first, "changed");
         run(base, "{'op_type':'delete_row','table_name':'Table1','row_id':'" + second + "'}");
         insert(base, "{'" + key(base, "Name") + "':'three'}");
         run(base, "{'op_type':'delete_column','table_name':'Table1','column_name':'Amount'}");
@@ -62,8 +61,7 @@ class FrozenBaseTest {
         String row = insert(base, "{'" + key(base, "Name") + "':'one'}");
         FrozenBase frozen = base.freeze();
         frozen.close();
-        run(base, "{'op_type':'modify_row','table_name':'Table1','row_id':'" + row + "','updated':{'"
-                + key(base, "Name") + "':'changed'}}");
+        modifyName(base, row, "changed");
         assertThat(frozen.rowsCopied()).isZero();
     }
 

@@ -35,9 +35,7 @@ class ForwardHeadersTest {
         assertThat(out.names()).map(name -> name.toLowerCase(java.util.Locale.ROOT)).containsExactlyInAnyOrder(
                 "authorization", "accept", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
         assertThat(out.getAll("Accept")).containsExactly("application/json", "text/plain");
-        assertThat(out.get("X-Forwarded-For")).isEqualTo("10.1.2.3");
-        assertThat(out.get("X-Forwarded-Proto")).isEqualTo("http");
-        assertThat(out.get("X-Forwarded-Host")).isEqualTo("proxy:5550");
+        assertForwarded(out, "10.1.2.3", "http", "proxy:5550");
     }
 
     @Test
@@ -50,9 +48,7 @@ class ForwardHeadersTest {
 
         HttpHeaders out = ForwardHeaders.forRequest(inbound, CLIENT, "http");
 
-        assertThat(out.get("X-Forwarded-For")).isEqualTo("203.0.113.9, 10.1.2.3");
-        assertThat(out.get("X-Forwarded-Proto")).isEqualTo("https");
-        assertThat(out.get("X-Forwarded-Host")).isEqualTo("cloud.example.com");
+        assertForwarded(out, "203.0.113.9, 10.1.2.3", "https", "cloud.example.com");
     }
 
     @Test
@@ -81,5 +77,11 @@ class ForwardHeadersTest {
         assertThat(settings.backoff(3)).isEqualTo(Duration.ofMillis(400));
         assertThat(settings.backoff(4)).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.backoff(60)).isEqualTo(Duration.ofMillis(500));
+    }
+
+    private static void assertForwarded(HttpHeaders out, String forwardedFor, String proto, String host) {
+        assertThat(out.get("X-Forwarded-For")).isEqualTo(forwardedFor);
+        assertThat(out.get("X-Forwarded-Proto")).isEqualTo(proto);
+        assertThat(out.get("X-Forwarded-Host")).isEqualTo(host);
     }
 }

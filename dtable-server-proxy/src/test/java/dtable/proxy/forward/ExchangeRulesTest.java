@@ -180,8 +180,7 @@ class ExchangeRulesTest {
     void aNode503IsDrainedAndRetriedOnTheSameConnectionAfterTheBackoff() {
         send(post());
         EmbeddedChannel node = onlyNode();
-        releaseOutbound(node);
-        answerFrom(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error_type\":\"base_unavailable\"}");
+        discardAndAnswer(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error_type\":\"base_unavailable\"}");
         assertThat((Object) client.readOutbound()).isNull();
 
         pass(Duration.ofMillis(49));
@@ -204,9 +203,8 @@ class ExchangeRulesTest {
             Object request = node.readOutbound();
             if (request != null) {
                 attempts++;
-                releaseOutbound(node);
                 ReferenceCountUtil.release(request);
-                answerFrom(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{}");
+                discardAndAnswer(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{}");
             }
             pass(Duration.ofMillis(10));
             answer = client.readOutbound();
@@ -268,8 +266,7 @@ class ExchangeRulesTest {
     void aPooledConnectionIsReusedWithinItsIdleTimeAndClosedAfterIt() {
         send(get());
         EmbeddedChannel first = onlyNode();
-        releaseOutbound(first);
-        answerFrom(first, HttpResponseStatus.OK, "{}");
+        discardAndAnswer(first, HttpResponseStatus.OK, "{}");
         ReferenceCountUtil.release(client.readOutbound());
         client.releaseOutbound();
 
@@ -278,8 +275,7 @@ class ExchangeRulesTest {
         assertThat(first.isOpen()).isTrue();
         send(get());
         assertThat(nodes).hasSize(1); // reused
-        releaseOutbound(first);
-        answerFrom(first, HttpResponseStatus.OK, "{}");
+        discardAndAnswer(first, HttpResponseStatus.OK, "{}");
         client.releaseOutbound();
 
         pass(Duration.ofMillis(9_999));
@@ -387,6 +383,12 @@ class ExchangeRulesTest {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         node.writeInbound(head(status, bytes.length), new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)),
                 LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** {@code node} drops what it was sent so far (the request is not looked at) and answers it. */
+    private static void discardAndAnswer(EmbeddedChannel node, HttpResponseStatus status, String body) {
+        releaseOutbound(node);
+        answerFrom(node, status, body);
     }
 
     private FullHttpResponse answer() {

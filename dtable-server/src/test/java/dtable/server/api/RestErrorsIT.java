@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every error of SPEC §7 through a real HTTP client: each refused request is checked for its status,
@@ -156,84 +158,65 @@ class RestErrorsIT {
         }
     }
 
-    @Test
-    void aValueOfTheWrongTypeIs400AndNoRowIsWritten() {
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"ok\",\"Count\":\"abc\"}}",
-                400, "invalid_value", "Count");
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Done\":\"yes\"}}", 400,
-                "invalid_value", "Done");
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Status\":\"Maybe\"}}", 400,
-                "invalid_value", "Status");
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Name\":{\"nested\":1}}}", 400,
-                "invalid_value", "Name");
-        refused("PUT", path("rows/"), token,
-                "{\"table_name\":\"Tasks\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{\"Count\":true}}", 400,
-                "invalid_value", "Count");
-        // one bad row spoils the whole batch: none of the good ones is added
-        refused("POST", path("batch-append-rows/"), token,
-                "{\"table_name\":\"Tasks\",\"rows\":[{\"Name\":\"a\"},{\"Count\":\"x\"},{\"Name\":\"c\"}]}", 400,
-                "invalid_value", "Count");
-        refused("PUT", path("batch-update-rows/"), token, "{\"table_name\":\"Tasks\",\"updates\":["
-                + "{\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{\"Name\":\"changed\"}},"
-                + "{\"row_id\":\"row2AAAAAAAAAAAAAAAAAA\",\"row\":{\"Count\":\"x\"}}]}", 400, "invalid_value", "Count");
-        refused("POST", path("operations/"), token,
-                "{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0001\":\"abc\"}}", 400,
-                "invalid_value", "Count");
-    }
-
-    @Test
-    void unknownTableIs404() {
-        refused("GET", path("rows/?table_name=Nope"), token, null, 404, "table_not_found", "Nope");
-        refused("GET", path("rows/?table_id=zzzz"), token, null, 404, "table_not_found", "zzzz");
-        refused("GET", path("rows/row1AAAAAAAAAAAAAAAAAA/?table_name=Nope"), token, null, 404, "table_not_found", "Nope");
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Nope\",\"row\":{}}", 404, "table_not_found", "Nope");
-        refused("PUT", path("rows/"), token, "{\"table_name\":\"Nope\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{}}",
-                404, "table_not_found", "Nope");
-        refused("POST", path("batch-append-rows/"), token, "{\"table_id\":\"zzzz\",\"rows\":[{}]}", 404,
-                "table_not_found", "zzzz");
-        refused("PUT", path("tables/"), token, "{\"table_name\":\"Nope\",\"new_table_name\":\"X\"}", 404,
-                "table_not_found", "Nope");
-        refused("DELETE", path("tables/"), token, "{\"table_name\":\"Nope\"}", 404, "table_not_found", "Nope");
-        refused("POST", path("columns/"), token, "{\"table_name\":\"Nope\",\"column_name\":\"C\",\"column_type\":\"text\"}",
-                404, "table_not_found", "Nope");
-    }
-
-    @Test
-    void unknownColumnIs400() {
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row\":{\"Name\":\"a\",\"Nope\":1}}", 400,
-                "column_not_found", "Nope");
-        refused("PUT", path("rows/"), token,
-                "{\"table_name\":\"Tasks\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{\"Nope\":1}}", 400,
-                "column_not_found", "Nope");
-        refused("PUT", path("columns/"), token,
-                "{\"table_name\":\"Tasks\",\"op_type\":\"rename_column\",\"column\":\"Nope\",\"new_column_name\":\"X\"}",
-                400, "column_not_found", "Nope");
-        refused("PUT", path("columns/"), token,
-                "{\"table_name\":\"Tasks\",\"op_type\":\"modify_column_type\",\"column\":\"Nope\",\"new_column_type\":\"number\"}",
-                400, "column_not_found", "Nope");
-        refused("DELETE", path("columns/"), token, "{\"table_name\":\"Tasks\",\"column\":\"Nope\"}", 400,
-                "column_not_found", "Nope");
-        refused("POST", path("operations/"), token,
-                "{\"op_type\":\"modify_row\",\"table_id\":\"0000\",\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"updated\":{\"9999\":1}}",
-                400, "column_not_found", "9999");
-    }
-
-    @Test
-    void unknownRowIs404AndABatchWithOneUnknownRowChangesNothing() {
-        refused("GET", path("rows/nopeAAAAAAAAAAAAAAAAAA/?table_name=Tasks"), token, null, 404, "row_not_found", "nope");
-        refused("PUT", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row_id\":\"nopeAAAAAAAAAAAAAAAAAA\",\"row\":{}}",
-                404, "row_not_found", "nope");
-        refused("DELETE", path("rows/"), token, "{\"table_name\":\"Tasks\",\"row_id\":\"nopeAAAAAAAAAAAAAAAAAA\"}", 404,
-                "row_not_found", "nope");
-        refused("POST", path("rows/"), token,
-                "{\"table_name\":\"Tasks\",\"row\":{},\"anchor_row_id\":\"nopeAAAAAAAAAAAAAAAAAA\"}", 404, "row_not_found",
-                "nope");
-        refused("DELETE", path("batch-delete-rows/"), token,
-                "{\"table_name\":\"Tasks\",\"row_ids\":[\"row1AAAAAAAAAAAAAAAAAA\",\"nopeAAAAAAAAAAAAAAAAAA\"]}", 404,
-                "row_not_found", "nope");
-        refused("PUT", path("batch-update-rows/"), token, "{\"table_name\":\"Tasks\",\"updates\":["
-                + "{\"row_id\":\"row1AAAAAAAAAAAAAAAAAA\",\"row\":{\"Name\":\"x\"}},"
-                + "{\"row_id\":\"nopeAAAAAAAAAAAAAAAAAA\",\"row\":{\"Name\":\"y\"}}]}", 404, "row_not_found", "nope");
+    /**
+     * SPEC §7's refusals of one request each: method, path under the base, body (none when empty), then the
+     * expected status, {@code error_type} and a part of {@code error_msg}. Each is sent to a fresh base,
+     * which must stay exactly as it was.
+     */
+    @ParameterizedTest(name = "{0} {1} -> {3} {4}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # a value of the wrong type is 400 and no row is written
+            POST   | rows/                  | {"table_name":"Tasks","row":{"Name":"ok","Count":"abc"}}                                  | 400 | invalid_value | Count
+            POST   | rows/                  | {"table_name":"Tasks","row":{"Done":"yes"}}                                               | 400 | invalid_value | Done
+            POST   | rows/                  | {"table_name":"Tasks","row":{"Status":"Maybe"}}                                           | 400 | invalid_value | Status
+            POST   | rows/                  | {"table_name":"Tasks","row":{"Name":{"nested":1}}}                                        | 400 | invalid_value | Name
+            PUT    | rows/                  | {"table_name":"Tasks","row_id":"row1AAAAAAAAAAAAAAAAAA","row":{"Count":true}}             | 400 | invalid_value | Count
+            # one bad row spoils the whole batch: none of the good ones is added
+            POST   | batch-append-rows/     | {"table_name":"Tasks","rows":[{"Name":"a"},{"Count":"x"},{"Name":"c"}]}                   | 400 | invalid_value | Count
+            PUT    | batch-update-rows/     | {"table_name":"Tasks","updates":[{"row_id":"row1AAAAAAAAAAAAAAAAAA","row":{"Name":"changed"}},{"row_id":"row2AAAAAAAAAAAAAAAAAA","row":{"Count":"x"}}]} | 400 | invalid_value | Count
+            POST   | operations/            | {"op_type":"insert_row","table_id":"0000","row_data":{"0001":"abc"}}                      | 400 | invalid_value | Count
+            # an unknown table is 404
+            GET    | rows/?table_name=Nope  |                                                                                           | 404 | table_not_found | Nope
+            GET    | rows/?table_id=zzzz    |                                                                                           | 404 | table_not_found | zzzz
+            GET    | rows/row1AAAAAAAAAAAAAAAAAA/?table_name=Nope |                                                                     | 404 | table_not_found | Nope
+            POST   | rows/                  | {"table_name":"Nope","row":{}}                                                            | 404 | table_not_found | Nope
+            PUT    | rows/                  | {"table_name":"Nope","row_id":"row1AAAAAAAAAAAAAAAAAA","row":{}}                          | 404 | table_not_found | Nope
+            POST   | batch-append-rows/     | {"table_id":"zzzz","rows":[{}]}                                                           | 404 | table_not_found | zzzz
+            PUT    | tables/                | {"table_name":"Nope","new_table_name":"X"}                                                | 404 | table_not_found | Nope
+            DELETE | tables/                | {"table_name":"Nope"}                                                                     | 404 | table_not_found | Nope
+            POST   | columns/               | {"table_name":"Nope","column_name":"C","column_type":"text"}                              | 404 | table_not_found | Nope
+            # an unknown column is 400
+            POST   | rows/                  | {"table_name":"Tasks","row":{"Name":"a","Nope":1}}                                        | 400 | column_not_found | Nope
+            PUT    | rows/                  | {"table_name":"Tasks","row_id":"row1AAAAAAAAAAAAAAAAAA","row":{"Nope":1}}                 | 400 | column_not_found | Nope
+            PUT    | columns/               | {"table_name":"Tasks","op_type":"rename_column","column":"Nope","new_column_name":"X"}    | 400 | column_not_found | Nope
+            PUT    | columns/               | {"table_name":"Tasks","op_type":"modify_column_type","column":"Nope","new_column_type":"number"} | 400 | column_not_found | Nope
+            DELETE | columns/               | {"table_name":"Tasks","column":"Nope"}                                                    | 400 | column_not_found | Nope
+            POST   | operations/            | {"op_type":"modify_row","table_id":"0000","row_id":"row1AAAAAAAAAAAAAAAAAA","updated":{"9999":1}} | 400 | column_not_found | 9999
+            # an unknown row is 404, and a batch with one unknown row changes nothing
+            GET    | rows/nopeAAAAAAAAAAAAAAAAAA/?table_name=Tasks |                                                                      | 404 | row_not_found | nope
+            PUT    | rows/                  | {"table_name":"Tasks","row_id":"nopeAAAAAAAAAAAAAAAAAA","row":{}}                         | 404 | row_not_found | nope
+            DELETE | rows/                  | {"table_name":"Tasks","row_id":"nopeAAAAAAAAAAAAAAAAAA"}                                  | 404 | row_not_found | nope
+            POST   | rows/                  | {"table_name":"Tasks","row":{},"anchor_row_id":"nopeAAAAAAAAAAAAAAAAAA"}                  | 404 | row_not_found | nope
+            DELETE | batch-delete-rows/     | {"table_name":"Tasks","row_ids":["row1AAAAAAAAAAAAAAAAAA","nopeAAAAAAAAAAAAAAAAAA"]}      | 404 | row_not_found | nope
+            PUT    | batch-update-rows/     | {"table_name":"Tasks","updates":[{"row_id":"row1AAAAAAAAAAAAAAAAAA","row":{"Name":"x"}},{"row_id":"nopeAAAAAAAAAAAAAAAAAA","row":{"Name":"y"}}]} | 404 | row_not_found | nope
+            # bad parameters are 400
+            GET    | rows/?table_name=Tasks&start=-1   |                                                                                | 400 | invalid_parameter | negative
+            GET    | rows/?table_name=Tasks&limit=many |                                                                                | 400 | invalid_parameter | parameter limit must be an integer
+            GET    | operations/?from_version=x        |                                                                                | 400 | invalid_parameter | parameter from_version must be an integer
+            GET    | rows/                             |                                                                                | 400 | invalid_parameter | table_name
+            GET    | operations/?from_version=-1       |                                                                                | 400 | invalid_parameter | from_version
+            GET    | operations/?limit=0               |                                                                                | 400 | invalid_parameter | limit
+            # bad operations are 400
+            POST   | operations/            | {"op_type":"drop_everything"}                                                             | 400 | invalid_operation | drop_everything
+            POST   | operations/            | {"table_id":"0000"}                                                                       | 400 | invalid_operation | op_type
+            POST   | tables/                | {"table_name":"Notes"}                                                                    | 400 | duplicate_name    | Notes
+            PUT    | columns/               | {"table_name":"Tasks","op_type":"freeze_column","column":"Name"}                          | 400 | invalid_operation | freeze_column
+            POST   | rows/                  | {"table_name":"Tasks"}                                                                    | 400 | invalid_operation | row
+            POST   | batch-append-rows/     | {"table_name":"Tasks","rows":[]}                                                          | 400 | invalid_operation | empty
+            """)
+    void aRefusedRequestAnswersItsErrorAndChangesNothing(String method, String tail, String body, int status,
+            String errorType, String messagePart) {
+        refused(method, path(tail), token, body, status, errorType, messagePart);
     }
 
     @Test
@@ -252,31 +235,6 @@ class RestErrorsIT {
         // at the limits they are fine
         assertThat(node.send("GET", path("rows/?table_name=Tasks&limit=1000"), token, null).status()).isEqualTo(200);
         assertThat(node.send("GET", path("operations/?limit=10000"), token, null).status()).isEqualTo(200);
-    }
-
-    @Test
-    void badParametersAre400() {
-        refused("GET", path("rows/?table_name=Tasks&start=-1"), token, null, 400, "invalid_parameter", "negative");
-        refused("GET", path("rows/?table_name=Tasks&limit=many"), token, null, 400, "invalid_parameter",
-                "parameter limit must be an integer");
-        refused("GET", path("operations/?from_version=x"), token, null, 400, "invalid_parameter",
-                "parameter from_version must be an integer");
-        refused("GET", path("rows/"), token, null, 400, "invalid_parameter", "table_name");
-        refused("GET", path("operations/?from_version=-1"), token, null, 400, "invalid_parameter", "from_version");
-        refused("GET", path("operations/?limit=0"), token, null, 400, "invalid_parameter", "limit");
-    }
-
-    @Test
-    void badOperationsAre400() {
-        refused("POST", path("operations/"), token, "{\"op_type\":\"drop_everything\"}", 400, "invalid_operation",
-                "drop_everything");
-        refused("POST", path("operations/"), token, "{\"table_id\":\"0000\"}", 400, "invalid_operation", "op_type");
-        refused("POST", path("tables/"), token, "{\"table_name\":\"Notes\"}", 400, "duplicate_name", "Notes");
-        refused("PUT", path("columns/"), token, "{\"table_name\":\"Tasks\",\"op_type\":\"freeze_column\",\"column\":\"Name\"}",
-                400, "invalid_operation", "freeze_column");
-        refused("POST", path("rows/"), token, "{\"table_name\":\"Tasks\"}", 400, "invalid_operation", "row");
-        refused("POST", path("batch-append-rows/"), token, "{\"table_name\":\"Tasks\",\"rows\":[]}", 400,
-                "invalid_operation", "empty");
     }
 
     @Test
