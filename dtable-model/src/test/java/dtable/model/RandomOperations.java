@@ -2,6 +2,7 @@ package dtable.model;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -34,12 +35,7 @@ final class RandomOperations {
             return insertRow(table);
         }
         if (dice < 40) {
-            ObjectNode op = op("insert_rows", table);
-            ArrayNode datas = op.putArray("row_datas");
-            for (int i = 1 + random.nextInt(4); i > 0; i--) {
-                datas.add(rowData(table));
-            }
-            return op;
+            return op("insert_rows", table).set("row_datas", oneToMany(4, () -> rowData(table)));
         }
         if (dice < 58) {
             ObjectNode op = op("modify_row", table);
@@ -59,12 +55,7 @@ final class RandomOperations {
             return op("delete_row", table).put("row_id", rowId(table));
         }
         if (dice < 75) {
-            ObjectNode op = op("delete_rows", table);
-            ArrayNode ids = op.putArray("row_ids");
-            for (int i = 1 + random.nextInt(3); i > 0; i--) {
-                ids.add(rowId(table));
-            }
-            return op;
+            return op("delete_rows", table).set("row_ids", oneToMany(3, () -> NODES.stringNode(rowId(table))));
         }
         if (dice < 83) {
             ColumnType type = TYPES[random.nextInt(TYPES.length)];
@@ -91,6 +82,15 @@ final class RandomOperations {
             return op("rename_table", table).put("new_table_name", "t" + random.nextInt(5));
         }
         return op("delete_table", table);
+    }
+
+    /** An array of 1 to {@code max} items, drawn one after the other. */
+    private ArrayNode oneToMany(int max, Supplier<JsonNode> item) {
+        ArrayNode items = NODES.arrayNode();
+        for (int i = 1 + random.nextInt(max); i > 0; i--) {
+            items.add(item.get());
+        }
+        return items;
     }
 
     private JsonNode insertTable(Base base) {

@@ -48,13 +48,8 @@ final class FakeOwner implements AutoCloseable {
         BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
         Base base = OwnerModel.synthetic(uuid, rows);
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch,"
-                    + " assign_rev, snapshot_version, row_count) VALUES (?, 'fake-owner', 1, 1, ?, ?)")) {
-                ps.setString(1, uuid.value());
-                ps.setLong(2, base.version());
-                ps.setInt(3, base.rowCount());
-                ps.executeUpdate();
-            }
+            update(c, "INSERT INTO dtables (dtable_uuid, owner_node, owner_epoch, assign_rev, snapshot_version, row_count)"
+                    + " VALUES (?, 'fake-owner', 1, 1, ?, ?)", uuid.value(), base.version(), base.rowCount());
             storeSnapshot(c, uuid, base);
         }
         models.put(uuid.value(), base);
@@ -65,14 +60,10 @@ final class FakeOwner implements AutoCloseable {
     long appendRow(BaseUuid uuid, String name) throws SQLException {
         Base base = models.get(uuid.value());
         Operation op = OwnerModel.appendRow(base, name);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch, node_id)"
-                        + " VALUES (?, ?, ?, 'owner', NULL, ?, 1, 'fake-owner')")) {
-            ps.setString(1, uuid.value());
-            ps.setLong(2, base.version() + 1);
-            ps.setLong(3, System.currentTimeMillis());
-            ps.setString(4, op.toJsonString());
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch,"
+                    + " node_id) VALUES (?, ?, ?, 'owner', NULL, ?, 1, 'fake-owner')",
+                    uuid.value(), base.version() + 1, System.currentTimeMillis(), op.toJsonString());
         }
         base.apply(op);
         return base.version();
@@ -84,45 +75,34 @@ final class FakeOwner implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             storeSnapshot(c, uuid, base);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET snapshot_version = ?, row_count = ?"
-                    + " WHERE dtable_uuid = ?")) {
-                ps.setLong(1, base.version());
-                ps.setInt(2, base.rowCount());
-                ps.setString(3, uuid.value());
-                ps.executeUpdate();
-            }
+            update(c, "UPDATE dtables SET snapshot_version = ?, row_count = ? WHERE dtable_uuid = ?",
+                    base.version(), base.rowCount(), uuid.value());
             c.commit();
             c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM operation_log WHERE dtable_uuid = ? AND op_version <= ?")) {
-                ps.setString(1, uuid.value());
-                ps.setLong(2, base.version());
-                ps.executeUpdate();
-            }
+            update(c, "DELETE FROM operation_log WHERE dtable_uuid = ? AND op_version <= ?", uuid.value(), base.version());
         }
     }
 
     void delete(BaseUuid uuid) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dtable_snapshots WHERE dtable_uuid = ?")) {
-                ps.setString(1, uuid.value());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = ?")) {
-                ps.setString(1, uuid.value());
-                ps.executeUpdate();
-            }
+            update(c, "DELETE FROM dtable_snapshots WHERE dtable_uuid = ?", uuid.value());
+            update(c, "UPDATE dtables SET deleted = 1 WHERE dtable_uuid = ?", uuid.value());
         }
     }
 
     /** The blob row as the owner writes it ({@code dtable_snapshots}, insert or replace). */
     private static void storeSnapshot(Connection c, BaseUuid uuid, Base base) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO dtable_snapshots (dtable_uuid, snapshot_version,"
-                + " snapshot) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE snapshot_version = VALUES(snapshot_version),"
-                + " snapshot = VALUES(snapshot)")) {
-            ps.setString(1, uuid.value());
-            ps.setLong(2, base.version());
-            ps.setBytes(3, SnapshotCodec.encode(base));
+        update(c, "INSERT INTO dtable_snapshots (dtable_uuid, snapshot_version, snapshot) VALUES (?, ?, ?)"
+                + " ON DUPLICATE KEY UPDATE snapshot_version = VALUES(snapshot_version), snapshot = VALUES(snapshot)",
+                uuid.value(), base.version(), SnapshotCodec.encode(base));
+    }
+
+    /** Runs one statement with these parameters, in order. */
+    private static void update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
             ps.executeUpdate();
         }
     }
