@@ -57,11 +57,9 @@ class FastFailoverIntegrationTest {
 
     @Test
     void aNodeWhosePortRefusesLosesItsBucketsLongBeforeItsLease() throws Exception {
-        ClusterMonitor monitor = startMonitor(true);
-        Node a = node("node-a");
-        Node b = node("node-b");
-        awaitBalanced(monitor);
-        awaitArmed(monitor);
+        TwoNodes cluster = twoArmedNodes();
+        ClusterMonitor monitor = cluster.monitor();
+        Node a = cluster.a();
 
         long died = System.nanoTime();
         a.client.close(); // no keep-alive any more: the lease would live for up to 10 s
@@ -72,19 +70,16 @@ class FastFailoverIntegrationTest {
         assertThat(tookMillis).as("buckets moved after the port refused (lease TTL 10 s)").isLessThan(3_000);
         assertThat(monitor.snapshot().bucketsOf("node-b")).hasSize(256);
         assertThat(monitor.snapshot().nodes()).doesNotContainKey("node-a");
-        b.close();
+        cluster.b().close();
     }
 
     @Test
     void aFrozenNodeKeepsItsBucketsAndAnAliveNodeWhoseLeaseWasRevokedRegistersAgain() throws Exception {
-        ClusterMonitor monitor = startMonitor(true);
-        Node a = node("node-a");
-        node("node-b");
-        awaitBalanced(monitor);
-        awaitArmed(monitor);
+        TwoNodes cluster = twoArmedNodes();
+        ClusterMonitor monitor = cluster.monitor();
+        Node a = cluster.a();
         // frozen: the socket stays open and never accepts, the kernel still completes handshakes
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                .until(() -> monitor.snapshot().bucketsOf("node-a").size() == 128);
+        assertNodeAKeepsItsHalf(monitor);
 
         // a false positive: the port refuses (say, it was rebound), but the process lives and keeps its lease alive
         int registrations = a.registrations.get();
@@ -96,11 +91,31 @@ class FastFailoverIntegrationTest {
 
     @Test
     void switchedOffNothingMovesBeforeTheLeaseExpires() throws Exception {
-        ClusterMonitor monitor = startMonitor(false);
-        Node a = node("node-a");
-        node("node-b");
+        TwoNodes cluster = twoBalancedNodes(false);
+        cluster.a().socket.close();
+        assertNodeAKeepsItsHalf(cluster.monitor());
+    }
+
+    /** A started monitor and its two nodes, each owning half the buckets. */
+    private record TwoNodes(ClusterMonitor monitor, Node a, Node b) {
+    }
+
+    private TwoNodes twoBalancedNodes(boolean fastFailover) throws Exception {
+        ClusterMonitor monitor = startMonitor(fastFailover);
+        TwoNodes cluster = new TwoNodes(monitor, node("node-a"), node("node-b"));
         awaitBalanced(monitor);
-        a.socket.close();
+        return cluster;
+    }
+
+    /** Two balanced nodes that the monitor has seen accept: from now on a refusing port counts. */
+    private TwoNodes twoArmedNodes() throws Exception {
+        TwoNodes cluster = twoBalancedNodes(true);
+        awaitArmed(cluster.monitor());
+        return cluster;
+    }
+
+    /** node-a keeps its 128 buckets for 3 s: nothing was moved away from it. */
+    private static void assertNodeAKeepsItsHalf(ClusterMonitor monitor) {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> monitor.snapshot().bucketsOf("node-a").size() == 128);
     }

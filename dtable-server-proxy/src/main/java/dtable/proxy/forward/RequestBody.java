@@ -28,7 +28,12 @@ import java.util.ArrayDeque;
  */
 public abstract sealed class RequestBody {
 
+    private final long length;
     private boolean complete;
+
+    private RequestBody(long length) {
+        this.length = length;
+    }
 
     /** Decides the kind from the request headers. */
     static RequestBody of(HttpHeaders headers, long replayLimit, ByteBufAllocator alloc) {
@@ -57,7 +62,9 @@ public abstract sealed class RequestBody {
     }
 
     /** The length to declare to the node, or -1 for none (no body, or chunked). */
-    abstract long length();
+    final long length() {
+        return length;
+    }
 
     /** True when a (further) attempt can still send the whole body. */
     abstract boolean replayable();
@@ -107,15 +114,9 @@ public abstract sealed class RequestBody {
 
     /** No body. {@code declaredZero}: the client sent {@code Content-Length: 0}, which is forwarded. */
     static final class Empty extends RequestBody {
-        private final boolean declaredZero;
 
         Empty(boolean declaredZero) {
-            this.declaredZero = declaredZero;
-        }
-
-        @Override
-        long length() {
-            return declaredZero ? 0 : -1;
+            super(declaredZero ? 0 : -1);
         }
 
         @Override
@@ -141,18 +142,12 @@ public abstract sealed class RequestBody {
     /** A complete body held in (pooled) memory until the request ends. */
     static final class Buffered extends RequestBody {
         private final CompositeByteBuf content;
-        private final long length;
         private boolean released;
 
+        /** {@code length}: the declared one (the decoder delivers exactly that many bytes). */
         Buffered(CompositeByteBuf content, long length) {
+            super(length);
             this.content = content;
-            this.length = length;
-        }
-
-        /** The declared length (the decoder delivers exactly that many bytes). */
-        @Override
-        long length() {
-            return length;
         }
 
         @Override
@@ -191,19 +186,13 @@ public abstract sealed class RequestBody {
 
     /** A body piped from the client to one node as it arrives. */
     static final class Streamed extends RequestBody {
-        private final long length;
         private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
         private Channel node;
         private ChannelFutureListener sent;
         private boolean opened;
 
         Streamed(long length) {
-            this.length = length;
-        }
-
-        @Override
-        long length() {
-            return length;
+            super(length);
         }
 
         @Override
