@@ -5,6 +5,8 @@ import static dtable.model.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,18 +50,17 @@ class ClientOperationsTest {
         assertThat(op.json().path("column_key").asString()).isEqualTo("C001");
     }
 
-    @Test
-    void clientShapedColumnAndTableOperationsRefuseBadInput() {
-        Base base = twoColumns();
-        refused(base, "{'op_type':'insert_column','table_id':'0000','column_key':'nope',"
-                + "'column_data':{'key':'K125','name':'X','type':'text'}}", 400, "column_not_found");
-        refused(base, "{'op_type':'insert_column','table_id':'0000','column_key':'0000',"
-                + "'column_data':{'key':'K125','name':'Count','type':'text'}}", 400, "duplicate_name");
-        refused(base, "{'op_type':'insert_column','table_id':'0000','column_data':{'key':'K125','name':'X','type':'bogus'}}",
-                400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_data':{'_id':'T001','name':'Table1','columns':"
-                + "[{'key':'0000','name':'Name','type':'text'}],'rows':[]}}", 400, "duplicate_name");
-        refused(base, "{'op_type':'rename_table','table_id':'zzzz','table_name':'X'}", 404, "table_not_found");
+    /** Refused on a base with the columns Name (0000) and Count (C001). */
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            {'op_type':'insert_column','table_id':'0000','column_key':'nope','column_data':{'key':'K125','name':'X','type':'text'}}     | 400 | column_not_found
+            {'op_type':'insert_column','table_id':'0000','column_key':'0000','column_data':{'key':'K125','name':'Count','type':'text'}} | 400 | duplicate_name
+            {'op_type':'insert_column','table_id':'0000','column_data':{'key':'K125','name':'X','type':'bogus'}}                        | 400 | invalid_operation
+            {'op_type':'insert_table','table_data':{'_id':'T001','name':'Table1','columns':[{'key':'0000','name':'Name','type':'text'}],'rows':[]}} | 400 | duplicate_name
+            {'op_type':'rename_table','table_id':'zzzz','table_name':'X'}                                                               | 404 | table_not_found
+            """)
+    void clientShapedColumnAndTableOperationsRefuseBadInput(String operation, int status, String errorType) {
+        refused(twoColumns(), operation, status, errorType);
     }
 
     @Test

@@ -9,6 +9,8 @@ import static dtable.model.Fixtures.table1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 class ColumnOperationsTest {
@@ -37,26 +39,6 @@ class ColumnOperationsTest {
     }
 
     @Test
-    void insertColumnRefusesBadRequests() {
-        Base base = Base.withDefaultTable();
-        String insert = "{'op_type':'insert_column','table_name':'Table1',";
-        refused(base, insert + "'column_name':'Name','column_type':'text'}", 400, "duplicate_name");
-        refused(base, insert + "'column_name':'X','column_type':'link'}", 400, "invalid_operation");
-        refused(base, insert + "'column_name':'X'}", 400, "invalid_operation");
-        refused(base, insert + "'column_type':'text'}", 400, "invalid_operation");
-        refused(base, insert + "'column_name':'X','column_type':'text','column_data':[1]}", 400, "invalid_operation");
-        refused(base, insert + "'column_name':'X','column_type':'rate','column_data':{'rate_max_number':11}}", 400,
-                "invalid_operation");
-        refused(base, insert + "'column_name':'X','column_type':'single-select','column_data':{'options':[{'name':'A'},"
-                + "{'name':'A'}]}}", 400, "duplicate_name");
-        refused(base, insert + "'column_name':'X','column_type':'single-select','column_data':{'options':[{'id':'1','name':'A'},"
-                + "{'id':'1','name':'B'}]}}", 400, "invalid_operation");
-        refused(base, insert + "'column_name':'X','column_type':'text','column_key':'0000'}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_column','table_name':'Nope','column_name':'X','column_type':'text'}", 404,
-                "table_not_found");
-    }
-
-    @Test
     void renameColumnByKeyOrName() {
         Base base = allTypes();
         String key = Fixtures.key(base, "Amount");
@@ -70,20 +52,6 @@ class ColumnOperationsTest {
     }
 
     @Test
-    void renameColumnRefusesBadRequests() {
-        Base base = allTypes();
-        refused(base, "{'op_type':'rename_column','table_name':'Table1','column_name':'Nope','new_column_name':'X'}", 400,
-                "column_not_found");
-        refused(base, "{'op_type':'rename_column','table_name':'Table1','column_key':'zzzz','new_column_name':'X'}", 400,
-                "column_not_found");
-        refused(base, "{'op_type':'rename_column','table_name':'Table1','column_name':'Amount','new_column_name':'Name'}", 400,
-                "duplicate_name");
-        refused(base, "{'op_type':'rename_column','table_name':'Table1','new_column_name':'X'}", 400, "invalid_operation");
-        refused(base, "{'op_type':'rename_column','table_name':'Nope','column_name':'Amount','new_column_name':'X'}", 404,
-                "table_not_found");
-    }
-
-    @Test
     void deleteColumnClearsItsCellsAndItsSlotIsReusedClean() {
         Base base = allTypes();
         String rowId = insert(base, "{'Name':'a','Notes':'secret'}");
@@ -94,13 +62,6 @@ class ColumnOperationsTest {
         run(base, "{'op_type':'insert_column','table_name':'Table1','column_name':'Fresh','column_type':'text'}");
         assertThat(cell(base, rowId, "Fresh")).isNull();
         assertThat(Base.fromJson(base.toJson()).toJson()).isEqualTo(base.toJson());
-    }
-
-    @Test
-    void deleteColumnRefusesUnknownColumnsAndThePrimaryColumn() {
-        Base base = allTypes();
-        refused(base, "{'op_type':'delete_column','table_name':'Table1','column_name':'Nope'}", 400, "column_not_found");
-        refused(base, "{'op_type':'delete_column','table_name':'Table1','column_key':'0000'}", 400, "invalid_operation");
     }
 
     @Test
@@ -167,16 +128,40 @@ class ColumnOperationsTest {
         assertThat(cell(base, row, "Status")).isEqualTo("Open");
     }
 
-    @Test
-    void modifyColumnTypeRefusesBadRequests() {
-        Base base = allTypes();
-        String modify = "{'op_type':'modify_column_type','table_name':'Table1',";
-        refused(base, modify + "'column_name':'Nope','new_column_type':'text'}", 400, "column_not_found");
-        refused(base, modify + "'column_name':'Name','new_column_type':'button'}", 400, "invalid_operation");
-        refused(base, modify + "'column_name':'Name'}", 400, "invalid_operation");
-        refused(base, modify + "'column_name':'Name','new_column_type':'rate','new_column_data':{'rate_max_number':0}}", 400,
-                "invalid_operation");
-        refused(base, "{'op_type':'modify_column_type','table_name':'Nope','column_name':'Name','new_column_type':'text'}", 404,
-                "table_not_found");
+    /**
+     * The column operations' refusals, each prepared on a fresh base: {@code default} (one table with
+     * the primary column Name) or {@code allTypes} ({@link Fixtures#allTypes}).
+     */
+    @ParameterizedTest(name = "{1} -> {2} {3}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            # insert_column
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'Name','column_type':'text'}              | 400 | duplicate_name
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'link'}                 | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X'}                                      | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_type':'text'}                                   | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'text','column_data':[1]} | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'rate','column_data':{'rate_max_number':11}} | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'single-select','column_data':{'options':[{'name':'A'},{'name':'A'}]}} | 400 | duplicate_name
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'single-select','column_data':{'options':[{'id':'1','name':'A'},{'id':'1','name':'B'}]}} | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Table1','column_name':'X','column_type':'text','column_key':'0000'} | 400 | invalid_operation
+            default  | {'op_type':'insert_column','table_name':'Nope','column_name':'X','column_type':'text'}                   | 404 | table_not_found
+            # rename_column
+            allTypes | {'op_type':'rename_column','table_name':'Table1','column_name':'Nope','new_column_name':'X'}          | 400 | column_not_found
+            allTypes | {'op_type':'rename_column','table_name':'Table1','column_key':'zzzz','new_column_name':'X'}           | 400 | column_not_found
+            allTypes | {'op_type':'rename_column','table_name':'Table1','column_name':'Amount','new_column_name':'Name'}      | 400 | duplicate_name
+            allTypes | {'op_type':'rename_column','table_name':'Table1','new_column_name':'X'}                               | 400 | invalid_operation
+            allTypes | {'op_type':'rename_column','table_name':'Nope','column_name':'Amount','new_column_name':'X'}          | 404 | table_not_found
+            # delete_column: an unknown column, and the primary column
+            allTypes | {'op_type':'delete_column','table_name':'Table1','column_name':'Nope'}                               | 400 | column_not_found
+            allTypes | {'op_type':'delete_column','table_name':'Table1','column_key':'0000'}                                | 400 | invalid_operation
+            # modify_column_type
+            allTypes | {'op_type':'modify_column_type','table_name':'Table1','column_name':'Nope','new_column_type':'text'}   | 400 | column_not_found
+            allTypes | {'op_type':'modify_column_type','table_name':'Table1','column_name':'Name','new_column_type':'button'} | 400 | invalid_operation
+            allTypes | {'op_type':'modify_column_type','table_name':'Table1','column_name':'Name'}                           | 400 | invalid_operation
+            allTypes | {'op_type':'modify_column_type','table_name':'Table1','column_name':'Name','new_column_type':'rate','new_column_data':{'rate_max_number':0}} | 400 | invalid_operation
+            allTypes | {'op_type':'modify_column_type','table_name':'Nope','column_name':'Name','new_column_type':'text'}     | 404 | table_not_found
+            """)
+    void refusesBadRequests(String base, String operation, int status, String errorType) {
+        refused(Fixtures.base(base), operation, status, errorType);
     }
 }

@@ -59,6 +59,15 @@ final class Fixtures {
      * Table1 with a column of every type: Name (text, key 0000), Notes, Amount, Done, Due, Status
      * (options Open "s1", Closed), Tags (red "t1", blue "t2"), Email, Site, Time (duration), Stars (rate, max 3).
      */
+    /** A fresh base by name, for tables of cases: {@code default} ({@link Base#withDefaultTable}) or {@code allTypes}. */
+    static Base base(String kind) {
+        return switch (kind) {
+            case "default" -> Base.withDefaultTable();
+            case "allTypes" -> allTypes();
+            default -> throw new IllegalArgumentException("no base named " + kind);
+        };
+    }
+
     static Base allTypes() {
         Base base = Base.withDefaultTable();
         run(base, "{'op_type':'insert_column','table_name':'Table1','column_name':'Notes','column_type':'long-text'}");

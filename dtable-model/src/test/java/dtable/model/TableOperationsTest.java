@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -43,20 +44,20 @@ class TableOperationsTest {
         assertThat(table.columns().get(1).data().get("rate_max_number").asInt()).isEqualTo(10);
     }
 
-    @Test
-    void insertTableRefusesBadRequests() {
-        Base base = Base.withDefaultTable();
-        refused(base, "{'op_type':'insert_table','table_name':'Table1'}", 400, "duplicate_name");
-        refused(base, "{'op_type':'insert_table'}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':'  '}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':5}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':'T','columns':{}}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':'T','columns':[{'column_name':'A','column_type':'formula'}]}",
-                400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':'T','columns':[{'column_name':'A','column_type':'text'},"
-                + "{'column_name':'A','column_type':'text'}]}", 400, "duplicate_name");
-        refused(base, "{'op_type':'insert_table','table_name':'T','table_id':'0000'}", 400, "invalid_operation");
-        refused(base, "{'op_type':'insert_table','table_name':'T','table_id':'toolong'}", 400, "invalid_operation");
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            {'op_type':'insert_table','table_name':'Table1'}                                                 | 400 | duplicate_name
+            {'op_type':'insert_table'}                                                                       | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':'  '}                                                     | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':5}                                                        | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':'T','columns':{}}                                         | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':'T','columns':[{'column_name':'A','column_type':'formula'}]} | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':'T','columns':[{'column_name':'A','column_type':'text'},{'column_name':'A','column_type':'text'}]} | 400 | duplicate_name
+            {'op_type':'insert_table','table_name':'T','table_id':'0000'}                                    | 400 | invalid_operation
+            {'op_type':'insert_table','table_name':'T','table_id':'toolong'}                                 | 400 | invalid_operation
+            """)
+    void insertTableRefusesBadRequests(String operation, int status, String errorType) {
+        refused(Base.withDefaultTable(), operation, status, errorType);
     }
 
     @Test
