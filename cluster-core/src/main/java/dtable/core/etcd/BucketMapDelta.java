@@ -4,6 +4,8 @@ import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.EtcdKeys;
 import dtable.core.cluster.FencingToken;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,28 +61,28 @@ final class BucketMapDelta {
             return true;
         }
         if ((id = validId(EtcdKeys.suffix(key, keys.nodesPrefix()), key)) != null) {
-            try {
-                map.node(ClusterJson.parseNode(id, value));
-                return true;
-            } catch (IllegalArgumentException e) {
-                log.warn("ignoring malformed registration {}: {}", key, e.getMessage());
-                return false;
-            }
+            return putParsed("registration", key, id, value, ClusterJson::parseNode, map::node);
         }
         if ((id = validId(EtcdKeys.suffix(key, keys.drainingPrefix()), key)) != null) {
             map.draining(id, true);
             return true;
         }
         if ((id = validId(EtcdKeys.suffix(key, keys.slavesPrefix()), key)) != null) {
-            try {
-                map.slave(ClusterJson.parseSlave(id, value));
-                return true;
-            } catch (IllegalArgumentException e) {
-                log.warn("ignoring malformed slave registration {}: {}", key, e.getMessage());
-                return false;
-            }
+            return putParsed("slave registration", key, id, value, ClusterJson::parseSlave, map::slave);
         }
         return false;
+    }
+
+    /** Puts what {@code parse} makes of a registration's value; a malformed one is logged and ignored (false). */
+    private static <T> boolean putParsed(String what, String key, String id, String value,
+            BiFunction<String, String, T> parse, Consumer<T> put) {
+        try {
+            put.accept(parse.apply(id, value));
+            return true;
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring malformed {} {}: {}", what, key, e.getMessage());
+            return false;
+        }
     }
 
     /**
