@@ -15,6 +15,7 @@ import dtable.server.socket.RoomSession;
 import dtable.server.socket.socketio.EngineIoServlet;
 import dtable.server.socket.socketio.SocketIoGateway;
 import dtable.server.storage.BaseStore;
+import dtable.server.storage.LogWriterPool;
 import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.web.Authorizer;
@@ -69,13 +70,22 @@ public class ServerWiring {
         return new BaseStore(dataSource);
     }
 
+    /**
+     * The log writers' own connections, with server-side statements ({@link LogWriterPool}); closed after the
+     * operation log, which depends on it.
+     */
     @Bean(destroyMethod = "close")
-    OperationLog operationLog(DataSource dataSource, ServerConfig config, MeterRegistry meters) {
+    LogWriterPool logWriterPool(DataSource dataSource, ServerConfig config, MeterRegistry meters) {
+        return LogWriterPool.of(dataSource, config.groupCommitWriters(), meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    OperationLog operationLog(LogWriterPool connections, ServerConfig config, MeterRegistry meters) {
         DistributionSummary batchSizes = DistributionSummary.builder("dtable.oplog.batch.size")
                 .description("operations per group commit").register(meters);
         Timer commits = Timer.builder("dtable.oplog.commit").publishPercentileHistogram()
                 .description("from taking a connection to the commit of one group-commit batch").register(meters);
-        return new MysqlOperationLog(dataSource, config.groupCommitWriters(), config.groupCommitMaxOps(),
+        return new MysqlOperationLog(connections.dataSource(), config.groupCommitWriters(), config.groupCommitMaxOps(),
                 config.groupCommitLinger().toMillis(), batchSizes::record,
                 nanos -> commits.record(nanos, TimeUnit.NANOSECONDS));
     }
