@@ -7,7 +7,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -188,10 +190,24 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
                 || lower.equals("application/octet-stream");
     }
 
-    /** The body as {@code @RequestBody(required = false) byte[]} sees it: null when empty. */
+    /**
+     * The body as {@code @RequestBody(required = false) byte[]} sees it: null when empty. A declared length is read
+     * into an array of exactly that size: {@code readAllBytes} starts with a buffer of several KiB whatever the
+     * length, which was half of all the bytes the node allocated per write (bodies are usually under 200 bytes).
+     */
     private static byte[] body(HttpServletRequest request) {
         try {
-            byte[] body = request.getInputStream().readAllBytes();
+            long declared = request.getContentLengthLong();
+            InputStream in = request.getInputStream();
+            byte[] body;
+            if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
+                body = new byte[(int) declared];
+                if (in.readNBytes(body, 0, body.length) < body.length) {
+                    throw new EOFException("the body ended before its Content-Length of " + declared + " bytes");
+                }
+            } else {
+                body = in.readAllBytes();
+            }
             return body.length == 0 ? null : body;
         } catch (IOException e) {
             throw new HttpMessageNotReadableException("I/O error while reading input message", e,

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -74,6 +75,36 @@ class LeanWriteFilterTest {
 
         verify(errors).resolveException(request, response, null, refused);
         assertThat(chain.getRequest()).isNull();
+    }
+
+    @Test
+    void aBodyWithoutADeclaredLengthIsReadWholeAndOneShorterThanDeclaredIsNotReadable() throws Exception {
+        String rowsPath = "/api/v1/dtables/" + UUID + "/rows/";
+        MockHttpServletRequest chunked = new MockHttpServletRequest("POST", rowsPath) {
+            @Override
+            public long getContentLengthLong() {
+                return -1;
+            }
+        };
+        chunked.setContentType("application/json");
+        chunked.setContent("{\"chunked\":true}".getBytes(StandardCharsets.UTF_8));
+        filter.doFilter(chunked, new MockHttpServletResponse(), new MockFilterChain());
+        verify(rows).append(eq(UUID), eq("{\"chunked\":true}".getBytes(StandardCharsets.UTF_8)), any(), any());
+
+        MockHttpServletRequest cut = new MockHttpServletRequest("POST", rowsPath) {
+            @Override
+            public long getContentLengthLong() {
+                return 100;
+            }
+        };
+        cut.setContentType("application/json");
+        cut.setContent("{\"a\":".getBytes(StandardCharsets.UTF_8));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        when(errors.resolveException(eq(cut), eq(response), isNull(), any(HttpMessageNotReadableException.class)))
+                .thenReturn(new ModelAndView());
+        filter.doFilter(cut, response, new MockFilterChain());
+        verify(errors).resolveException(eq(cut), eq(response), isNull(), any(HttpMessageNotReadableException.class));
+        verify(rows, never()).append(eq(UUID), eq("{\"a\":".getBytes(StandardCharsets.UTF_8)), any(), any());
     }
 
     @Test
