@@ -64,7 +64,7 @@ public final class LogWriterPool implements AutoCloseable {
     /** A pool of {@code connections} (one per writer) with {@code node}'s settings and server-side statements. */
     static HikariDataSource from(HikariDataSource node, int connections, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName(node.getPoolName() + "-log-writers");
+        config.setPoolName("log-writers");
         config.setJdbcUrl(node.getJdbcUrl());
         if (node.getDriverClassName() != null) {
             config.setDriverClassName(node.getDriverClassName());

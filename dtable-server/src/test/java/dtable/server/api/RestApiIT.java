@@ -60,7 +60,8 @@ class RestApiIT {
         node.send("GET", "/ping/", null, null);
         Answer metrics = node.sendOk("GET", "/actuator/prometheus", null, null);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("dtable_oplog_batch_size")
-                .doesNotContain("http_server_requests_active");
+                .doesNotContain("http_server_requests_active")
+                .as("the log writers' own pool reports like the node's").contains("pool=\"log-writers\"");
     }
 
     @Test
