@@ -2,7 +2,7 @@ package dtable.server.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,32 +49,39 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         String run(String uuid, byte[] body, HttpServletRequest request, HttpServletResponse response);
     }
 
-    /** A write found for a request: the path segment after the UUID (the metrics' path pattern) and the method. */
-    private record Route(String segment, Write write) {
+    /**
+     * One of the hot writes: its {@code "METHOD segment"} key, the controller's method, and the path patterns the
+     * request metrics name it by (without and with the trailing slash), built once.
+     */
+    private record Route(String method, Write write, String pattern, String patternWithSlash) {
+
+        static Route of(String key, Write write) {
+            String pattern = PREFIX + "{uuid}/" + key.substring(key.indexOf(' ') + 1);
+            return new Route(key.substring(0, key.indexOf(' ')), write, pattern, pattern + "/");
+        }
     }
 
     /** Keyed by {@code "METHOD segment"}. */
-    private final Map<String, Write> routes;
+    private final Map<String, Route> routes;
     private final HandlerExceptionResolver errors;
     private final MeterRegistry meters;
     /** The request timers, keyed by {@code "METHOD status uri"}. */
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-    /** Without metrics (tests). */
-    LeanWriteFilter(RowsController rows, HandlerExceptionResolver errors) {
-        this(rows, errors, new SimpleMeterRegistry());
-    }
-
     public LeanWriteFilter(RowsController rows, HandlerExceptionResolver errors, MeterRegistry meters) {
         this.errors = errors;
         this.meters = meters;
-        this.routes = Map.of(
-                "POST rows", rows::append,
-                "PUT rows", rows::update,
-                "DELETE rows", rows::delete,
-                "POST batch-append-rows", rows::batchAppend,
-                "PUT batch-update-rows", rows::batchUpdate,
-                "DELETE batch-delete-rows", rows::batchDelete);
+        this.routes = Map.ofEntries(
+                route("POST rows", rows::append),
+                route("PUT rows", rows::update),
+                route("DELETE rows", rows::delete),
+                route("POST batch-append-rows", rows::batchAppend),
+                route("PUT batch-update-rows", rows::batchUpdate),
+                route("DELETE batch-delete-rows", rows::batchDelete));
+    }
+
+    private static Map.Entry<String, Route> route(String key, Write write) {
+        return Map.entry(key, Route.of(key, write));
     }
 
     @Override
@@ -95,8 +102,8 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
             error = e.getClass().getSimpleName();
             throw e;
         } finally {
-            String pattern = PREFIX + "{uuid}/" + route.segment() + (uri.endsWith("/") ? "/" : "");
-            timer(request.getMethod(), error.equals("none") ? response.getStatus() : 500, pattern, error)
+            String pattern = uri.endsWith("/") ? route.patternWithSlash() : route.pattern();
+            timer(route.method(), error.equals("none") ? response.getStatus() : 500, pattern, error)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
@@ -123,27 +130,10 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
      * ({@code error} and {@code exception} "none"); only one that escapes them names its exception.
      */
     private Timer timer(String method, int status, String uri, String error) {
-        String key = method + " " + status + " " + uri + " " + error;
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
-                    .tag("error", error).tag("exception", error).tag("method", method)
-                    .tag("outcome", outcome(status)).tag("status", Integer.toString(status)).tag("uri", uri)
-                    .register(meters));
-        }
-        return timer;
-    }
-
-    /** The {@code outcome} tag of a status, as Spring's observation convention names it. */
-    static String outcome(int status) {
-        return switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            case 5 -> "SERVER_ERROR";
-            default -> "UNKNOWN";
-        };
+        return timers.computeIfAbsent(method + " " + status + " " + uri + " " + error, key ->
+                Timer.builder("http.server.requests").tag("error", error).tag("exception", error).tag("method", method)
+                        .tag("outcome", Outcome.forStatus(status).name()).tag("status", Integer.toString(status))
+                        .tag("uri", uri).register(meters));
     }
 
     /** Where the UUID segment ends in {@code /api/v1/dtables/<uuid>/…}, or -1 when the path is not that plain. */
@@ -170,9 +160,7 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         if (end <= uuidEnd + 1) {
             return null;
         }
-        String segment = uri.substring(uuidEnd + 1, end);
-        Write write = routes.get(method + " " + segment);
-        return write == null ? null : new Route(segment, write);
+        return routes.get(method + " " + uri.substring(uuidEnd + 1, end));
     }
 
     /** True when the dispatcher would accept the body as it is and answer {@code application/json}. */

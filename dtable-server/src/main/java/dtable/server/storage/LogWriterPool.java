@@ -85,9 +85,7 @@ public final class LogWriterPool implements AutoCloseable {
         properties.setProperty("prepStmtCacheSize", Integer.toString(STATEMENTS_PER_CONNECTION));
         properties.setProperty("prepStmtCacheSqlLimit", Integer.toString(CACHED_SQL_CHARS));
         config.setDataSourceProperties(properties);
-        if (meters != null) {
-            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
-        }
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         return new HikariDataSource(config);
     }
 }

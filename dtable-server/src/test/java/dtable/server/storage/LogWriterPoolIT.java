@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dtable.core.bucket.BaseUuid;
 import dtable.server.StorageFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,7 @@ class LogWriterPoolIT {
 
     @Test
     void itTakesTheNodesSettingsAndPreparesOnTheServerWithoutChangingTheNodesPool() throws Exception {
-        try (HikariDataSource node = nodePool(); LogWriterPool writers = LogWriterPool.of(node, 1, null)) {
+        try (HikariDataSource node = nodePool(); LogWriterPool writers = LogWriterPool.of(node, 1, new SimpleMeterRegistry())) {
             assertThat(writers.dataSource()).isNotSameAs(node);
             try (Connection c = writers.dataSource().getConnection()) {
                 assertThat(scalar(c, "SELECT @@SESSION.innodb_lock_wait_timeout")).as("the node's init SQL ran").isEqualTo(7);
@@ -49,7 +50,7 @@ class LogWriterPoolIT {
     @Test
     void aPoolThatIsNotHikarisIsUsedAsItIsAndNotClosed() {
         DataSource other = new DelegatingDataSource(STORAGE.get().dataSource);
-        try (LogWriterPool writers = LogWriterPool.of(other, 1, null)) {
+        try (LogWriterPool writers = LogWriterPool.of(other, 1, new SimpleMeterRegistry())) {
             assertThat(writers.dataSource()).isSameAs(other);
         }
         assertThat(STORAGE.get().dataSource.isClosed()).isFalse();
@@ -59,7 +60,7 @@ class LogWriterPoolIT {
     void groupCommitsThroughItLogEveryOperationOnceInOrder() throws Exception {
         String first = STORAGE.get().newLogBase();
         String second = STORAGE.get().newLogBase();
-        try (LogWriterPool writers = LogWriterPool.of(STORAGE.get().dataSource, 1, null);
+        try (LogWriterPool writers = LogWriterPool.of(STORAGE.get().dataSource, 1, new SimpleMeterRegistry());
                 OperationLog log = new MysqlOperationLog(writers.dataSource(), 64, 0, size -> { })) {
             Object firstInstance = new Object();
             Object secondInstance = new Object();
