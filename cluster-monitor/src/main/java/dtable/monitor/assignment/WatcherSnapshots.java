@@ -6,15 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /** {@link ClusterSnapshots} over cluster-core's {@link ClusterWatcher} plus the namespace revision read. */
-public final class WatcherSnapshots implements ClusterSnapshots {
-
-    private final ClusterWatcher watcher;
-    private final EtcdMapStore store;
-
-    public WatcherSnapshots(ClusterWatcher watcher, EtcdMapStore store) {
-        this.watcher = watcher;
-        this.store = store;
-    }
+public record WatcherSnapshots(ClusterWatcher watcher, EtcdMapStore store) implements ClusterSnapshots {
 
     @Override
     public BucketMap current() {

@@ -23,18 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * led), then {@code LeaseRevoke}. etcd has no guarded revoke; the gap between the two steps is harmless,
  * because a revocation can only cost a node its buckets, never create a second writer (S1 rests on the
  * MySQL epoch). Thread-safe.
+ *
+ * @param timeout how long each of the two etcd calls may take
  */
-public final class EtcdLeaseRevoker implements LeaseRevoker {
-
-    private final Client client;
-    private final EtcdKeys keys;
-    private final Duration timeout;
-
-    public EtcdLeaseRevoker(Client client, EtcdKeys keys, Duration timeout) {
-        this.client = client;
-        this.keys = keys;
-        this.timeout = timeout;
-    }
+public record EtcdLeaseRevoker(Client client, EtcdKeys keys, Duration timeout) implements LeaseRevoker {
 
     @Override
     public Outcome revoke(String nodeId, LeaderGuard guard) {

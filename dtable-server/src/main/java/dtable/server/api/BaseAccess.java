@@ -26,21 +26,13 @@ import tools.jackson.databind.node.ObjectNode;
  * The common shape of every base request: parse the UUID, check the token, find (or load) the base on
  * this node, run the read or write in the base's lane, and — for writes — answer only once the
  * operation is durable, with the new version in {@code X-Dtable-Version}.
+ *
+ * @param baseWritableLimit writes that add rows are refused once a base holds this many rows (it becomes
+ *                          read-only for growth)
  */
-public final class BaseAccess {
+public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long baseWritableLimit) {
 
     public static final String VERSION_HEADER = "X-Dtable-Version";
-
-    /** Writes that add rows are refused once a base holds this many rows (it becomes read-only for growth). */
-    private final long baseWritableLimit;
-    private final Authorizer authorizer;
-    private final BaseRegistry registry;
-
-    public BaseAccess(Authorizer authorizer, BaseRegistry registry, long baseWritableLimit) {
-        this.authorizer = authorizer;
-        this.registry = registry;
-        this.baseWritableLimit = baseWritableLimit;
-    }
 
     public <R> R read(String uuidText, HttpServletRequest request, Function<Base, R> reader) {
         BaseUuid uuid = BaseUuid.parse(uuidText);
@@ -132,13 +124,5 @@ public final class BaseAccess {
     static String app(HttpServletRequest request) {
         String from = request.getParameter("from");
         return from == null || from.isBlank() ? null : from;
-    }
-
-    public BaseRegistry registry() {
-        return registry;
-    }
-
-    public Authorizer authorizer() {
-        return authorizer;
     }
 }
