@@ -50,8 +50,6 @@ public final class ClusterMonitor implements AutoCloseable {
     /** The proxies' refusal reports for {@link #fastFailover}; null when it is off. Set once, in start. */
     private volatile RefusalReports refusalReports;
 
-    private final GenerationKeeper generations;
-
     private ClusterMonitor(Client client, EtcdKeys keys, MonitorSettings settings, GenerationLedger ledger, Clock clock,
                            MonitorConfig.FastFailover failover) {
         this.settings = settings;
@@ -60,7 +58,7 @@ public final class ClusterMonitor implements AutoCloseable {
         this.history = new MoveHistory(100);
         this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
         WatcherSnapshots snapshots = new WatcherSnapshots(watcher, store);
-        this.generations = new GenerationKeeper(ledger, store, snapshots, Duration.ofSeconds(10));
+        GenerationKeeper generations = new GenerationKeeper(ledger, store, snapshots, Duration.ofSeconds(10));
         AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, snapshots,
                 store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance(), generations);
         this.loop = new AssignmentLoop(coordinator, leadership, history, settings.checkInterval(), clock);
@@ -129,11 +127,6 @@ public final class ClusterMonitor implements AutoCloseable {
 
     public MoveHistory history() {
         return history;
-    }
-
-    /** How many times this monitor, as leader, advanced the cluster generation. */
-    public long generationAdvances() {
-        return generations.advances();
     }
 
     public BucketMap snapshot() {

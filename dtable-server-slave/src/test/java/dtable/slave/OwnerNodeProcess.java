@@ -26,12 +26,10 @@ final class OwnerNodeProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("..", "dtable-server", "target", "dtable-server.jar");
 
-    final String nodeId;
-    final int port;
+    private final int port;
     private final ManagedProcess process;
 
-    private OwnerNodeProcess(String nodeId, int port, ManagedProcess process) {
-        this.nodeId = nodeId;
+    private OwnerNodeProcess(int port, ManagedProcess process) {
         this.port = port;
         this.process = process;
     }
@@ -60,7 +58,7 @@ final class OwnerNodeProcess implements AutoCloseable {
                     SlaveFixture.PRIVATE_KEY, port, extra,
                     String.join("\", \"", etcdEndpoints), nodeId, url));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            return new OwnerNodeProcess(nodeId, port, ManagedProcess.start(nodeId,
+            return new OwnerNodeProcess(port, ManagedProcess.start(nodeId,
                     List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString()), Path.of("").toAbsolutePath(),
                     dir.resolve("node.log"), Map.of("DTABLE_CONF_DIR", dir.toString())));
         } catch (IOException e) {

@@ -48,7 +48,6 @@ public final class GenerationKeeper {
     private final Snapshots snapshots;
     private final Duration catchUp;
     private boolean ledgerWarned;
-    private long advances;
 
     public GenerationKeeper(GenerationLedger ledger, EtcdGenerationStore etcd, Snapshots snapshots, Duration catchUp) {
         this.ledger = ledger;
@@ -106,18 +105,12 @@ public final class GenerationKeeper {
         if (revision.isEmpty()) {
             throw new GuardRefusedException("generation " + next);
         }
-        advances++;
         if (!snapshots.awaitGeneration(next, catchUp)) {
             throw new GenerationUnavailableException("the watcher did not show generation " + next + " within " + catchUp);
         }
         log.warn("cluster generation {} in etcd at revision {}; assignment tokens are now (generation {}, revision)",
                 next, revision.getAsLong(), next);
         return true;
-    }
-
-    /** How many times this keeper advanced the generation. */
-    public long advances() {
-        return advances;
     }
 
     /** Why a new generation is needed, or null when etcd's is good. Pure; package-visible for tests. */
