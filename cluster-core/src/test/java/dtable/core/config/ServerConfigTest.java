@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -79,27 +80,13 @@ class ServerConfigTest {
                    "node_url": "http://public/", "local_node_url": "http://10.0.0.2:5001/", "lease_ttl_seconds": 3}}
                 """, Map.of());
 
-        assertThat(config.mysql()).isEqualTo(new MysqlSettings("db", 3307, "u", "p", "other_db"));
-        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
-        assertThat(config.listenPort()).isEqualTo(5001);
-        assertThat(config.workerThreadsRowsLimit()).isEqualTo(10);
-        assertThat(config.dtableServerSlaveUrl()).contains("http://slave:4000/");
-        assertThat(config.saveInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.snapshotEveryOps()).isEqualTo(50);
-        assertThat(config.operationLogRetention()).isEqualTo(Duration.ofDays(2));
-        assertThat(config.idleUnload()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.maxLoadedRows()).isEqualTo(100);
-        assertThat(config.rowsApiMaxLimit()).isEqualTo(20);
-        assertThat(config.batchMaxRows()).isEqualTo(30);
-        assertThat(config.batchDeleteMaxRows()).isEqualTo(40);
-        assertThat(config.baseWritableLimit()).isEqualTo(500);
-        assertThat(config.maxRequestBytes()).isEqualTo(2048);
-        assertThat(config.groupCommitLinger()).isEqualTo(Duration.ofMillis(3));
-        assertThat(config.groupCommitMaxOps()).isEqualTo(8);
-        assertThat(config.groupCommitWriters()).isEqualTo(4);
-        assertThat(config.cluster().etcd().prefix()).isEqualTo("/other/");
-        assertThat(config.cluster().localNodeUrl()).isEqualTo("http://10.0.0.2:5001/");
-        assertThat(config.cluster().leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+        ServerConfig.Cluster cluster = new ServerConfig.Cluster(new EtcdSettings(List.of("e:1"), "/other/"), "n2",
+                "http://public/", "http://10.0.0.2:5001/", Duration.ofSeconds(3));
+        assertThat(config).usingRecursiveComparison().isEqualTo(new ServerConfig(
+                new MysqlSettings("db", 3307, "u", "p", "other_db"), "test-key-0123456789abcdef0123456789abcdef",
+                "127.0.0.1", 5001, 10, Optional.of("http://slave:4000/"), Duration.ofSeconds(30), 50,
+                Duration.ofDays(2), Duration.ofSeconds(60), 100, 20, 30, 40, 500, 2048, Duration.ofMillis(3), 8, 4,
+                cluster));
     }
 
     @Test

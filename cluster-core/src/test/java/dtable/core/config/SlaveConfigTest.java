@@ -3,6 +3,7 @@ package dtable.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,13 +32,11 @@ class SlaveConfigTest {
     void seaTableStyleFileGetsTheDefaults() throws IOException {
         SlaveConfig config = file.load(SEATABLE_STYLE, Map.of());
 
-        assertThat(config.mysql()).isEqualTo(new MysqlSettings("mysql-host", 3306, "dtable", "pw", "dtable_db"));
-        assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
-        assertThat(config.dtableServerProxy()).isEqualTo("http://dtable-server-proxy.example.com:5550/");
-        assertThat(config.listenPort()).isEqualTo(4000);
-        assertThat(config.maxCachedRows()).isEqualTo(2_000_000);
-        assertThat(config.cluster().nodeId()).isEqualTo("dtable-server-slave");
-        assertThat(config.cluster().localNodeUrl()).isEqualTo("http://127.0.0.1:4000/");
+        SlaveConfig.Cluster cluster = new SlaveConfig.Cluster(new EtcdSettings(List.of("etcd-01:2379"), "/dtable-cluster/"),
+                "dtable-server-slave", "http://127.0.0.1:4000/");
+        assertThat(config).usingRecursiveComparison().isEqualTo(new SlaveConfig(
+                new MysqlSettings("mysql-host", 3306, "dtable", "pw", "dtable_db"), "test-key-0123456789abcdef0123456789abcdef",
+                "http://dtable-server-proxy.example.com:5550/", 4000, 2_000_000, cluster));
         assertThat(config.cluster().etcd().endpoints()).containsExactly("http://etcd-01:2379");
     }
 
