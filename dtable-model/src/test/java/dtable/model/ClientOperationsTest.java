@@ -28,26 +28,21 @@ class ClientOperationsTest {
         return op;
     }
 
-    @Test
-    void insertColumnGoesAfterItsAnchorAndIsLoggedInTheClientsShape() {
+    /** With an anchor the column goes after it; without one after the last column, and the log names that one. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            {'op_type':'insert_column','table_id':'0000','column_key':'0000','column_data':{'key':'K123','name':'Notes','type':'text','width':200,'editable':true,'data':null}} | 0000 K123 C001 | 0000
+            {'op_type':'insert_column','table_id':'0000','column_data':{'key':'K124','name':'Due','type':'date','data':{'format':'YYYY-MM-DD'}}}                                | 0000 C001 K124 | C001
+            """)
+    void insertColumnIsPlacedByItsAnchorAndLoggedInTheClientsShape(String operation, String keysAfter, String loggedAnchor) {
         Base base = twoColumns();
-        Operation op = runAndReplay(base, "{'op_type':'insert_column','table_id':'0000','column_key':'0000',"
-                + "'column_data':{'key':'K123','name':'Notes','type':'text','width':200,'editable':true,'data':null}}");
-        assertThat(base.tableById("0000").columns()).extracting(Column::key).containsExactly("0000", "K123", "C001");
-        ObjectNode logged = op.json();
-        assertThat(logged.path("column_key").asString()).isEqualTo("0000");
-        assertThat(logged.path("column_data").path("key").asString()).isEqualTo("K123");
-        assertThat(logged.path("column_data").path("width").asInt()).isEqualTo(200);
+        ObjectNode logged = runAndReplay(base, operation).json();
+        assertThat(base.tableById("0000").columns()).extracting(Column::key).containsExactly(keysAfter.split(" "));
+        assertThat(logged.path("column_key").asString()).isEqualTo(loggedAnchor);
+        JsonNode sent = Fixtures.json(operation).path("column_data");
+        sent.properties().forEach(field -> assertThat(logged.path("column_data").path(field.getKey()))
+                .as(field.getKey()).isEqualTo(field.getValue()));
         assertThat(ClientOperations.toClientShape(logged)).isSameAs(logged);
-    }
-
-    @Test
-    void insertColumnWithoutAnchorIsAppendedAndLoggedAfterTheLastColumn() {
-        Base base = twoColumns();
-        Operation op = runAndReplay(base, "{'op_type':'insert_column','table_id':'0000',"
-                + "'column_data':{'key':'K124','name':'Due','type':'date','data':{'format':'YYYY-MM-DD'}}}");
-        assertThat(base.tableById("0000").columns()).extracting(Column::key).containsExactly("0000", "C001", "K124");
-        assertThat(op.json().path("column_key").asString()).isEqualTo("C001");
     }
 
     /** Refused on a base with the columns Name (0000) and Count (C001). */
