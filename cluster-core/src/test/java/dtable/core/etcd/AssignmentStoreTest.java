@@ -21,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,16 +32,10 @@ class AssignmentStoreTest {
     @RegisterExtension
     static EtcdExtension etcd = EtcdExtension.members(1);
 
-    private Client client;
-    private EtcdKeys keys;
-    private AssignmentStore store;
-
-    @BeforeEach
-    void setUp() {
-        client = EtcdClients.connect(etcd.endpoints());
-        keys = EtcdTestKeys.freshNamespace();
-        store = new AssignmentStore(client, keys);
-    }
+    /** Per test (JUnit makes an instance per test, after the class's etcd started): a client and a fresh namespace. */
+    private final Client client = EtcdClients.connect(etcd.endpoints());
+    private final EtcdKeys keys = EtcdTestKeys.freshNamespace();
+    private final AssignmentStore store = new AssignmentStore(client, keys);
 
     @AfterEach
     void tearDown() {

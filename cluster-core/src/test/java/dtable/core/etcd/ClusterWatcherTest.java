@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,14 +36,9 @@ class ClusterWatcherTest {
             "{\"node_id\":\"node-1\",\"node_url\":\"http://a:5000\",\"local_node_url\":\"http://127.0.0.1:5000\","
                     + "\"started_at\":\"2026-01-01T00:00:00Z\"}";
 
-    private Client client;
-    private EtcdKeys keys;
-
-    @BeforeEach
-    void setUp() {
-        client = EtcdClients.connect(etcd.endpoints());
-        keys = EtcdTestKeys.freshNamespace();
-    }
+    /** Per test (JUnit makes an instance per test, after the class's etcd started): a client and a fresh namespace. */
+    private final Client client = EtcdClients.connect(etcd.endpoints());
+    private final EtcdKeys keys = EtcdTestKeys.freshNamespace();
 
     @AfterEach
     void tearDown() {
