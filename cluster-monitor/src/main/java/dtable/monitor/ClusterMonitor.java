@@ -54,7 +54,7 @@ public final class ClusterMonitor implements AutoCloseable {
                            MonitorConfig.FastFailover failover) {
         this.settings = settings;
         this.watcher = ClusterWatcher.start(client, keys);
-        this.store = new EtcdMapStore(new AssignmentStore(client, keys), client, keys.namespace());
+        this.store = new EtcdMapStore(new AssignmentStore(client, keys));
         this.history = new MoveHistory(100);
         this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
         WatcherSnapshots snapshots = new WatcherSnapshots(watcher, store);

@@ -129,10 +129,7 @@ public final class AssignmentStore {
      * history every assignment token ever handed out is at most that highest mod revision.
      */
     public long[] readGeneration() {
-        GetResponse newestAssign = await(client.getKVClient().get(bytes(keys.assignPrefix()), GetOption.builder()
-                .isPrefix(true).withKeysOnly(true).withSortField(GetOption.SortTarget.MOD)
-                .withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build()), "read of the newest assignment");
-        long assignRevision = newestAssign.getKvs().isEmpty() ? 0 : newestAssign.getKvs().get(0).getModRevision();
+        long assignRevision = newestModRevision(keys.assignPrefix(), "read of the newest assignment");
         GetResponse response = await(client.getKVClient().get(bytes(keys.generation())), "read of the generation");
         long generation = 0;
         if (!response.getKvs().isEmpty()) {
@@ -143,6 +140,16 @@ public final class AssignmentStore {
             }
         }
         return new long[] {generation, response.getHeader().getRevision(), assignRevision};
+    }
+
+    /**
+     * The highest mod revision among the namespace's keys (0 when it is empty): a watcher of the namespace
+     * (which only advances on changes inside it) reaches it once it has every put made so far, in particular
+     * every {@code assign/} write of an earlier leader. etcd's head revision would not do: it also counts
+     * writes outside the namespace, which the watcher never sees.
+     */
+    public long readNamespaceRevision() {
+        return newestModRevision(keys.namespace(), "read of the namespace revision");
     }
 
     /** The current {@code assign/} keys as bucket → owner; keys that are not a bucket are skipped. */
@@ -170,6 +177,14 @@ public final class AssignmentStore {
 
     private TxnResponse guarded(LeaderGuard guard, Op... ops) {
         return await(client.getKVClient().txn().If(guard.isLeader()).Then(ops).commit(), "guarded transaction");
+    }
+
+    /** The mod revision of the newest key under {@code prefix}, 0 when there is none; reads keys only, one of them. */
+    private long newestModRevision(String prefix, String what) {
+        GetResponse newest = await(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true)
+                .withKeysOnly(true).withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND)
+                .withLimit(1).build()), what);
+        return newest.getKvs().isEmpty() ? 0 : newest.getKvs().get(0).getModRevision();
     }
 
     private List<KeyValue> readPrefix(String prefix) {

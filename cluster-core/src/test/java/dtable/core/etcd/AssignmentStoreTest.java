@@ -72,6 +72,17 @@ class AssignmentStoreTest {
     }
 
     @Test
+    void namespaceRevisionIsTheNewestKeyInsideTheNamespaceOnly() throws Exception {
+        assertThat(store.readNamespaceRevision()).isZero();
+        long inside = EtcdTestKeys.put(client, keys.node("node-1"), "{}");
+        long outside = EtcdTestKeys.put(client, EtcdTestKeys.freshNamespace().node("node-1"), "{}");
+
+        assertThat(outside).isGreaterThan(inside);
+        assertThat(store.readNamespaceRevision()).isEqualTo(inside);
+        assertThat(store.readGeneration()[2]).as("no assign/ key yet").isZero();
+    }
+
+    @Test
     void onlyTheGivenKeysAreWrittenAndANullOwnerDeletes() throws Exception {
         LeaderGuard guard = LeaderGuard.of(campaign("monitor-1"));
         store.writeAssignments(Map.of(Bucket.of("01"), "node-1", Bucket.of("02"), "node-1"), guard);
