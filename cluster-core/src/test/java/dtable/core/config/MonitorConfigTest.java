@@ -64,18 +64,6 @@ class MonitorConfigTest {
     }
 
     @Test
-    void missingPrivateKeyIsOneLine() throws IOException {
-        file.assertRefused("{\"cluster_config\": {\"etcd_host_list\": [\"127.0.0.1:2379\"]}}", Map.of(),
-                "private_key is missing (set it in the file or in DTABLE_PRIVATE_KEY)");
-    }
-
-    @Test
-    void wronglyTypedAutoRebalanceIsOneLine() throws IOException {
-        file.assertRefused(MINIMAL.replace("{\"private_key\"", "{\"auto_rebalance\": \"no\", \"private_key\""), Map.of(),
-                "auto_rebalance must be true or false, got string \"no\"");
-    }
-
-    @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
         assertThat(file.loadExample().cluster().monitorId()).isEqualTo("monitor-1");
     }
@@ -88,12 +76,5 @@ class MonitorConfigTest {
 
         assertThat(config.mysql()).isEqualTo(new MysqlSettings("db.internal", 3307, "dtable", "secret", "dtable_db2"));
         assertThat(config.toString()).doesNotContain("secret");
-    }
-
-    @Test
-    void missingMysqlUserIsOneLine() throws IOException {
-        assertThatThrownBy(() -> file.load(MINIMAL.replace("\"user\": \"dtable\", ", ""), Map.of()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("config error: " + file.dir().resolve(MonitorConfig.FILE_NAME) + ": user is missing");
     }
 }

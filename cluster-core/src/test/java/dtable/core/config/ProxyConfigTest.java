@@ -69,18 +69,6 @@ class ProxyConfigTest {
     }
 
     @Test
-    void missingEtcdHostsIsOneLine() throws IOException {
-        file.assertRefused("{\"listen_port\": 5550}", Map.of(),
-                "cluster_config.etcd_host_list is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_ETCD_HOST_LIST)");
-    }
-
-    @Test
-    void wronglyTypedRetryBudgetIsOneLine() throws IOException {
-        file.assertRefused(SEATABLE_STYLE.replace("{\n  \"cluster_config\"", "{\n  \"retry_budget_ms\": true, \"cluster_config\""), Map.of(),
-                "retry_budget_ms must be an integer, got boolean true");
-    }
-
-    @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
         assertThat(file.loadExample().listenPort()).isEqualTo(5550);
     }

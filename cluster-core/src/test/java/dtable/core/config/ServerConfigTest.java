@@ -120,26 +120,6 @@ class ServerConfigTest {
     }
 
     @Test
-    void missingNodeIdIsOneLineNamingKeyAndFile() throws IOException {
-        String withoutNodeId = MINIMAL.replace("\"node_id\": \"dtable-server-01\",", "");
-
-        file.assertRefused(withoutNodeId, Map.of(),
-                "cluster_config.node_id is missing (set it in the file or in DTABLE_CLUSTER_CONFIG_NODE_ID)");
-    }
-
-    @Test
-    void missingPrivateKeyIsReported() throws IOException {
-        assertThatThrownBy(() -> file.load(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", ""), Map.of()))
-                .hasMessageContaining("dtable_server_config.json: private_key is missing");
-    }
-
-    @Test
-    void wronglyTypedPortIsOneLineNamingKeyAndFile() throws IOException {
-        file.assertRefused(MINIMAL.replace("\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\",", "\"private_key\": \"test-key-0123456789abcdef0123456789abcdef\", \"listen_port\": \"five\","), Map.of(),
-                "listen_port must be an integer, got string \"five\"");
-    }
-
-    @Test
     void rangesAndUrlsAreValidated() throws IOException {
         assertThatThrownBy(() -> file.load(MINIMAL.replace("\"user\"", "\"port\": 70000, \"user\""), Map.of()))
                 .hasMessageEndingWith(": port must be between 1 and 65535, got 70000");

@@ -31,6 +31,12 @@ final class ServiceConfigFile<T> implements BeforeEachCallback, AfterEachCallbac
         this.loader = loader;
     }
 
+    /** Not as an extension: the file goes in {@code dir}, which the caller owns (e.g. a {@code @TempDir}). */
+    ServiceConfigFile(String fileName, BiFunction<Path, Map<String, String>, T> loader, Path dir) {
+        this(fileName, loader);
+        this.dir = dir;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("dtable-config-test-");

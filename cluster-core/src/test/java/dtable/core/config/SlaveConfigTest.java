@@ -52,18 +52,6 @@ class SlaveConfigTest {
     }
 
     @Test
-    void missingUserIsOneLine() throws IOException {
-        file.assertRefused(SEATABLE_STYLE.replace("\"user\": \"dtable\",", ""), Map.of(),
-                "user is missing (set it in the file or in DTABLE_USER)");
-    }
-
-    @Test
-    void wronglyTypedMysqlPortIsOneLine() throws IOException {
-        file.assertRefused(SEATABLE_STYLE.replace("\"port\": 3306", "\"port\": \"3306\""), Map.of(),
-                "port must be an integer, got string \"3306\"");
-    }
-
-    @Test
     void exampleFileInTheRepositoryLoadsWithARealKey() {
         assertThat(file.loadExample().listenPort()).isEqualTo(4000);
     }
