@@ -58,7 +58,7 @@ public final class ClusterMonitor implements AutoCloseable {
         this.history = new MoveHistory(100);
         this.leadership = new LeadershipState(new MonitorIdentity(settings.monitorId(), settings.monitorUrl()), clock);
         WatcherSnapshots snapshots = new WatcherSnapshots(watcher, store);
-        GenerationKeeper generations = new GenerationKeeper(ledger, store, snapshots, Duration.ofSeconds(10));
+        GenerationKeeper generations = new GenerationKeeper(ledger, store, snapshots);
         AssignmentCoordinator coordinator = new AssignmentCoordinator(leadership, snapshots,
                 store, history, clock, settings.autoRebalance(), settings.maxMovesPerRebalance(), generations);
         this.loop = new AssignmentLoop(coordinator, leadership, history, settings.checkInterval(), clock);

@@ -43,17 +43,18 @@ public final class GenerationKeeper {
         boolean awaitGeneration(long generation, Duration timeout);
     }
 
+    /** How long the watcher's snapshot may take to show a generation etcd holds. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
+
     private final GenerationLedger ledger;
     private final EtcdGenerationStore etcd;
     private final Snapshots snapshots;
-    private final Duration catchUp;
     private boolean ledgerWarned;
 
-    public GenerationKeeper(GenerationLedger ledger, EtcdGenerationStore etcd, Snapshots snapshots, Duration catchUp) {
+    public GenerationKeeper(GenerationLedger ledger, EtcdGenerationStore etcd, Snapshots snapshots) {
         this.ledger = ledger;
         this.etcd = etcd;
         this.snapshots = snapshots;
-        this.catchUp = catchUp;
     }
 
     /**
@@ -105,8 +106,8 @@ public final class GenerationKeeper {
         if (revision.isEmpty()) {
             throw new GuardRefusedException("generation " + next);
         }
-        if (!snapshots.awaitGeneration(next, catchUp)) {
-            throw new GenerationUnavailableException("the watcher did not show generation " + next + " within " + catchUp);
+        if (!snapshots.awaitGeneration(next, CATCH_UP)) {
+            throw new GenerationUnavailableException("the watcher did not show generation " + next + " within " + CATCH_UP);
         }
         log.warn("cluster generation {} in etcd at revision {}; assignment tokens are now (generation {}, revision)",
                 next, revision.getAsLong(), next);
@@ -140,7 +141,7 @@ public final class GenerationKeeper {
      */
     private void awaitSnapshotAt(EtcdGenerationStore.Reading reading) {
         if (snapshots.current().generation() != reading.generation()
-                && !snapshots.awaitGeneration(reading.generation(), catchUp)) {
+                && !snapshots.awaitGeneration(reading.generation(), CATCH_UP)) {
             throw new GenerationUnavailableException("the watcher shows generation " + snapshots.current().generation()
                     + ", etcd has " + reading.generation() + "; waiting for it to catch up");
         }

@@ -72,7 +72,7 @@ final class SimMonitor implements ClusterSnapshots, MapStore, EtcdGenerationStor
         this.writeLog = writeLog;
         this.state = new LeadershipState(new MonitorIdentity(id, "http://" + id), clock);
         this.coordinator = new AssignmentCoordinator(state, this, this, new MoveHistory(100), clock, false, 0,
-                new GenerationKeeper(ledger, this, this, Duration.ofSeconds(10)));
+                new GenerationKeeper(ledger, this, this));
     }
 
     /** What the election driver does on each tick: keep alive, notice a lost lease, campaign, notice a win. */
