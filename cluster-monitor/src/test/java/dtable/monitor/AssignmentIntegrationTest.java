@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,17 +36,11 @@ class AssignmentIntegrationTest {
 
     private static final Duration NODE_TTL = Duration.ofSeconds(2);
 
-    private Client client;
-    private EtcdKeys keys;
-    private FakeNodes nodes;
+    /** Per test (JUnit makes an instance per test, after the class's etcd started): a client and a fresh namespace. */
+    private final Client client = EtcdClients.connect(etcd.endpoints());
+    private final EtcdKeys keys = freshKeys();
+    private final FakeNodes nodes = new FakeNodes(client, keys);
     private ClusterMonitor monitor;
-
-    @BeforeEach
-    void setUp() {
-        client = EtcdClients.connect(etcd.endpoints());
-        keys = freshKeys();
-        nodes = new FakeNodes(client, keys);
-    }
 
     @AfterEach
     void tearDown() {
