@@ -219,6 +219,11 @@ class MonitorApiIntegrationTest {
             assertThat(sum).isEqualTo(256);
             assertThat(view.get("slaves").isArray()).isTrue();
             assertThat(view.get("last_moves").isArray()).isTrue();
+            assertThat(view.get("last_moves")).as("the first assignment's moves").isNotEmpty();
+            for (JsonNode move : view.get("last_moves")) {
+                assertThat(move.propertyNames())
+                        .containsExactlyInAnyOrder("bucket", "from", "to", "reason", "at", "trigger", "revision");
+            }
         }
     }
 
