@@ -48,6 +48,22 @@ final class LogWriter {
 
     private static final Logger log = LoggerFactory.getLogger(OperationLog.class);
 
+    /** Most rows in one {@code INSERT}: a whole batch at the default {@code group_commit_max_ops}. */
+    static final int ROWS_PER_INSERT = 256;
+    /** Characters of operations in one {@code INSERT} beyond its first row: well under MySQL's 16 MiB packets. */
+    static final long CHARS_PER_INSERT = 4L << 20;
+    /** The {@code INSERT} of n rows at index n, built once. */
+    private static final String[] INSERT_SQL = new String[ROWS_PER_INSERT + 1];
+
+    static {
+        String head = "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch,"
+                + " node_id) VALUES ";
+        String row = "(?, ?, ?, ?, ?, ?, ?, ?)";
+        for (int n = 1; n <= ROWS_PER_INSERT; n++) {
+            INSERT_SQL[n] = head + String.join(", ", Collections.nCopies(n, row));
+        }
+    }
+
     private final DataSource dataSource;
     private final int maxBatch;
     private final long lingerNanos;
@@ -279,28 +295,51 @@ final class LogWriter {
     private record Owner(String node, long epoch, boolean deleted) {
     }
 
+    /**
+     * Inserts the batch's operations with multi-row {@code INSERT}s whose values are bound directly: a JDBC batch
+     * ({@code addBatch}, rewritten into the same multi-row statement by the driver) copied every bound value once
+     * per row and again into the rewritten statement, which was about a third of the writer thread's own CPU
+     * (docs/benchmarks.md). A statement takes at most {@link #ROWS_PER_INSERT} rows and, past the first,
+     * {@link #CHARS_PER_INSERT} characters of operations, so that it stays under MySQL's packet limit and its
+     * shapes fit the driver's statement cache.
+     */
     private static void insert(Connection c, List<Append> live, Set<Object> fenced) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (dtable_uuid, op_version, op_time, author,"
-                + " app, operation, owner_epoch, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int rows = 0;
-            for (Append a : live) {
-                if (fenced.contains(a.instance())) {
-                    continue;
+        List<Append> rows = new ArrayList<>(live.size());
+        for (Append a : live) {
+            if (!fenced.contains(a.instance())) {
+                rows.add(a);
+            }
+        }
+        int from = 0;
+        while (from < rows.size()) {
+            int to = from + 1;
+            long chars = rows.get(from).operation().length();
+            while (to < rows.size() && to - from < ROWS_PER_INSERT) {
+                chars += rows.get(to).operation().length();
+                if (chars > CHARS_PER_INSERT) {
+                    break;
                 }
-                ps.setString(1, a.dtableUuid());
-                ps.setLong(2, a.version());
-                ps.setLong(3, a.opTime());
-                ps.setString(4, a.author());
-                ps.setString(5, a.app());
-                ps.setString(6, a.operation());
-                ps.setLong(7, a.epoch());
-                ps.setString(8, a.nodeId());
-                ps.addBatch();
-                rows++;
+                to++;
             }
-            if (rows > 0) {
-                ps.executeBatch();
+            insert(c, rows.subList(from, to));
+            from = to;
+        }
+    }
+
+    private static void insert(Connection c, List<Append> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_SQL[rows.size()])) {
+            int i = 1;
+            for (Append a : rows) {
+                ps.setString(i++, a.dtableUuid());
+                ps.setLong(i++, a.version());
+                ps.setLong(i++, a.opTime());
+                ps.setString(i++, a.author());
+                ps.setString(i++, a.app());
+                ps.setString(i++, a.operation());
+                ps.setLong(i++, a.epoch());
+                ps.setString(i++, a.nodeId());
             }
+            ps.executeUpdate();
         }
     }
 

@@ -199,6 +199,65 @@ class OperationLogIT {
         }
     }
 
+    @Test
+    void aBatchTooBigForOneInsertIsSplitAndCommitsWholeAndInOrder() throws Exception {
+        List<String> bases = newBases(3);
+        int perBase = 200;
+        int batch = bases.size() * perBase;
+        // six operations of 3 MiB: a statement ends before the operation that would take it past 4 MiB
+        String big = "{\"op_type\":\"insert_row\",\"row_data\":{\"Notes\":\"" + "x".repeat(3 << 20) + "\"}}";
+        List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> rowsPerInsert = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (OperationLog log = new MysqlOperationLog(inserts(STORAGE.get().dataSource, rowsPerInsert), batch, 10_000,
+                batchSizes::add)) {
+            Map<String, Object> instances = new HashMap<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int version = 1; version <= perBase; version++) {
+                for (String uuid : bases) {
+                    String operation = version == 7 || version == 8 ? big : "{\"op_type\":\"insert_row\"}";
+                    CompletableFuture<Void> one = new CompletableFuture<>();
+                    log.append(new OperationLog.Append(instances.computeIfAbsent(uuid, k -> new Object()), uuid,
+                            "node-a", 1, version, System.currentTimeMillis(), "tester", null, operation, 1, one));
+                    done.add(one);
+                }
+            }
+            for (CompletableFuture<Void> one : done) {
+                one.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(batchSizes).containsExactly((long) batch);
+            // rows 18-23 are the big ones: 0-18 (the first big one still fits), each big one alone, then the
+            // last big one with small ones up to 256 rows a statement
+            assertThat(rowsPerInsert).containsExactly(19, 1, 1, 1, 1, 256, 256, 65);
+            for (String uuid : bases) {
+                List<StorageFixture.LogRow> rows = STORAGE.get().log(BaseUuid.parse(uuid));
+                assertThat(rows).extracting(StorageFixture.LogRow::version).as(uuid).containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, perBase).boxed().toList());
+                assertThat(rows.get(6).operation()).isEqualTo(big);
+                assertThat(rows.get(7).operation()).isEqualTo(big);
+            }
+        }
+    }
+
+    /** {@code real}, noting the rows of every operation-log {@code INSERT} prepared on its connections. */
+    private static DataSource inserts(DataSource real, List<Integer> rowsPerInsert) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement")
+                                        && ((String) a[0]).startsWith("INSERT INTO operation_log")) {
+                                    rowsPerInsert.add(((String) a[0]).split("\\(\\?", -1).length - 1);
+                                }
+                                return invoke(connection, m, a);
+                            });
+                });
+    }
+
     @ParameterizedTest(name = "stale instance queued first: {0}")
     @ValueSource(booleans = {true, false})
     void twoInstancesOfOneBaseInABatchOnlyTheCurrentEpochCommits(boolean staleFirst) throws Exception {
