@@ -50,8 +50,11 @@ final class LogWriter {
 
     /** Most rows in one {@code INSERT}: a whole batch at the default {@code group_commit_max_ops}. */
     static final int ROWS_PER_INSERT = 256;
-    /** Characters of operations in one {@code INSERT} beyond its first row: well under MySQL's 16 MiB packets. */
-    static final long CHARS_PER_INSERT = 4L << 20;
+    /**
+     * Characters of operations in one {@code INSERT} beyond its first row: at most 3 bytes each in UTF-8, well under
+     * the 16 MiB of MariaDB's default {@code max_allowed_packet}.
+     */
+    static final long CHARS_PER_INSERT = 2L << 20;
     /** The {@code INSERT} of n rows at index n, built once. */
     private static final String[] INSERT_SQL = new String[ROWS_PER_INSERT + 1];
 
@@ -298,8 +301,8 @@ final class LogWriter {
     /**
      * Inserts the batch's operations with multi-row {@code INSERT}s whose values are bound directly: a JDBC batch
      * ({@code addBatch}, rewritten into the same multi-row statement by the driver) copied every bound value once
-     * per row and again into the rewritten statement, which was about a third of the writer thread's own CPU
-     * (docs/benchmarks.md). A statement takes at most {@link #ROWS_PER_INSERT} rows and, past the first,
+     * per row and again into the rewritten statement: 3.5 of the 15.9 KB the node allocated per write, 1.3 KB with
+     * this (docs/benchmarks.md). A statement takes at most {@link #ROWS_PER_INSERT} rows and, past the first,
      * {@link #CHARS_PER_INSERT} characters of operations, so that it stays under MySQL's packet limit and its
      * shapes fit the driver's statement cache.
      */

@@ -204,8 +204,8 @@ class OperationLogIT {
         List<String> bases = newBases(3);
         int perBase = 200;
         int batch = bases.size() * perBase;
-        // six operations of 3 MiB: a statement ends before the operation that would take it past 4 MiB
-        String big = "{\"op_type\":\"insert_row\",\"row_data\":{\"Notes\":\"" + "x".repeat(3 << 20) + "\"}}";
+        // six operations of 1.5 M characters: a statement ends before the operation that would take it past 2 M
+        String big = "{\"op_type\":\"insert_row\",\"row_data\":{\"Notes\":\"" + "x".repeat(3 << 19) + "\"}}";
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Integer> rowsPerInsert = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (OperationLog log = new MysqlOperationLog(inserts(STORAGE.get().dataSource, rowsPerInsert), batch, 10_000,
