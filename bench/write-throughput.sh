@@ -3,7 +3,9 @@
 #
 # Needs a running dev cluster (bin/dev-cluster up), wrk, mariadb-slap and /usr/bin/time (Debian: wrk, mariadb-client, time).
 # Usage: bench/write-throughput.sh [concurrency=64] [seconds=20] [bases=1]
-#   env SOCKETS=0 skips the socket phase; SOCKET_BASES=N spreads its sockets over N bases (default: bases)
+#   env SOCKETS=0 skips the socket phase; SOCKET_BASES=N spreads its sockets over N bases (default: bases);
+#   SLAP_PER_CONNECTION=N inserts per mariadb-slap connection (default: 19,000 per second of the HTTP
+#   phase over all connections, so that both phases take about as long)
 #   bases=1 puts every client on one base (the lane of one base is the bottleneck);
 #   bases=N spreads the clients over N bases (what a real node sees).
 # Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
@@ -96,7 +98,8 @@ fi
 echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
 mariadb -h127.0.0.1 -P"$mysql_port" -udtable -pdtable dtable_db \
   -e "CREATE TABLE IF NOT EXISTS bench_slap (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARCHAR(64), v LONGTEXT) ENGINE=InnoDB"
-per_client=${SLAP_PER_CONNECTION:-2000}  # about 5 s of inserts: 1 s bursts varied by 20 % between runs
+# about as long as the HTTP phase at ~19,000 inserts/s, the rate on the 2-core benchmark box (5 s runs moved by ±20 %)
+per_client=${SLAP_PER_CONNECTION:-$(( (secs * 19000 + conc - 1) / conc ))}
 mysql0=$(cpu_of "$mysql_pid")
 /usr/bin/time -f '%U %S' -o "$work/slap.cpu" mariadb-slap -h127.0.0.1 -P"$mysql_port" -udtable -pdtable --create-schema=dtable_db --no-drop --concurrency="$conc" \
   --number-of-queries=$(( per_client * conc )) --iterations=1 \
