@@ -46,8 +46,7 @@ public final class StorageFixture implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
-        // as application.properties: a batch's operations go out as one multi-row INSERT
-        config.addDataSourceProperty("rewriteBatchedStatements", "true");
+        // as application.properties
         config.addDataSourceProperty("cachePrepStmts", "true");
         config.addDataSourceProperty("useLocalSessionState", "true");
         this.dataSource = new HikariDataSource(config);

@@ -40,10 +40,11 @@ public record BaseUuid(String value) implements Comparable<BaseUuid> {
                     if (c != '-') {
                         return null;
                     }
-                } else if (c >= 'A' && c <= 'F') {
+                } else if (lowerHex(c) != c) {
+                    if (lowerHex(c) < 0) {
+                        return null;
+                    }
                     lower = false;
-                } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                    return null;
                 }
             }
             return lower ? text : text.toLowerCase(Locale.ROOT);
@@ -52,20 +53,26 @@ public record BaseUuid(String value) implements Comparable<BaseUuid> {
             char[] dashed = new char[36];
             int at = 0;
             for (int i = 0; i < 32; i++) {
-                char c = text.charAt(i);
-                if (c >= 'A' && c <= 'F') {
-                    c = (char) (c + ('a' - 'A'));
-                } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                int c = lowerHex(text.charAt(i));
+                if (c < 0) {
                     return null;
                 }
                 if (i == 8 || i == 12 || i == 16 || i == 20) {
                     dashed[at++] = '-';
                 }
-                dashed[at++] = c;
+                dashed[at++] = (char) c;
             }
             return new String(dashed);
         }
         return null;
+    }
+
+    /** The hex digit {@code c} in lower case, or -1 when it is not one. */
+    private static int lowerHex(char c) {
+        if (c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+            return c;
+        }
+        return c >= 'A' && c <= 'F' ? c + ('a' - 'A') : -1;
     }
 
     /** True when {@link #parse} would accept the text. */

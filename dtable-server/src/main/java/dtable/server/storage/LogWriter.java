@@ -55,17 +55,12 @@ final class LogWriter {
      * the 16 MiB of MariaDB's default {@code max_allowed_packet}.
      */
     static final long CHARS_PER_INSERT = 2L << 20;
-    /** The {@code INSERT} of n rows at index n, built once. */
+    /**
+     * The {@code INSERT} of n rows at index n, built when first needed and then kept, so that the driver's statement
+     * cache finds it by a string whose hash is already computed. Writers share it without a lock: a writer that
+     * misses another's entry builds an equal string.
+     */
     private static final String[] INSERT_SQL = new String[ROWS_PER_INSERT + 1];
-
-    static {
-        String head = "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch,"
-                + " node_id) VALUES ";
-        String row = "(?, ?, ?, ?, ?, ?, ?, ?)";
-        for (int n = 1; n <= ROWS_PER_INSERT; n++) {
-            INSERT_SQL[n] = head + String.join(", ", Collections.nCopies(n, row));
-        }
-    }
 
     private final DataSource dataSource;
     private final int maxBatch;
@@ -330,7 +325,7 @@ final class LogWriter {
     }
 
     private static void insert(Connection c, List<Append> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_SQL[rows.size()])) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql(rows.size()))) {
             int i = 1;
             for (Append a : rows) {
                 ps.setString(i++, a.dtableUuid());
@@ -344,6 +339,16 @@ final class LogWriter {
             }
             ps.executeUpdate();
         }
+    }
+
+    private static String insertSql(int rows) {
+        String sql = INSERT_SQL[rows];
+        if (sql == null) {
+            sql = "INSERT INTO operation_log (dtable_uuid, op_version, op_time, author, app, operation, owner_epoch,"
+                    + " node_id) VALUES " + String.join(", ", Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?, ?)"));
+            INSERT_SQL[rows] = sql;
+        }
+        return sql;
     }
 
     /** The writer's connection in a transaction: the held one, or a new one from the pool. */

@@ -96,7 +96,7 @@ class LogWriterPoolIT {
         config.setPassword(STORAGE.get().dataSource.getPassword());
         config.setMaximumPoolSize(2);
         config.setConnectionInitSql("SET SESSION innodb_lock_wait_timeout = 7");
-        config.addDataSourceProperty("rewriteBatchedStatements", "true");
+        config.addDataSourceProperty("cachePrepStmts", "true");
         return new HikariDataSource(config);
     }
 

@@ -207,9 +207,8 @@ class OperationLogIT {
         // six operations of 1.5 M characters: a statement ends before the operation that would take it past 2 M
         String big = "{\"op_type\":\"insert_row\",\"row_data\":{\"Notes\":\"" + "x".repeat(3 << 19) + "\"}}";
         List<Long> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Integer> rowsPerInsert = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (OperationLog log = new MysqlOperationLog(inserts(STORAGE.get().dataSource, rowsPerInsert), batch, 10_000,
-                batchSizes::add)) {
+        Counting counting = new Counting(STORAGE.get().dataSource);
+        try (OperationLog log = new MysqlOperationLog(counting.dataSource(), batch, 10_000, batchSizes::add)) {
             Map<String, Object> instances = new HashMap<>();
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int version = 1; version <= perBase; version++) {
@@ -227,7 +226,7 @@ class OperationLogIT {
             assertThat(batchSizes).containsExactly((long) batch);
             // rows 18-23 are the big ones: 0-18 (the first big one still fits), each big one alone, then the
             // last big one with small ones up to 256 rows a statement
-            assertThat(rowsPerInsert).containsExactly(19, 1, 1, 1, 1, 256, 256, 65);
+            assertThat(counting.rowsPerInsert).containsExactly(19, 1, 1, 1, 1, 256, 256, 65);
             for (String uuid : bases) {
                 List<StorageFixture.LogRow> rows = STORAGE.get().log(BaseUuid.parse(uuid));
                 assertThat(rows).extracting(StorageFixture.LogRow::version).as(uuid).containsExactlyElementsOf(
@@ -236,26 +235,6 @@ class OperationLogIT {
                 assertThat(rows.get(7).operation()).isEqualTo(big);
             }
         }
-    }
-
-    /** {@code real}, noting the rows of every operation-log {@code INSERT} prepared on its connections. */
-    private static DataSource inserts(DataSource real, List<Integer> rowsPerInsert) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    Object result = invoke(real, method, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection connection = (Connection) result;
-                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, m, a) -> {
-                                if (m.getName().equals("prepareStatement")
-                                        && ((String) a[0]).startsWith("INSERT INTO operation_log")) {
-                                    rowsPerInsert.add(((String) a[0]).split("\\(\\?", -1).length - 1);
-                                }
-                                return invoke(connection, m, a);
-                            });
-                });
     }
 
     @ParameterizedTest(name = "stale instance queued first: {0}")
@@ -304,10 +283,14 @@ class OperationLogIT {
         }
     }
 
-    /** {@code real} counting checkouts and returns, and able to break the next statement prepared. */
+    /**
+     * {@code real} counting checkouts and returns, noting the rows of every operation-log {@code INSERT} prepared,
+     * and able to break the next statement prepared.
+     */
     private static final class Counting {
         final AtomicInteger checkouts = new AtomicInteger();
         final AtomicInteger returns = new AtomicInteger();
+        final List<Integer> rowsPerInsert = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicBoolean failNextStatement = new AtomicBoolean();
         private final DataSource real;
 
@@ -327,6 +310,10 @@ class OperationLogIT {
                     (proxy, method, args) -> {
                         if (method.getName().equals("prepareStatement") && failNextStatement.getAndSet(false)) {
                             throw new SQLException("injected: connection broke during the batch");
+                        }
+                        if (method.getName().equals("prepareStatement")
+                                && ((String) args[0]).startsWith("INSERT INTO operation_log")) {
+                            rowsPerInsert.add(((String) args[0]).split("\\(\\?", -1).length - 1);
                         }
                         if (method.getName().equals("close")) {
                             returns.incrementAndGet();
