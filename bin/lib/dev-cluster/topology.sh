@@ -55,7 +55,7 @@ topology_load() {
 topology_load
 
 kind_of() { echo "${KIND[$1]}"; }
-is_component() { [ -n "${KIND[$1]:-}" ]; }
+is_component() { [ -n "$1" ] && [ -n "${KIND[$1]:-}" ]; }
 is_etcd() { [ "${KIND[$1]:-}" = etcd ]; }
 is_node() { [ "${KIND[$1]:-}" = node ]; }
 is_service() { [ -n "${SERVICE_JAR[$1]:-}" ]; }

@@ -133,6 +133,17 @@ class TopologyTest {
     }
 
     @Test
+    void aCommandWithoutItsComponentNameSaysWhichNamesThereAre() {
+        // 'stop' and 'kill' without a name once failed inside bash ("KIND: bad array subscript")
+        for (String command : List.of("start", "stop", "kill", "logs")) {
+            Commands.Result result = launcher(env(0, false), command);
+            assertThat(result.ok()).as(command).isFalse();
+            assertThat(result.output()).as(command).contains(command + " NAME: NAME is one of "
+                    + String.join(" ", Topology.BASE.names())).doesNotContain("bad array subscript");
+        }
+    }
+
+    @Test
     void helpNamesTheComponentsOfTheTable() {
         Commands.Result help = launcher(env(0, false), "help");
         assertThat(help.ok()).isTrue();
