@@ -54,11 +54,13 @@ topology_load() {
 }
 topology_load
 
-kind_of() { echo "${KIND[$1]}"; }
-is_component() { [ -n "$1" ] && [ -n "${KIND[$1]:-}" ]; }
-is_etcd() { [ "${KIND[$1]:-}" = etcd ]; }
-is_node() { [ "${KIND[$1]:-}" = node ]; }
-is_service() { [ -n "${SERVICE_JAR[$1]:-}" ]; }
+# Lookups by a name that may be empty (a command given without its NAME): bash refuses an empty key of an
+# associative array ("bad array subscript"), so an empty name is looked up as ".", which no component is.
+kind_of() { echo "${KIND[${1:-.}]:-}"; }
+is_component() { [ -n "${KIND[${1:-.}]:-}" ]; }
+is_etcd() { [ "${KIND[${1:-.}]:-}" = etcd ]; }
+is_node() { [ "${KIND[${1:-.}]:-}" = node ]; }
+is_service() { [ -n "${SERVICE_JAR[${1:-.}]:-}" ]; }
 
 # The highest port at offset 0: bounds DEV_CLUSTER_PORT_OFFSET.
 max_base_port() {
