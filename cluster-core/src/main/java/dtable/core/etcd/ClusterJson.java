@@ -51,7 +51,7 @@ public final class ClusterJson {
     public static NodeInfo parseNode(String nodeId, String json) {
         JsonNode tree = object(json);
         return new NodeInfo(nodeId, text(tree, "node_url"), text(tree, "local_node_url"), text(tree, "started_at"),
-                heldBuckets(tree));
+                heldBuckets(tree), text(tree, "write_url"));
     }
 
     /**

@@ -94,4 +94,15 @@ class BucketMapDeltaTest {
         assertThat(ClusterJson.toJson(new NodeInfo("n", "u", "l", "s", java.util.List.of("0a"))))
                 .contains("\"held_buckets\":[\"0a\"]");
     }
+
+    @Test
+    void aWriteUrlIsRegisteredOnlyWhenTheNodeHasOne() {
+        assertThat(ClusterJson.toJson(new NodeInfo("n", "u", "l", "s"))).doesNotContain("write_url");
+        String json = ClusterJson.toJson(new NodeInfo("n", "u", "l", "s", java.util.List.of(), "http://10.0.0.1:5001/"));
+        assertThat(json).contains("\"write_url\":\"http://10.0.0.1:5001/\"");
+        delta.put(map, "/ns/nodes/node-1", json, 3);
+        assertThat(map.build().nodes().get("node-1").writeUrl()).isEqualTo("http://10.0.0.1:5001/");
+        delta.put(map, "/ns/nodes/node-2", "{\"node_url\":\"u\"}", 4);
+        assertThat(map.build().nodes().get("node-2").writeUrl()).isNull();
+    }
 }
