@@ -19,6 +19,8 @@ import dtable.server.storage.LogWriterPool;
 import dtable.server.storage.MysqlOperationLog;
 import dtable.server.storage.OperationLog;
 import dtable.web.Authorizer;
+import dtable.server.api.RowsController;
+import dtable.server.api.WritePort;
 import dtable.web.BodyLimitFilter;
 import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -120,6 +122,20 @@ public class ServerWiring {
     @Bean
     RowsController.Limits rowLimits(ServerConfig config) {
         return new RowsController.Limits(config.rowsApiMaxLimit(), config.batchMaxRows(), config.batchDeleteMaxRows());
+    }
+
+    /**
+     * The write port ({@link WritePort}) at {@code write_port}, one event loop per core; nothing when it is 0. Built
+     * before the node registers (its lifecycle starts after every bean), so a registered {@code write_url} answers.
+     */
+    @Bean(destroyMethod = "close")
+    AutoCloseable writePort(ServerConfig config, BaseAccess access, RowsController rows, MeterRegistry meters)
+            throws InterruptedException {
+        if (config.writePort() == 0) {
+            return () -> { };
+        }
+        return new WritePort(access, rows, config.cluster().nodeId(), config.maxRequestBytes(), meters,
+                config.listenHost(), config.writePort(), Runtime.getRuntime().availableProcessors());
     }
 
     @Bean

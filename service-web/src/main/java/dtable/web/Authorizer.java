@@ -37,7 +37,11 @@ public final class Authorizer {
     }
 
     public TokenClaims read(HttpServletRequest request, BaseUuid base) {
-        TokenClaims claims = claims(request);
+        return read(request.getHeader("Authorization"), base);
+    }
+
+    public TokenClaims read(String authorizationHeader, BaseUuid base) {
+        TokenClaims claims = claims(authorizationHeader);
         if (!claims.mayRead(base)) {
             throw new ApiException(403, denied, "token does not grant access to dtable " + base);
         }
@@ -45,7 +49,11 @@ public final class Authorizer {
     }
 
     public TokenClaims write(HttpServletRequest request, BaseUuid base) {
-        TokenClaims claims = read(request, base);
+        return write(request.getHeader("Authorization"), base);
+    }
+
+    public TokenClaims write(String authorizationHeader, BaseUuid base) {
+        TokenClaims claims = read(authorizationHeader, base);
         if (!claims.mayWrite(base)) {
             throw new ApiException(403, denied, "token is read-only for dtable " + base);
         }

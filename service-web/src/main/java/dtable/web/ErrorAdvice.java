@@ -56,31 +56,30 @@ public class ErrorAdvice {
         return error(type.status(), type.wireName(), message);
     }
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<String> api(ApiException e) {
-        return error(e.status(), e.errorType(), e.getMessage());
+    /**
+     * The answer to one of the failures every service's own code raises (an {@link ApiException}, a bad base UUID, a
+     * missing or unavailable base, a missing or bad token), or null for any other. Servlet-free: a service's
+     * non-servlet front (the node's write port) answers these failures with the same status, type and headers.
+     */
+    public static ResponseEntity<String> known(Throwable e) {
+        return switch (e) {
+            case ApiException api -> error(api.status(), api.errorType(), api.getMessage());
+            case InvalidBaseUuidException badUuid -> error(ErrorType.INVALID_DTABLE_UUID, badUuid.getMessage());
+            case BaseNotFoundException notFound -> error(ErrorType.DTABLE_NOT_FOUND, notFound.getMessage());
+            case BaseUnavailableException unavailable -> {
+                log.debug("base unavailable: {}", unavailable.getMessage());
+                yield error(ErrorType.BASE_UNAVAILABLE, unavailable.getMessage());
+            }
+            // a service may answer its own type, as the monitor's {@code unauthorized}
+            case TokenException token -> error(ErrorType.TOKEN_INVALID, token.getMessage());
+            default -> null;
+        };
     }
 
-    @ExceptionHandler(InvalidBaseUuidException.class)
-    ResponseEntity<String> badUuid(InvalidBaseUuidException e) {
-        return error(ErrorType.INVALID_DTABLE_UUID, e.getMessage());
-    }
-
-    @ExceptionHandler(BaseNotFoundException.class)
-    ResponseEntity<String> baseNotFound(BaseNotFoundException e) {
-        return error(ErrorType.DTABLE_NOT_FOUND, e.getMessage());
-    }
-
-    @ExceptionHandler(BaseUnavailableException.class)
-    ResponseEntity<String> baseUnavailable(BaseUnavailableException e) {
-        log.debug("base unavailable: {}", e.getMessage());
-        return error(ErrorType.BASE_UNAVAILABLE, e.getMessage());
-    }
-
-    /** Missing or bad token (a service may answer its own type, as the monitor's {@code unauthorized}). */
-    @ExceptionHandler(TokenException.class)
-    ResponseEntity<String> token(TokenException e) {
-        return error(ErrorType.TOKEN_INVALID, e.getMessage());
+    @ExceptionHandler({ApiException.class, InvalidBaseUuidException.class, BaseNotFoundException.class,
+            BaseUnavailableException.class, TokenException.class})
+    ResponseEntity<String> handleKnown(Exception e) {
+        return known(e);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -140,7 +139,7 @@ public class ErrorAdvice {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<String> unexpected(Exception e) {
+    ResponseEntity<String> handleUnexpected(Exception e) {
         if (e instanceof ErrorResponse spring && spring.getStatusCode().is4xxClientError()) {
             // another of Spring's own refusals (a missing header, an unacceptable Accept, ...): its status, our shape
             int status = spring.getStatusCode().value();
@@ -149,6 +148,11 @@ public class ErrorAdvice {
             String detail = spring.getBody().getDetail();
             return error(status, type, detail != null ? detail : e.getMessage());
         }
+        return unexpected(e);
+    }
+
+    /** 500 {@code internal_error} naming only the failure's class; the failure itself goes to the log. */
+    public static ResponseEntity<String> unexpected(Throwable e) {
         log.error("unexpected error", e);
         return error(ErrorType.INTERNAL_ERROR, "internal error: " + e.getClass().getSimpleName());
     }

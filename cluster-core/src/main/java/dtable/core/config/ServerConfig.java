@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param privateKey             {@code private_key} (required): the token signing key shared by the cluster
  * @param listenHost             {@code listen_host} (0.0.0.0): address the HTTP server binds
  * @param listenPort             {@code listen_port} (5000)
+ * @param writePort              {@code write_port} (0 = none): the port of the node's write port, an event loop that
+ *                               serves only the six hot row writes (docs/architecture.md, "The write port"); it
+ *                               binds {@code listen_host} like the HTTP server
  * @param workerThreadsRowsLimit {@code worker_threads_rows_limit} (50000): reads of bases with more rows go to the slave
  * @param dtableServerSlaveUrl   {@code dtable_server_slave_url} (none): the slave's URL, ending with {@code /}
  * @param saveInterval           {@code save_interval_seconds} (300): snapshot period for changed bases
@@ -38,6 +41,7 @@ public record ServerConfig(
         String privateKey,
         String listenHost,
         int listenPort,
+        int writePort,
         int workerThreadsRowsLimit,
         Optional<String> dtableServerSlaveUrl,
         Duration saveInterval,
@@ -70,11 +74,19 @@ public record ServerConfig(
      *                     its buckets, and registers again once MySQL answers. 8 s: with the check's 1.5 s and the
      *                     move, a healthy node writes the bases within 15 s of the cut; a MySQL restart (a few
      *                     seconds) stays below it
+     * @param localWriteUrl {@code local_write_url} (default {@code local_node_url} with {@code write_port} as its port;
+     *                     null when the node has no write port): what the proxy sends the hot row writes to
      */
     public record Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl,
-                          Duration mysqlUnreachableRelease) {
+                          Duration mysqlUnreachableRelease, String localWriteUrl) {
 
-        /** With the default {@code mysql_unreachable_release_seconds} of 8. */
+        /** Without a write port. */
+        public Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl,
+                Duration mysqlUnreachableRelease) {
+            this(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, mysqlUnreachableRelease, null);
+        }
+
+        /** With the default {@code mysql_unreachable_release_seconds} of 8, without a write port. */
         public Cluster(EtcdSettings etcd, String nodeId, String nodeUrl, String localNodeUrl, Duration leaseTtl) {
             this(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, Duration.ofSeconds(8));
         }
@@ -103,6 +115,10 @@ public record ServerConfig(
         String privateKey = file.requiredPrivateKey("private_key");
         String listenHost = file.string("listen_host", "0.0.0.0").trim();
         int listenPort = file.integer("listen_port", 5000, 1, 65535);
+        int writePort = file.integer("write_port", 0, 0, 65535);
+        if (writePort == listenPort) {
+            throw file.invalid("write_port", "must differ from listen_port " + listenPort);
+        }
         int workerThreadsRowsLimit = file.integer("worker_threads_rows_limit", 50_000, 1, Integer.MAX_VALUE);
         Optional<String> slaveUrl = file.optionalUrl("dtable_server_slave_url");
         Duration saveInterval = seconds(file, "save_interval_seconds", 300);
@@ -122,13 +138,13 @@ public record ServerConfig(
         if (listenHost.isEmpty()) {
             throw file.invalid("listen_host", "must not be empty");
         }
-        return new ServerConfig(mysql, privateKey, listenHost, listenPort, workerThreadsRowsLimit, slaveUrl,
+        return new ServerConfig(mysql, privateKey, listenHost, listenPort, writePort, workerThreadsRowsLimit, slaveUrl,
                 saveInterval, snapshotEveryOps, retention, idleUnload, maxLoadedRows, rowsApiMaxLimit, batchMaxRows,
                 batchDeleteMaxRows, baseWritableLimit, maxRequestBytes, linger, groupCommitMaxOps, groupCommitWriters,
-                readCluster(file));
+                readCluster(file, writePort));
     }
 
-    private static Cluster readCluster(ConfigFile file) {
+    private static Cluster readCluster(ConfigFile file, int writePort) {
         EtcdSettings etcd = EtcdSettings.read(file);
         String nodeId = file.requiredId("cluster_config.node_id");
         String nodeUrl = file.requiredUrl("cluster_config.node_url");
@@ -136,7 +152,23 @@ public record ServerConfig(
         Duration leaseTtl = Duration.ofSeconds(file.integer("cluster_config.lease_ttl_seconds", 10, 1, 3600));
         Duration mysqlRelease = Duration.ofSeconds(
                 file.integer("cluster_config.mysql_unreachable_release_seconds", 8, 0, 3600));
-        return new Cluster(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, mysqlRelease);
+        Optional<String> localWriteUrl = file.optionalUrl("cluster_config.local_write_url");
+        if (localWriteUrl.isPresent() && writePort == 0) {
+            throw file.invalid("cluster_config.local_write_url", "needs write_port: this node has no write port");
+        }
+        return new Cluster(etcd, nodeId, nodeUrl, localNodeUrl, leaseTtl, mysqlRelease,
+                writePort == 0 ? null : localWriteUrl.orElseGet(() -> withPort(localNodeUrl, writePort)));
+    }
+
+    /** {@code url} (http(s), ending with {@code /}) with {@code port} instead of its own; its path is dropped. */
+    static String withPort(String url, int port) {
+        int hostStart = url.indexOf("://") + 3;
+        int slash = url.indexOf('/', hostStart);
+        String authority = url.substring(hostStart, slash < 0 ? url.length() : slash);
+        int bracket = authority.lastIndexOf(']');
+        int colon = authority.lastIndexOf(':');
+        String host = colon > bracket ? authority.substring(0, colon) : authority;
+        return url.substring(0, hostStart) + host + ":" + port + "/";
     }
 
     static Duration seconds(ConfigFile file, String key, int defaultSeconds) {

@@ -39,6 +39,8 @@ class ServerConfigTest {
         assertThat(config.privateKey()).isEqualTo("test-key-0123456789abcdef0123456789abcdef");
         assertThat(config.listenHost()).isEqualTo("0.0.0.0");
         assertThat(config.listenPort()).isEqualTo(5000);
+        assertThat(config.writePort()).isZero();
+        assertThat(config.cluster().localWriteUrl()).isNull();
         assertThat(config.workerThreadsRowsLimit()).isEqualTo(50_000);
         assertThat(config.dtableServerSlaveUrl()).isEmpty();
         assertThat(config.saveInterval()).isEqualTo(Duration.ofSeconds(300));
@@ -84,7 +86,7 @@ class ServerConfigTest {
                 "http://public/", "http://10.0.0.2:5001/", Duration.ofSeconds(3));
         assertThat(config).usingRecursiveComparison().isEqualTo(new ServerConfig(
                 new MysqlSettings("db", 3307, "u", "p", "other_db"), "test-key-0123456789abcdef0123456789abcdef",
-                "127.0.0.1", 5001, 10, Optional.of("http://slave:4000/"), Duration.ofSeconds(30), 50,
+                "127.0.0.1", 5001, 0, 10, Optional.of("http://slave:4000/"), Duration.ofSeconds(30), 50,
                 Duration.ofDays(2), Duration.ofSeconds(60), 100, 20, 30, 40, 500, 2048, Duration.ofMillis(3), 8, 4,
                 cluster));
     }
@@ -131,6 +133,25 @@ class ServerConfigTest {
                 .hasMessageEndingWith(": cluster_config.etcd_host_list must be a list of strings, got string \"etcd-1:2379\"");
         assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_GROUP_COMMIT_WRITERS", "9")))
                 .hasMessageEndingWith(": group_commit_writers (from DTABLE_GROUP_COMMIT_WRITERS) must be between 1 and 8, got 9");
+    }
+
+    @Test
+    void aWritePortIsRegisteredAtTheLocalNodeUrlsHostUnlessItsUrlIsGiven() throws IOException {
+        String withPort = MINIMAL.replace("\"user\"", "\"write_port\": 5001, \"user\"");
+        assertThat(file.load(withPort, Map.of()).cluster().localWriteUrl())
+                .isEqualTo("https://dtable-server-01.example.com:5001/");
+        assertThat(file.load(withPort, Map.of("DTABLE_CLUSTER_CONFIG_LOCAL_NODE_URL", "http://10.0.0.2:5000/base/"))
+                .cluster().localWriteUrl()).isEqualTo("http://10.0.0.2:5001/");
+        assertThat(file.load(withPort, Map.of("DTABLE_CLUSTER_CONFIG_LOCAL_NODE_URL", "http://[fd00::2]:5000/"))
+                .cluster().localWriteUrl()).isEqualTo("http://[fd00::2]:5001/");
+        assertThat(file.load(withPort, Map.of("DTABLE_CLUSTER_CONFIG_LOCAL_WRITE_URL", "http://writes:6000"))
+                .cluster().localWriteUrl()).isEqualTo("http://writes:6000/");
+
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_CLUSTER_CONFIG_LOCAL_WRITE_URL", "http://writes:6000")))
+                .hasMessageEndingWith(": cluster_config.local_write_url (from DTABLE_CLUSTER_CONFIG_LOCAL_WRITE_URL)"
+                        + " needs write_port: this node has no write port");
+        assertThatThrownBy(() -> file.load(MINIMAL, Map.of("DTABLE_WRITE_PORT", "5000")))
+                .hasMessageEndingWith(": write_port (from DTABLE_WRITE_PORT) must differ from listen_port 5000");
     }
 
     @Test

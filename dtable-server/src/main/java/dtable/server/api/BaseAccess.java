@@ -112,6 +112,35 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
         return committed.response();
     }
 
+    /**
+     * A write whose request body must be a JSON object, without waiting for anything: the caller attaches its answer
+     * to {@link LoadedBase.Committed#durable()} and must not release it before that completes. With {@code mayBlock}
+     * false it returns null, nothing applied, when the write would have to wait (the base must be loaded, or another
+     * thread holds its lane); the caller then calls again from a thread that may block.
+     *
+     * @param authorization the {@code Authorization} header (may be null: 401)
+     * @param app           the {@code from} query parameter (may be null)
+     */
+    public <R> LoadedBase.Committed<R> submit(String uuidText, String authorization, String app, byte[] body,
+            boolean mayBlock, BiFunction<Base, ObjectNode, JsonNode> command, BiFunction<Base, Operation, R> answer) {
+        BaseUuid uuid = BaseUuid.parse(uuidText);
+        TokenClaims claims = authorizer.write(authorization, uuid);
+        ObjectNode json = Json.object(body);
+        LoadedBase base = mayBlock ? registry.acquire(uuid) : registry.active(uuid);
+        if (base == null) {
+            return null;
+        }
+        Function<Base, JsonNode> checked = model -> {
+            JsonNode raw = command.apply(model, json);
+            refuseGrowthPastLimit(model, raw);
+            return raw;
+        };
+        String author = Authorizer.author(claims);
+        String from = app == null || app.isBlank() ? null : app;
+        return mayBlock ? base.execute(checked, author, from, null, 0, answer)
+                : base.tryExecute(checked, author, from, null, 0, answer);
+    }
+
     private void refuseGrowthPastLimit(Base model, JsonNode raw) {
         String type = raw.path("op_type").asString("");
         boolean grows = type.equals("insert_row") || type.equals("insert_rows") || type.equals("append_rows");

@@ -1,8 +1,6 @@
 package dtable.server.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.http.Outcome;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,9 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -64,13 +59,11 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
     /** Keyed by {@code "METHOD segment"}. */
     private final Map<String, Route> routes;
     private final HandlerExceptionResolver errors;
-    private final MeterRegistry meters;
-    /** The request timers, keyed by {@code "METHOD status uri"}. */
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestTimers timers;
 
     public LeanWriteFilter(RowsController rows, HandlerExceptionResolver errors, MeterRegistry meters) {
         this.errors = errors;
-        this.meters = meters;
+        this.timers = new RequestTimers(meters);
         this.routes = Map.ofEntries(
                 route("POST rows", rows::append),
                 route("PUT rows", rows::update),
@@ -103,8 +96,8 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
             throw e;
         } finally {
             String pattern = uri.endsWith("/") ? route.patternWithSlash() : route.pattern();
-            timer(route.method(), error.equals("none") ? response.getStatus() : 500, pattern, error)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            timers.record(route.method(), error.equals("none") ? response.getStatus() : 500, pattern, error,
+                    System.nanoTime() - start);
         }
     }
 
@@ -122,18 +115,6 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         response.setContentType("application/json");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
-    }
-
-    /**
-     * The timer the observation filter would have recorded this request in: {@code http.server.requests} with
-     * its tags. A failure answered by the exception resolvers is a status, as the observation records it
-     * ({@code error} and {@code exception} "none"); only one that escapes them names its exception.
-     */
-    private Timer timer(String method, int status, String uri, String error) {
-        return timers.computeIfAbsent(method + " " + status + " " + uri + " " + error, key ->
-                Timer.builder("http.server.requests").tag("error", error).tag("exception", error).tag("method", method)
-                        .tag("outcome", Outcome.forStatus(status).name()).tag("status", Integer.toString(status))
-                        .tag("uri", uri).register(meters));
     }
 
     /** Where the UUID segment ends in {@code /api/v1/dtables/<uuid>/…}, or -1 when the path is not that plain. */

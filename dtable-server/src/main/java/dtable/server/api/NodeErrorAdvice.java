@@ -9,6 +9,7 @@ import dtable.server.base.NotServedHereException;
 import dtable.server.cluster.Route;
 import dtable.server.storage.OutcomeUnknownException;
 import dtable.storage.StorageException;
+import dtable.web.ErrorAdvice;
 import dtable.web.Json;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,37 +24,50 @@ import tools.jackson.databind.node.ObjectNode;
  * The node's own failures in SPEC §7's error shape: 409 exists, 307 another node serves the base,
  * 503 storage with {@code Retry-After}, 504 outcome unknown. The rest (a missing base 404, an unavailable
  * one 503, bad input, Spring's own errors, anything unexpected) is {@link dtable.web.ErrorAdvice}'s.
+ * {@link #answer} gives the same answers without a servlet, for the write port.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class NodeErrorAdvice {
 
-    @ExceptionHandler(OperationException.class)
-    ResponseEntity<String> operation(OperationException e) {
-        return error(e.status(), e.errorType(), e.getMessage());
+    @ExceptionHandler({OperationException.class, BaseExistsException.class, OutcomeUnknownException.class,
+            StorageException.class, NotServedHereException.class})
+    ResponseEntity<String> handleNodeFailure(Exception e) {
+        return nodeFailure(e, RequestPaths.current());
     }
 
-    @ExceptionHandler(BaseExistsException.class)
-    ResponseEntity<String> exists(BaseExistsException e) {
-        return error(409, "dtable_exists", e.getMessage());
+    /**
+     * The answer to a failure of a base request, whatever front received it: the node's own failures, then those
+     * every service shares ({@link ErrorAdvice#known}), then anything else as 500 {@code internal_error}.
+     *
+     * @param pathAndQuery the request's path and query as received, for a 307's {@code Location}
+     */
+    public static ResponseEntity<String> answer(Throwable e, String pathAndQuery) {
+        ResponseEntity<String> answer = nodeFailure(e, pathAndQuery);
+        if (answer == null) {
+            answer = ErrorAdvice.known(e);
+        }
+        return answer != null ? answer : ErrorAdvice.unexpected(e);
     }
 
-    @ExceptionHandler(OutcomeUnknownException.class)
-    ResponseEntity<String> outcomeUnknown(OutcomeUnknownException e) {
-        return error(504, "outcome_unknown", "the operation may or may not have been applied: " + e.getMessage());
+    private static ResponseEntity<String> nodeFailure(Throwable e, String pathAndQuery) {
+        return switch (e) {
+            case OperationException operation -> error(operation.status(), operation.errorType(), operation.getMessage());
+            case BaseExistsException exists -> error(409, "dtable_exists", exists.getMessage());
+            case OutcomeUnknownException unknown -> error(504, "outcome_unknown",
+                    "the operation may or may not have been applied: " + unknown.getMessage());
+            case StorageException storage -> error(503, "base_unavailable", storage.getMessage());
+            case NotServedHereException elsewhere -> elsewhere(elsewhere, pathAndQuery);
+            default -> null;
+        };
     }
 
-    @ExceptionHandler(StorageException.class)
-    ResponseEntity<String> unavailable(StorageException e) {
-        return error(503, "base_unavailable", e.getMessage());
-    }
-
-    @ExceptionHandler(NotServedHereException.class)
-    ResponseEntity<String> elsewhere(NotServedHereException e) {
+    private static ResponseEntity<String> elsewhere(NotServedHereException e, String pathAndQuery) {
         if (e.route() instanceof Route.Remote remote) {
             ObjectNode body = new ErrorBody("base_moved", "base is served by " + remote.owner().nodeId()).toObject()
                     .put("node_id", remote.owner().nodeId()).put("node_url", remote.owner().nodeUrl());
-            return ResponseEntity.status(307).header(HttpHeaders.LOCATION, RequestPaths.relocate(remote.owner().nodeUrl()))
+            return ResponseEntity.status(307)
+                    .header(HttpHeaders.LOCATION, RequestPaths.relocate(remote.owner().nodeUrl(), pathAndQuery))
                     .contentType(MediaType.APPLICATION_JSON).body(Json.write(body));
         }
         return error(503, "base_unavailable", e.getMessage());

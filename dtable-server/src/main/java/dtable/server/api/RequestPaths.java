@@ -10,13 +10,19 @@ final class RequestPaths {
     private RequestPaths() {
     }
 
-    static String relocate(String nodeUrl) {
-        String base = nodeUrl.endsWith("/") ? nodeUrl.substring(0, nodeUrl.length() - 1) : nodeUrl;
+    /** The current servlet request's path and query, or {@code /} outside one. */
+    static String current() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
             HttpServletRequest request = attributes.getRequest();
             String query = request.getQueryString();
-            return base + request.getRequestURI() + (query == null ? "" : "?" + query);
+            return request.getRequestURI() + (query == null ? "" : "?" + query);
         }
-        return base + "/";
+        return "/";
+    }
+
+    /** {@code pathAndQuery} (starting with {@code /}) at {@code nodeUrl}. */
+    static String relocate(String nodeUrl, String pathAndQuery) {
+        String base = nodeUrl.endsWith("/") ? nodeUrl.substring(0, nodeUrl.length() - 1) : nodeUrl;
+        return base + pathAndQuery;
     }
 }

@@ -1,5 +1,6 @@
 package dtable.server.api;
 
+import dtable.model.Base;
 import dtable.model.Operation;
 import dtable.model.rest.RestCommands;
 import dtable.model.rest.RestViews;
@@ -7,6 +8,8 @@ import dtable.web.ApiException;
 import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.function.BiFunction;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +19,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,9 +35,45 @@ public class RowsController {
     public record Limits(int rowsApiMaxLimit, int batchMaxRows, int batchDeleteMaxRows) {
     }
 
+    /**
+     * One of the six row writes: its method and path segment ({@code /api/v1/dtables/{uuid}/<segment>/}), the
+     * operation it makes of a request body, and its answer, built from the new state.
+     */
+    record RowWrite(String method, String segment, BiFunction<Base, ObjectNode, JsonNode> command,
+            BiFunction<Base, Operation, String> answer) {
+    }
+
+    private final RowWrite append;
+    private final RowWrite update;
+    private final RowWrite delete;
+    private final RowWrite batchAppend;
+    private final RowWrite batchUpdate;
+    private final RowWrite batchDelete;
+
     public RowsController(BaseAccess access, Limits limits) {
         this.access = access;
         this.limits = limits;
+        append = new RowWrite("POST", "rows", RestCommands::appendRow,
+                (base, op) -> Json.write(RestViews.rowByName(base, tableIdOf(op), firstNewRowId(op))));
+        update = new RowWrite("PUT", "rows", RestCommands::updateRow,
+                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+        delete = new RowWrite("DELETE", "rows", RestCommands::deleteRow,
+                (base, op) -> Json.write(Json.newObject().put("deleted_rows", 1).put("version", base.version())));
+        batchAppend = new RowWrite("POST", "batch-append-rows",
+                (base, json) -> RestCommands.batchAppend(base, json, limits.batchMaxRows()),
+                (base, op) -> {
+                    ArrayNode ids = newRowIds(op);
+                    ObjectNode answer = Json.newObject().put("inserted_row_count", ids.size());
+                    answer.set("row_ids", ids);
+                    return Json.write(answer.put("version", base.version()));
+                });
+        batchUpdate = new RowWrite("PUT", "batch-update-rows",
+                (base, json) -> RestCommands.batchUpdate(base, json, limits.batchMaxRows()),
+                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+        batchDelete = new RowWrite("DELETE", "batch-delete-rows",
+                (base, json) -> RestCommands.batchDelete(base, json, limits.batchDeleteMaxRows()),
+                (base, op) -> Json.write(Json.newObject().put("deleted_rows", op.json().path("row_ids").size())
+                        .put("version", base.version())));
     }
 
     @GetMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
@@ -69,55 +109,49 @@ public class RowsController {
     @PostMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String append(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response, RestCommands::appendRow,
-                (base, op) -> Json.write(RestViews.rowByName(base, tableIdOf(op), firstNewRowId(op))));
+        return write(append, uuid, body, request, response);
     }
 
     @PutMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String update(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response, RestCommands::updateRow,
-                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+        return write(update, uuid, body, request, response);
     }
 
     @DeleteMapping(path = {"/api/v1/dtables/{uuid}/rows/", "/api/v1/dtables/{uuid}/rows"})
     public String delete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response, RestCommands::deleteRow,
-                (base, op) -> Json.write(Json.newObject().put("deleted_rows", 1).put("version", base.version())));
+        return write(delete, uuid, body, request, response);
     }
 
     @PostMapping(path = {"/api/v1/dtables/{uuid}/batch-append-rows/", "/api/v1/dtables/{uuid}/batch-append-rows"})
     public String batchAppend(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response,
-                (base, json) -> RestCommands.batchAppend(base, json, limits.batchMaxRows()),
-                (base, op) -> {
-                    ArrayNode ids = newRowIds(op);
-                    ObjectNode answer = Json.newObject().put("inserted_row_count", ids.size());
-                    answer.set("row_ids", ids);
-                    return Json.write(answer.put("version", base.version()));
-                });
+        return write(batchAppend, uuid, body, request, response);
     }
 
     @PutMapping(path = {"/api/v1/dtables/{uuid}/batch-update-rows/", "/api/v1/dtables/{uuid}/batch-update-rows"})
     public String batchUpdate(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response,
-                (base, json) -> RestCommands.batchUpdate(base, json, limits.batchMaxRows()),
-                (base, op) -> Json.write(Json.newObject().put("success", true).put("version", base.version())));
+        return write(batchUpdate, uuid, body, request, response);
     }
 
     @DeleteMapping(path = {"/api/v1/dtables/{uuid}/batch-delete-rows/", "/api/v1/dtables/{uuid}/batch-delete-rows"})
     public String batchDelete(@PathVariable String uuid, @RequestBody(required = false) byte[] body,
             HttpServletRequest request, HttpServletResponse response) {
-        return access.write(uuid, body, request, response,
-                (base, json) -> RestCommands.batchDelete(base, json, limits.batchDeleteMaxRows()),
-                (base, op) -> Json.write(Json.newObject().put("deleted_rows", op.json().path("row_ids").size())
-                        .put("version", base.version())));
+        return write(batchDelete, uuid, body, request, response);
     }
 
-    /** The table a request names: {@code table_name} if given, else {@code table_id}; 400 if neither. */
+    /** The six row writes, for the write port ({@link WritePort}), which serves them without a servlet. */
+    List<RowWrite> writes() {
+        return List.of(append, update, delete, batchAppend, batchUpdate, batchDelete);
+    }
+
+    private String write(RowWrite write, String uuid, byte[] body, HttpServletRequest request,
+            HttpServletResponse response) {
+        return access.write(uuid, body, request, response, write.command(), write.answer());
+    }
+
     static String table(String tableName, String tableId) {
         if (tableName != null && !tableName.isBlank()) {
             return tableName;

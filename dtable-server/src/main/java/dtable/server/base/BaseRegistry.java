@@ -119,6 +119,18 @@ public final class BaseRegistry {
         }
     }
 
+    /**
+     * The ACTIVE in-memory base without loading it or waiting: null when it is not loaded (or not ACTIVE) now, and
+     * the caller must {@link #acquire} it on a thread that may block.
+     *
+     * @throws NotServedHereException when this node does not serve the base's bucket
+     */
+    public LoadedBase active(BaseUuid uuid) {
+        requireServed(uuid);
+        LoadedBase base = loaded.get(uuid.value());
+        return base != null && base.state() == BaseState.ACTIVE ? base : null;
+    }
+
     private LoadedBase load(BaseUuid uuid, long token) {
         LoadedBase current = loaded.get(uuid.value());
         if (current != null && current.state() == BaseState.ACTIVE) {

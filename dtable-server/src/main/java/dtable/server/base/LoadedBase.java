@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -175,7 +176,25 @@ public final class LoadedBase {
     public <R> Committed<R> execute(Function<Base, JsonNode> command, String author, String app, Object origin, long seq,
             BiFunction<Base, Operation, R> response) {
         writeGate.check(uuid); // before the lane: a refused write must not wait behind one stuck on a dead link
-        long held = lockLane();
+        return executeHeld(lockLane(), command, author, app, origin, seq, response);
+    }
+
+    /**
+     * {@link #execute}, or null at once (nothing applied, nothing queued) when another thread holds the lane: for a
+     * caller that must not block, such as an event loop, which then hands the write to a thread that may wait.
+     */
+    public <R> Committed<R> tryExecute(Function<Base, JsonNode> command, String author, String app, Object origin,
+            long seq, BiFunction<Base, Operation, R> response) {
+        writeGate.check(uuid);
+        if (!lane.tryLock()) {
+            return null;
+        }
+        return executeHeld(System.nanoTime(), command, author, app, origin, seq, response);
+    }
+
+    /** The write of {@link #execute} with the lane already taken at {@code held}; releases it. */
+    private <R> Committed<R> executeHeld(long held, Function<Base, JsonNode> command, String author, String app,
+            Object origin, long seq, BiFunction<Base, Operation, R> response) {
         String what = "operation";
         try {
             requireActive();
@@ -255,7 +274,7 @@ public final class LoadedBase {
     }
 
     /** How long a request waits for its operation's commit before it answers {@code outcome_unknown}. */
-    static final Duration DURABILITY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DURABILITY_TIMEOUT = Duration.ofSeconds(60);
 
     /** Waits for an operation's durability; maps failures to {@link BaseUnavailableException}. */
     public static void awaitDurable(CompletableFuture<Void> durable) {
@@ -265,16 +284,26 @@ public final class LoadedBase {
             Thread.currentThread().interrupt();
             throw new BaseUnavailableException("interrupted while waiting for durability", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof OutcomeUnknownException unknown) {
-                throw unknown;
-            }
-            String reason = cause instanceof FencedException ? "base moved to another node" : "storage unavailable";
-            throw new BaseUnavailableException(reason + ": " + cause.getMessage(), cause);
+            throw durabilityFailure(e.getCause());
         } catch (TimeoutException e) {
             // still queued: it may commit later, so this is not a refusal
             throw new OutcomeUnknownException("timed out waiting for durability; the operation may still be applied", e);
         }
+    }
+
+    /**
+     * What a request answers when its operation's commit failed with {@code cause}: {@link OutcomeUnknownException}
+     * as it is (504), anything else as {@link BaseUnavailableException} (503; nothing was applied).
+     */
+    public static RuntimeException durabilityFailure(Throwable cause) {
+        if (cause instanceof CompletionException wrapped && wrapped.getCause() != null) {
+            cause = wrapped.getCause();
+        }
+        if (cause instanceof OutcomeUnknownException unknown) {
+            return unknown;
+        }
+        String reason = cause instanceof FencedException ? "base moved to another node" : "storage unavailable";
+        return new BaseUnavailableException(reason + ": " + cause.getMessage(), cause);
     }
 
     /**

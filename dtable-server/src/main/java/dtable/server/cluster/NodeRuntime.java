@@ -101,7 +101,7 @@ public final class NodeRuntime {
         String startedAt = Instant.now(clock).toString();
         // computed at every (re-)registration: after etcd lost its data the node re-registers with what it held
         registrationJson = () -> JSON.writeValueAsString(new NodeInfo(cluster.nodeId(), cluster.nodeUrl(),
-                cluster.localNodeUrl(), startedAt, ownership.heldBuckets()));
+                cluster.localNodeUrl(), startedAt, ownership.heldBuckets(), cluster.localWriteUrl()));
         registration = register(keys);
         maintenance.start();
         if (!cluster.mysqlUnreachableRelease().isZero()) {

@@ -26,6 +26,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -55,6 +57,11 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
             .followRedirects(HttpClient.Redirect.NEVER).build();
     /** Set by {@link #beforeAll} before any test runs. */
     private volatile int port;
+    /** The node's write port ({@code write_port}); every node under test has one. */
+    private volatile int writePort;
+    /** When set, the six hot row writes go to the write port instead of the servlet port ({@link #routeHotWrites}). */
+    private volatile boolean hotWritesToWritePort;
+    private final AtomicInteger writePortRequests = new AtomicInteger();
     private volatile ConfigurableApplicationContext context;
 
     private NodeUnderTest(String nodeId, String extra, String[] springArgs) {
@@ -76,7 +83,9 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
     public void beforeAll(ExtensionContext extensionContext) {
         servers.beforeAll(extensionContext);
         port = Ports.free();
-        ServerConfig config = ServerConfig.load(fixture().confDir(nodeId, port, extra), Map.of());
+        writePort = Ports.free();
+        String withWritePort = "\"write_port\": " + writePort + (extra == null || extra.isBlank() ? "" : ", " + extra);
+        ServerConfig config = ServerConfig.load(fixture().confDir(nodeId, port, withWritePort), Map.of());
         context = DtableServerApplication.start(config, springArgs);
         fixture().assignAll(nodeId);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -137,14 +146,43 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
                 .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
     }
 
+    /**
+     * Sends the six hot row writes (POST, PUT, DELETE {@code /api/v1/dtables/{uuid}/rows/} and the batch forms) to
+     * the node's write port from now on ({@code true}), as the proxy does, or to its servlet port ({@code false}, the
+     * default); every other request goes to the servlet port either way.
+     */
+    public void routeHotWrites(boolean toWritePort) {
+        hotWritesToWritePort = toWritePort;
+    }
+
+    /** How many requests went to the write port so far. */
+    public int writePortRequests() {
+        return writePortRequests.get();
+    }
+
+    private static final Pattern HOT_WRITE = Pattern.compile(
+            "(POST|PUT|DELETE) /api/v1/dtables/[^/?]+/rows/?(\\?.*)?"
+                    + "|POST /api/v1/dtables/[^/?]+/batch-append-rows/?(\\?.*)?"
+                    + "|PUT /api/v1/dtables/[^/?]+/batch-update-rows/?(\\?.*)?"
+                    + "|DELETE /api/v1/dtables/[^/?]+/batch-delete-rows/?(\\?.*)?");
+
+    /** Where {@code method path} goes: the write port for a hot write while {@link #routeHotWrites} says so. */
+    private URI target(String method, String path) {
+        if (hotWritesToWritePort && HOT_WRITE.matcher(method + " " + path).matches()) {
+            writePortRequests.incrementAndGet();
+            return URI.create("http://127.0.0.1:" + writePort + path);
+        }
+        return URI.create(url() + path);
+    }
+
     /** Sends a bodiless request with a raw {@code Authorization} header. */
     public Answer sendWithAuthorization(String method, String path, String authorization) {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+        return send(HttpRequest.newBuilder(target(method, path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private HttpRequest.Builder request(String method, String path, String token, boolean json) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target(method, path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             builder.header("Authorization", "Token " + token);
         }

@@ -15,6 +15,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +27,8 @@ import tools.jackson.databind.JsonNode;
  * on real etcd and MariaDB. The error cases are in {@link RestErrorsIT}.
  */
 @Tag("integration")
+@ParameterizedClass(name = "hot row writes to the write port: {0}")
+@ValueSource(booleans = {false, true})
 class RestApiIT {
 
     /** Two tables; Tasks has a column of four types and two rows. */
@@ -44,6 +51,21 @@ class RestApiIT {
 
     @RegisterExtension
     static final NodeUnderTest node = NodeUnderTest.serving("rest-api", "");
+
+    /** The class runs twice: the six hot row writes on the servlet port, then on the write port (as the proxy sends them). */
+    @Parameter
+    boolean hotWritesToWritePort;
+
+    @BeforeParameterizedClassInvocation
+    static void routeHotWrites(boolean toWritePort) {
+        node.routeHotWrites(toWritePort);
+    }
+
+    /** A run meant for the write port that sent nothing there would prove nothing about it. */
+    @AfterParameterizedClassInvocation
+    static void hotWritesWentWhereTheRunSays(boolean toWritePort) {
+        assertThat(node.writePortRequests() > 0).as("requests sent to the write port").isEqualTo(toWritePort);
+    }
 
     private static String base(BaseUuid uuid) {
         return "/api/v1/dtables/" + uuid + "/";

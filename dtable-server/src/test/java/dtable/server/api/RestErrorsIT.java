@@ -27,6 +27,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,6 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on every answer by {@link NodeUnderTest}.
  */
 @Tag("integration")
+@ParameterizedClass(name = "hot row writes to the write port: {0}")
+@ValueSource(booleans = {false, true})
 class RestErrorsIT {
 
     /** Small enough to exceed cheaply, large enough for the 10001-id batch-delete body to reach its own check. */
@@ -44,6 +51,21 @@ class RestErrorsIT {
 
     @RegisterExtension
     static final NodeUnderTest node = NodeUnderTest.serving("rest-errors", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
+
+    /** The class runs twice: the six hot row writes on the servlet port, then on the write port (as the proxy sends them). */
+    @Parameter
+    boolean hotWritesToWritePort;
+
+    @BeforeParameterizedClassInvocation
+    static void routeHotWrites(boolean toWritePort) {
+        node.routeHotWrites(toWritePort);
+    }
+
+    /** A run meant for the write port that sent nothing there would prove nothing about it. */
+    @AfterParameterizedClassInvocation
+    static void hotWritesWentWhereTheRunSays(boolean toWritePort) {
+        assertThat(node.writePortRequests() > 0).as("requests sent to the write port").isEqualTo(toWritePort);
+    }
     private static BaseUuid health;
     private BaseUuid uuid;
     private String token;

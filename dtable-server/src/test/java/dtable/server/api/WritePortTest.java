@@ -1,0 +1,270 @@
+package dtable.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.token.Permission;
+import dtable.core.token.TokenService;
+import dtable.model.Base;
+import dtable.server.ServerFixture;
+import dtable.server.base.CoreNode;
+import dtable.server.base.LoadedBase;
+import dtable.server.storage.MemoryBaseStorage;
+import dtable.web.Authorizer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The write port over a raw socket, on a node's core without MySQL ({@link CoreNode}: the test commits the
+ * operation log by hand): an answer waits for its commit, answers leave in request order whatever order their
+ * commits complete in, a write that would block the loop (a base to load, a held lane) is done off it, and a
+ * commit that fails or never comes is 503 or 504 {@code outcome_unknown}. The answers to every endpoint and error
+ * against MySQL are {@link RestApiIT}'s and {@link RestErrorsIT}'s, which run against this port too.
+ */
+class WritePortTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ROW = "{\"table_name\":\"Table1\",\"row\":{\"Name\":\"x\"}}";
+
+    private final MemoryBaseStorage storage = new MemoryBaseStorage();
+    private final CoreNode node = new CoreNode("node-a", storage, Clock.systemUTC());
+    private final TokenService tokens = new TokenService(ServerFixture.PRIVATE_KEY, Clock.systemUTC());
+    private final BaseAccess access = new BaseAccess(new Authorizer(tokens), node.registry, 1_000_000);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final WritePort port;
+
+    WritePortTest() throws InterruptedException {
+        port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
+                "node-a", 4096, meters, "127.0.0.1", 0, 1, Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void close() {
+        port.close();
+    }
+
+    private BaseUuid base() {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        node.believeOwner(uuid.bucket(), 10);
+        node.registry.create(uuid, Base.withDefaultTable());
+        return uuid;
+    }
+
+    private String append(BaseUuid uuid) {
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        return request("POST", "/api/v1/dtables/" + uuid + "/rows/", token, ROW);
+    }
+
+    private static String request(String method, String path, String token, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return method + " " + path + " HTTP/1.1\r\nHost: node-a\r\n"
+                + (token == null ? "" : "Authorization: Token " + token + "\r\n")
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+
+    @Test
+    void anAnswerWaitsForItsCommitAndCarriesTheVersionAndTheNode() throws Exception {
+        BaseUuid uuid = base();
+        try (Client client = new Client()) {
+            client.send(append(uuid));
+            await().until(() -> node.log.pending() == 1);
+            assertThat(client.available()).as("nothing is answered before the commit").isZero();
+
+            node.log.commitNext();
+            Answer answer = client.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().path("Name").asString()).isEqualTo("x");
+            assertThat(answer.headers()).containsEntry("x-dtable-version", "1").containsEntry("x-dtable-node", "node-a");
+        }
+        assertThat(meters.get("http.server.requests").tag("uri", "/api/v1/dtables/{uuid}/rows/").tag("status", "200")
+                .timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void pipelinedAnswersLeaveInRequestOrderAndAHeldLaneIsWaitedForOffTheLoop() throws Exception {
+        node.log.autoCommit(true);
+        BaseUuid held = base();
+        BaseUuid free = base();
+        LoadedBase heldBase = node.registry.acquire(held);
+        CountDownLatch inLane = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            try {
+                heldBase.execute(model -> {
+                    inLane.countDown();
+                    waitFor(release);
+                    throw new IllegalStateException("the holder applies nothing");
+                }, "holder", null, null, 0, null);
+            } catch (IllegalStateException expected) {
+                // the lane was held, nothing was applied
+            }
+        });
+        assertThat(inLane.await(5, TimeUnit.SECONDS)).isTrue();
+        try (Client client = new Client()) {
+            // the first waits for the held lane, the second could be answered at once, the third is on the loop again
+            client.send(append(held) + append(free) + append(free));
+            await().until(() -> node.log.committed().size() == 2);
+            assertThat(client.available()).as("no answer overtakes the one before it").isZero();
+
+            release.countDown();
+            Answer first = client.read();
+            Answer second = client.read();
+            Answer third = client.read();
+            assertThat(first.headers()).containsEntry("x-dtable-version", "1");
+            assertThat(second.headers()).containsEntry("x-dtable-version", "1");
+            assertThat(third.headers()).containsEntry("x-dtable-version", "2");
+        }
+        holder.join();
+    }
+
+    @Test
+    void aBaseThatIsNotLoadedIsLoadedAndWritten() throws Exception {
+        node.log.autoCommit(true);
+        BaseUuid uuid = base();
+        node.registry.unload(node.registry.acquire(uuid), "test");
+        assertThat(node.registry.get(uuid)).isEmpty();
+        try (Client client = new Client()) {
+            client.send(append(uuid));
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+        assertThat(node.registry.get(uuid)).isPresent();
+    }
+
+    @Test
+    void aCommitThatNeverComesIs504OutcomeUnknownAndTheConnectionGoesOn() throws Exception {
+        BaseUuid uuid = base();
+        try (Client client = new Client()) {
+            client.send(append(uuid));
+            Answer unknown = client.read();
+            assertThat(unknown.status()).isEqualTo(504);
+            assertThat(unknown.json().path("error_type").asString()).isEqualTo("outcome_unknown");
+
+            node.log.commitNext(); // the late commit sends nothing more
+            node.log.autoCommit(true);
+            client.send(append(uuid));
+            Answer next = client.read();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.headers()).containsEntry("x-dtable-version", "2");
+        }
+    }
+
+    @Test
+    void aFencedCommitIs503WithRetryAfter() throws Exception {
+        BaseUuid uuid = base();
+        try (Client client = new Client()) {
+            client.send(append(uuid));
+            await().until(() -> node.log.pending() == 1);
+            node.log.fenceNext();
+            Answer refused = client.read();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().path("error_type").asString()).isEqualTo("base_unavailable");
+            assertThat(refused.headers()).containsEntry("retry-after", "1").containsEntry("x-dtable-node", "node-a");
+        }
+    }
+
+    @Test
+    void otherPathsAre404BadTokens401AndBodiesOverTheLimit413() throws Exception {
+        BaseUuid uuid = base();
+        try (Client client = new Client()) {
+            client.send(request("GET", "/api/v1/dtables/" + uuid + "/rows/?table_name=Table1", null, ""));
+            Answer read = client.read();
+            assertThat(read.status()).isEqualTo(404);
+            assertThat(read.json().path("error_msg").asString()).contains("local_node_url");
+
+            client.send(request("POST", "/api/v1/dtables/" + uuid + "/rows/", "garbage", ROW));
+            assertThat(client.read().json().path("error_type").asString()).isEqualTo("token_invalid");
+
+            client.send(request("POST", "/api/v1/dtables/" + uuid + "/rows/", null, "x".repeat(5000)));
+            Answer tooLarge = client.read();
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.json().path("error_type").asString()).isEqualTo("request_too_large");
+            assertThat(tooLarge.headers()).containsEntry("connection", "close").containsEntry("x-dtable-node", "node-a");
+        }
+        assertThat(node.log.queued()).as("nothing was written").isEmpty();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An HTTP answer: status, headers (lower-case names), body. */
+    private record Answer(int status, Map<String, String> headers, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** One keep-alive connection to the write port that reads answers with a {@code Content-Length}. */
+    private final class Client implements AutoCloseable {
+        private final Socket socket = new Socket("127.0.0.1", port.port());
+        private final InputStream in = socket.getInputStream();
+
+        Client() throws IOException {
+            socket.setSoTimeout(10_000);
+        }
+
+        void send(String requests) throws IOException {
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        }
+
+        int available() throws IOException {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return in.available();
+        }
+
+        Answer read() throws IOException {
+            String statusLine = line();
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            return line.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
