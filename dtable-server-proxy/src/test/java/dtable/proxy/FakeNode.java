@@ -89,7 +89,13 @@ final class FakeNode implements AutoCloseable {
     }
 
     NodeInfo info() {
-        return new NodeInfo(nodeId, "http://node-" + nodeId + ".example:5000/", url(), "2025-01-01T00:00:00Z");
+        return info(null);
+    }
+
+    /** The registration of this node with a write port at {@code writeUrl} (null: none). */
+    NodeInfo info(String writeUrl) {
+        return new NodeInfo(nodeId, "http://node-" + nodeId + ".example:5000/", url(), "2025-01-01T00:00:00Z",
+                List.of(), writeUrl);
     }
 
     FakeNode respond(Responder responder) {

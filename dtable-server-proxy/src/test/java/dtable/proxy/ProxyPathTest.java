@@ -102,4 +102,24 @@ class ProxyPathTest {
     void onlyTheSlavesReadsAreSentToIt(String uri, boolean served) {
         assertThat(ProxyPath.servedBySlave(uri.replace("{u}", UUID))).as(uri).isEqualTo(served);
     }
+
+    /** The six hot row writes go to a node's write port; the same paths with another method or prefix do not. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        "POST, /api/v1/dtables/{u}/rows/, true", "POST, /api/v1/dtables/{u}/rows, true",
+        "PUT, /api/v1/dtables/{u}/rows/?x=1, true", "DELETE, /api/v1/dtables/{u}/rows, true",
+        "POST, /api/v1/dtables/{u}/batch-append-rows/, true", "POST, /api/v1/dtables/{u}/batch-append-rows?a=/b, true",
+        "PUT, /api/v1/dtables/{u}/batch-update-rows, true", "DELETE, /api/v1/dtables/{u}/batch-delete-rows/, true",
+        "GET, /api/v1/dtables/{u}/rows/, false", "PATCH, /api/v1/dtables/{u}/rows/, false",
+        "PUT, /api/v1/dtables/{u}/batch-append-rows/, false", "POST, /api/v1/dtables/{u}/batch-update-rows/, false",
+        "POST, /api/v1/dtables/{u}/batch-delete-rows/, false", "DELETE, /api/v1/dtables/{u}/batch-update-rows/, false",
+        "PUT, /api/v1/dtables/{u}/rows/AbCdEf/, false", "PUT, /api/v1/dtables/{u}/rows//, false",
+        "POST, /api/v1/dtables/{u}/rowsx/, false", "POST, /api/v1/dtables/{u}/row/, false",
+        "POST, /api/v1/dtables/{u}/, false", "POST, /api/v1/dtables/{u}, false",
+        "POST, /api/v1/dtables/{u}?next=/rows/, false", "POST, /api/v1/dtables//rows/, false",
+        "POST, /api/v1/internal/dtables/{u}/rows/, false", "POST, /api-gateway/api/v2/dtables/{u}/rows/, false",
+        "POST, /dtables/{u}/rows/, false", "POST, /api/v1/dtables/{u}/operations/, false"})
+    void onlyTheSixHotRowWritesAreHotWrites(String method, String uri, boolean hot) {
+        assertThat(ProxyPath.isHotWrite(method, uri.replace("{u}", UUID))).as(method + " " + uri).isEqualTo(hot);
+    }
 }

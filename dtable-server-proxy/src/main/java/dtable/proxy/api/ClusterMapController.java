@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/v1/cluster/map/}: the routing snapshot the proxy uses right now, so operators can
- * compare it with the monitor's. Unassigned buckets map to null.
+ * compare it with the monitor's. Unassigned buckets map to null; a node's {@code write_url} is
+ * shown only when it registered one.
  */
 @RestController
 class ClusterMapController {
@@ -38,6 +39,9 @@ class ClusterMapController {
             entry.put("node_id", node.nodeId());
             entry.put("node_url", node.nodeUrl());
             entry.put("local_node_url", node.localNodeUrl());
+            if (node.writeUrl() != null) {
+                entry.put("write_url", node.writeUrl());
+            }
             nodes.add(entry);
         }
         List<Map<String, String>> slaves = new ArrayList<>();

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded request from its head to the end of its answer, across attempts (SPEC §9): route by
- * bucket to the owner the current snapshot names, and repeat attempts the node did not apply until
- * one is delivered or the retry budget is spent.
+ * bucket to the owner the current snapshot names (a hot row write to the owner's write port when it has
+ * one, {@link Forwarder#addressOf}), and repeat attempts the node did not apply until one is delivered
+ * or the retry budget is spent.
  *
  * <p>After a retryable failure the next attempt goes at once when the map already names another
  * owner; otherwise it waits for the next map change or a backoff ({@link dtable.proxy.ProxySettings#backoff}),
@@ -174,7 +175,7 @@ final class Exchange {
             failed(new Failure(Reason.NO_OWNER, "bucket " + request.bucket() + " has no live owner"));
             return;
         }
-        connect(new Target(owner.nodeId(), forwarder.address(owner.localNodeUrl()), request.uri(), false));
+        connect(new Target(owner.nodeId(), forwarder.addressOf(owner, request.isHotWrite()), request.uri(), false));
     }
 
     private void connect(Target target) {

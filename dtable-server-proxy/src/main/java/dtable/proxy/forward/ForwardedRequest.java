@@ -2,6 +2,7 @@ package dtable.proxy.forward;
 
 import dtable.core.bucket.Bucket;
 import dtable.proxy.forward.Outcome.Failure;
+import dtable.proxy.routing.ProxyPath;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -26,6 +27,7 @@ public final class ForwardedRequest {
     private final RequestBody body;
     private final long startNanos;
     private final long deadlineNanos;
+    private final boolean hotWrite;
 
     private int retries;
     private Failure lastFailure;
@@ -50,6 +52,7 @@ public final class ForwardedRequest {
         this.body = body;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + budgetNanos;
+        this.hotWrite = ProxyPath.isHotWrite(method.name(), uri);
         if (body.length() >= 0) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
         } else if (body instanceof RequestBody.Streamed) {
@@ -95,6 +98,14 @@ public final class ForwardedRequest {
     /** Nanoseconds of the retry budget left at {@code nowNanos} (negative when spent). */
     public long remainingNanos(long nowNanos) {
         return deadlineNanos - nowNanos;
+    }
+
+    /**
+     * One of the six hot row writes ({@link ProxyPath#isHotWrite}): it goes to the owner's write port
+     * when the owner has one ({@link Forwarder#addressOf}).
+     */
+    public boolean isHotWrite() {
+        return hotWrite;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dtable.proxy.forward;
 
+import dtable.core.cluster.NodeInfo;
 import dtable.core.cluster.SlaveInfo;
 import dtable.proxy.ProxySettings;
 import dtable.proxy.routing.RoutingTable;
@@ -180,6 +181,23 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Where an attempt for {@code owner} goes: a hot row write ({@link ForwardedRequest#isHotWrite}) to the
+     * owner's write port when it registered a usable {@code write_url} (docs/architecture.md, "The write
+     * port"), anything else to its {@code local_node_url}. Asked at each attempt, as the owner may change.
+     */
+    NodeAddress addressOf(NodeInfo owner, boolean hotWrite) {
+        String writeUrl = owner.writeUrl();
+        if (hotWrite && writeUrl != null && !writeUrl.isBlank()) {
+            try {
+                return address(writeUrl);
+            } catch (IllegalArgumentException e) {
+                // a write_url we cannot use: the local URL answers the same writes, only at a higher cost
+            }
+        }
+        return address(owner.localNodeUrl());
     }
 
     /** The parsed form of a node URL (parsed once per distinct URL). */

@@ -4,7 +4,7 @@ package dtable.proxy.forward;
  * Where one attempt goes.
  *
  * @param label   the node id (metrics, messages), or {@code slave}
- * @param address the node's parsed {@code local_node_url}
+ * @param address the node's parsed {@code local_node_url}, or its {@code write_url} for a hot row write
  * @param uri     path and query to request there, before the address's path prefix
  * @param stale   a stale read at the slave: any 5xx is retried, and the answer is marked stale
  */

@@ -49,6 +49,10 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
     private static final String GATEWAY_SOCKET_IO = "/api-gateway/socket.io/";
     private static final String SOCKET_IO = "/socket.io/";
     private static final String API_TOKENS = "/api-tokens";
+    private static final String ROWS = "/rows";
+    private static final String BATCH_APPEND_ROWS = "/batch-append-rows";
+    private static final String BATCH_UPDATE_ROWS = "/batch-update-rows";
+    private static final String BATCH_DELETE_ROWS = "/batch-delete-rows";
     private static final ProxyPath SOCKET_IO_PATH = new ProxyPath(Kind.SOCKET_IO, null, null);
     private static final ProxyPath NOT_FOUND = new ProxyPath(Kind.NOT_FOUND, null, null);
     private static final ProxyPath INVALID = new ProxyPath(Kind.INVALID_UUID, null, null);
@@ -106,6 +110,45 @@ public record ProxyPath(Kind kind, String segment, Bucket bucket) {
         }
         // rows/{rowId}: one more segment
         return tail.startsWith("/rows/") && tail.indexOf('/', "/rows/".length()) < 0;
+    }
+
+    /**
+     * True for the six hot row writes that a node's write port answers (docs/architecture.md, "The write
+     * port"): {@code POST}, {@code PUT} and {@code DELETE} of {@code /api/v1/dtables/{uuid}/rows/},
+     * {@code POST .../batch-append-rows/}, {@code PUT .../batch-update-rows/} and
+     * {@code DELETE .../batch-delete-rows/}, each with or without its trailing slash and with any query.
+     * Not {@code .../rows/{rowId}/}, nor the same paths under the internal or the gateway prefix.
+     *
+     * <p>{@code uri} is in origin form and was {@linkplain #classify classified} {@link Kind#FORWARD}, so its
+     * UUID segment is not checked again. This runs for every forwarded request: index arithmetic, no allocation.
+     *
+     * @param method the HTTP method's name, e.g. {@code POST}
+     */
+    public static boolean isHotWrite(String method, String uri) {
+        if (!uri.startsWith(API)) {
+            return false;
+        }
+        int end = uri.indexOf('?');
+        if (end < 0) {
+            end = uri.length();
+        }
+        int slash = uri.indexOf('/', API.length());
+        if (slash <= API.length() || slash >= end) {
+            return false;
+        }
+        return switch (method) {
+            case "POST" -> tailIs(uri, slash, end, ROWS) || tailIs(uri, slash, end, BATCH_APPEND_ROWS);
+            case "PUT" -> tailIs(uri, slash, end, ROWS) || tailIs(uri, slash, end, BATCH_UPDATE_ROWS);
+            case "DELETE" -> tailIs(uri, slash, end, ROWS) || tailIs(uri, slash, end, BATCH_DELETE_ROWS);
+            default -> false;
+        };
+    }
+
+    /** True when {@code uri} from {@code from} to {@code end} is {@code tail}, or {@code tail} and a slash. */
+    private static boolean tailIs(String uri, int from, int end, String tail) {
+        int length = end - from;
+        return (length == tail.length() || length == tail.length() + 1 && uri.charAt(end - 1) == '/')
+                && uri.startsWith(tail, from);
     }
 
     /** The forwarding decision for a base named in a query parameter (socket.io's {@code dtable_uuid}). */

@@ -260,6 +260,50 @@ class ExchangeRulesTest {
         assertThat(nodes).hasSize(1);
     }
 
+    // ---- the write port: hot row writes go to the owner's write_url ------------------------------
+
+    @Test
+    void aHotWriteGoesToTheOwnersWritePortAndAfterAMoveToTheNewOwnersWritePort() {
+        table.set(mapOwnedBy("node-1", "http://127.0.0.1:9101/"));
+        send(post());
+        assertThat(requestAt(onlyNode()).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9101");
+        discardAndAnswer(onlyNode(), HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error_type\":\"base_unavailable\"}");
+
+        table.set(mapOwnedBy("node-2", "http://127.0.0.1:9102/"));
+        client.runPendingTasks(); // the waiting retry wakes on the map change
+
+        assertThat(nodes).hasSize(2);
+        assertThat(requestAt(nodes.get(1)).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9102");
+        assertThat(bodyAt(nodes.get(1))).isEqualTo("{\"x\":1}");
+    }
+
+    @Test
+    void aHotWriteGoesToTheLocalUrlWhenTheNewOwnerHasNoWritePort() {
+        table.set(mapOwnedBy("node-1", "http://127.0.0.1:9101/"));
+        send(post());
+        discardAndAnswer(onlyNode(), HttpResponseStatus.SERVICE_UNAVAILABLE, "{}");
+
+        table.set(mapOwnedBy("node-2"));
+        client.runPendingTasks();
+
+        assertThat(nodes).hasSize(2);
+        assertThat(requestAt(nodes.get(1)).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9002");
+    }
+
+    @Test
+    void aReadGoesToTheLocalUrlOfAnOwnerWithAWritePort() {
+        table.set(mapOwnedBy("node-1", "http://127.0.0.1:9101/"));
+        send(get());
+        assertThat(requestAt(onlyNode()).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9001");
+    }
+
+    @Test
+    void aWriteUrlThatIsNoHttpUrlLeavesHotWritesOnTheLocalUrl() {
+        table.set(mapOwnedBy("node-1", "not a url"));
+        send(post());
+        assertThat(requestAt(onlyNode()).headers().get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:9001");
+    }
+
     // ---- the pool: keep-alive node connections and their idle time ------------------------------
 
     @Test
@@ -300,10 +344,15 @@ class ExchangeRulesTest {
     }
 
     private static BucketMap mapOwnedBy(String nodeId) {
+        return mapOwnedBy(nodeId, null);
+    }
+
+    /** {@code BUCKET} owned by {@code nodeId} (local port 9001 for node-1, else 9002) with this write port. */
+    private static BucketMap mapOwnedBy(String nodeId, String writeUrl) {
         int port = nodeId.equals("node-1") ? 9001 : 9002;
         String url = "http://127.0.0.1:" + port + "/";
         return BucketMap.empty().toBuilder()
-                .node(new NodeInfo(nodeId, url, url, "2026-01-01T00:00:00Z", List.of()))
+                .node(new NodeInfo(nodeId, url, url, "2026-01-01T00:00:00Z", List.of(), writeUrl))
                 .owner(BUCKET, nodeId, 1).revision(1).build();
     }
 
