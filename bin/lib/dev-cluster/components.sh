@@ -128,6 +128,7 @@ write_conf() {
       file=dtable_server_config.json
       own=$(cat <<EOF
   "listen_host": "$(listen_addr_of "$name")",
+  "write_port": $(peer_port_of "$name"),
   "worker_threads_rows_limit": $WORKER_THREADS_ROWS_LIMIT,
 $(slave_url_line)
 EOF

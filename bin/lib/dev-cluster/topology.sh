@@ -7,7 +7,7 @@
 #   name    component name (the NAME of start/stop/kill/logs; a node's node_id)
 #   kind    etcd | mysql | node | proxy | monitor | slave: how it is started, configured and probed
 #   port    client/HTTP port at offset 0 (DEV_CLUSTER_PORT_OFFSET is added)
-#   peer    etcd peer port at offset 0, else -
+#   peer    second port at offset 0: an etcd member's peer port, a node's write port (write_port), else -
 #   netns   ns: runs in a network namespace of its own with DEV_CLUSTER_NETNS=1 (the k-th such line gets
 #           address block k, see netns.sh), else -
 #   module  the Maven module whose <module>/target/<module>.jar it runs, else -
@@ -18,8 +18,8 @@ etcd-1            etcd     2379   2380   -    -                    -
 etcd-2            etcd     22379  22380  -    -                    -
 etcd-3            etcd     32379  32380  ns   -                    -
 mysql             mysql    3307   -      -    -                    -
-dtable-server-01  node     5000   -      ns   dtable-server        1g
-dtable-server-02  node     5001   -      ns   dtable-server        1g
+dtable-server-01  node     5000   5010   ns   dtable-server        1g
+dtable-server-02  node     5001   5011   ns   dtable-server        1g
 proxy             proxy    5550   -      -    dtable-server-proxy  384m
 monitor           monitor  5555   -      ns   cluster-monitor      384m
 slave             slave    4000   -      -    dtable-server-slave  1g

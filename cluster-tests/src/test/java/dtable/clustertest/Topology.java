@@ -23,7 +23,7 @@ record Topology(List<Component> components) {
      *
      * @param kind      etcd, mysql, node, proxy, monitor or slave
      * @param port      client or HTTP port at the copy's offset
-     * @param peerPort  an etcd member's peer port
+     * @param peerPort  an etcd member's peer port, a node's write port
      * @param address   where it is reached (127.0.0.1 without network namespaces)
      * @param namespace its network namespace, when it runs in one
      * @param jar       a Java service's jar, relative to the repository root
