@@ -9,6 +9,8 @@
 #   bases=1 puts every client on one base (the lane of one base is the bottleneck);
 #   bases=N spreads the clients over N bases (what a real node sees).
 # Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
+#   WRITE_URL: where the HTTP phase sends its appends (default NODE_URL; the node's write port, e.g.
+#   http://127.0.0.1:5010 on dev-cluster node 01, or the proxy, http://127.0.0.1:5550); bases are created on NODE_URL;
 #   NODE_PID and MYSQL_PID (default: the dev cluster's PID files) for the CPU time each write costs.
 # When benchmarks/target/benchmarks.jar is built (./mvnw -B -q -pl benchmarks -am package -DskipTests), the same
 # inserts then run over the node's WebSocket too (dtable.bench.write.SocketWriteThroughput): as many sockets
@@ -57,7 +59,8 @@ create_base() {
 socket_bases=${SOCKET_BASES:-$bases}
 for i in $(seq 1 "$(( socket_bases > bases ? socket_bases : bases ))"); do create_base; done
 {
-  echo 'local urls = {'; for u in "${urls[@]}"; do echo "  \"$u\","; done; echo '}'
+  # origin-form paths (as clients send them), so that the same script can go to the node, its write port or the proxy
+  echo 'local urls = {'; for u in "${urls[@]}"; do echo "  \"${u#"$node_url"}\","; done; echo '}'
   cat <<LUA
 -- the requests are formatted once per wrk thread and then sent in turn: formatting each one in Lua cost wrk
 -- more CPU per write than the node's JSON parsing, on the cores the node and MariaDB share with it
@@ -77,10 +80,10 @@ end
 LUA
 } > "$work/post.lua"
 
-echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s)"
+echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s), to ${WRITE_URL:-$node_url}"
 node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
 # the load generators' own CPU (user + system, /usr/bin/time): they share the cores with the node and MariaDB
-/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${urls[0]%%/api/*}" | tee "$work/wrk.txt"
+/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${WRITE_URL:-$node_url}" | tee "$work/wrk.txt"
 node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 
 socket_jar=benchmarks/target/benchmarks.jar
