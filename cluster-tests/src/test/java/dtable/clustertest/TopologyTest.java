@@ -46,7 +46,7 @@ class TopologyTest {
         assertThat(base.names("etcd")).containsExactly("etcd-1", "etcd-2", "etcd-3");
         assertThat(base.names("node")).containsExactly("dtable-server-01", "dtable-server-02");
         assertThat(base.ports()).doesNotHaveDuplicates()
-                .containsExactly(2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5001, 5550, 5555, 4000);
+                .containsExactly(2379, 2380, 22379, 22380, 32379, 32380, 3307, 5000, 5010, 5001, 5011, 5550, 5555, 4000);
         assertThat(base.components()).allSatisfy(c -> assertThat(c.address()).isEqualTo("127.0.0.1"));
         assertThat(base.namespaces()).isEmpty();
     }

@@ -76,10 +76,15 @@ public class ErrorAdvice {
         };
     }
 
+    /**
+     * Never null: a null answer would be an empty 200. (Spring matches a handler by the exception's causes only
+     * when no handler of this advice takes the exception itself, and {@link #handleUnexpected} takes every one.)
+     */
     @ExceptionHandler({ApiException.class, InvalidBaseUuidException.class, BaseNotFoundException.class,
             BaseUnavailableException.class, TokenException.class})
     ResponseEntity<String> handleKnown(Exception e) {
-        return known(e);
+        ResponseEntity<String> answer = known(e);
+        return answer != null ? answer : unexpected(e);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -30,15 +30,23 @@ import tools.jackson.databind.node.ObjectNode;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class NodeErrorAdvice {
 
+    /**
+     * Spring picks this handler when the exception <em>or one of its causes</em> is one of these types, and hands it
+     * the exception itself: a {@code BaseUnavailableException} caused by a {@link StorageException} (a failed
+     * commit) comes here. So the answer is {@link #answer}'s, which looks at the exception first and at its causes
+     * after, and never null (a null answer would be an empty 200).
+     */
     @ExceptionHandler({OperationException.class, BaseExistsException.class, OutcomeUnknownException.class,
             StorageException.class, NotServedHereException.class})
     ResponseEntity<String> handleNodeFailure(Exception e) {
-        return nodeFailure(e, RequestPaths.current());
+        return answer(e, RequestPaths.current());
     }
 
     /**
-     * The answer to a failure of a base request, whatever front received it: the node's own failures, then those
-     * every service shares ({@link ErrorAdvice#known}), then anything else as 500 {@code internal_error}.
+     * The answer to a failure of a base request, whatever front received it, in the order Spring's resolution gives
+     * the servlet path: the node's own failures, those every service shares ({@link ErrorAdvice#known}), then the
+     * node's own failures among its causes (Spring matches this advice by cause, {@link ErrorAdvice}'s catch-all
+     * takes every exception itself); anything else is 500 {@code internal_error}. Never null.
      *
      * @param pathAndQuery the request's path and query as received, for a 307's {@code Location}
      */
@@ -46,6 +54,9 @@ public class NodeErrorAdvice {
         ResponseEntity<String> answer = nodeFailure(e, pathAndQuery);
         if (answer == null) {
             answer = ErrorAdvice.known(e);
+        }
+        for (Throwable cause = e.getCause(); answer == null && cause != null; cause = cause.getCause()) {
+            answer = nodeFailure(cause, pathAndQuery);
         }
         return answer != null ? answer : ErrorAdvice.unexpected(e);
     }
