@@ -162,13 +162,16 @@ public final class WritePort implements AutoCloseable {
     private static final class Pending {
         final String method;
         final String pattern;
+        /** The request's: an HTTP/1.0 client that asked for keep-alive gets an HTTP/1.0 answer that says so. */
+        final HttpVersion version;
         final boolean keepAlive;
         final long startNanos;
         FullHttpResponse answer;
 
-        Pending(String method, String pattern, boolean keepAlive, long startNanos) {
+        Pending(String method, String pattern, HttpVersion version, boolean keepAlive, long startNanos) {
             this.method = method;
             this.pattern = pattern;
+            this.version = version;
             this.keepAlive = keepAlive;
             this.startNanos = startNanos;
         }
@@ -179,6 +182,8 @@ public final class WritePort implements AutoCloseable {
 
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private ChannelHandlerContext ctx;
+        /** The protocol version of the request being read. */
+        private HttpVersion version = HttpVersion.HTTP_1_1;
         private boolean timeoutScheduled;
 
         @Override
@@ -190,6 +195,7 @@ public final class WritePort implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             long start = System.nanoTime();
             String method = request.method().name();
+            version = request.protocolVersion();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (request.decoderResult().isFailure()) {
                 Pending bad = queue(method, "UNKNOWN", false, start);
@@ -244,7 +250,7 @@ public final class WritePort implements AutoCloseable {
         }
 
         private Pending queue(String method, String pattern, boolean keepAlive, long start) {
-            Pending answer = new Pending(method, pattern, keepAlive, start);
+            Pending answer = new Pending(method, pattern, version, keepAlive, start);
             pending.add(answer);
             if (!timeoutScheduled) {
                 timeoutScheduled = true;
@@ -268,6 +274,7 @@ public final class WritePort implements AutoCloseable {
             while (!pending.isEmpty() && pending.peek().answer != null) {
                 Pending next = pending.poll();
                 FullHttpResponse out = next.answer;
+                out.setProtocolVersion(next.version);
                 HttpUtil.setKeepAlive(out, next.keepAlive);
                 int status = out.status().code();
                 var written = ctx.write(out);

@@ -148,6 +148,23 @@ class WritePortTest {
     }
 
     @Test
+    void anHttp10ClientAskingForKeepAliveKeepsItsConnection() throws Exception {
+        node.log.autoCommit(true);
+        BaseUuid uuid = base();
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        String request = "POST /api/v1/dtables/" + uuid + "/rows HTTP/1.0\r\nConnection: keep-alive\r\n"
+                + "Authorization: Token " + token + "\r\nContent-Length: " + ROW.length() + "\r\n\r\n" + ROW;
+        try (Client client = new Client()) {
+            client.send(request);
+            Answer first = client.read();
+            assertThat(first.statusLine()).startsWith("HTTP/1.0 200");
+            assertThat(first.headers()).containsEntry("connection", "keep-alive");
+            client.send(request);
+            assertThat(client.read().headers()).containsEntry("x-dtable-version", "2");
+        }
+    }
+
+    @Test
     void aCommitThatNeverComesIs504OutcomeUnknownAndTheConnectionGoesOn() throws Exception {
         BaseUuid uuid = base();
         try (Client client = new Client()) {
@@ -209,7 +226,11 @@ class WritePortTest {
     }
 
     /** An HTTP answer: status, headers (lower-case names), body. */
-    private record Answer(int status, Map<String, String> headers, String body) {
+    private record Answer(String statusLine, Map<String, String> headers, String body) {
+        int status() {
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -246,7 +267,7 @@ class WritePortTest {
                 headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
             }
             byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-            return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+            return new Answer(statusLine, headers, new String(body, StandardCharsets.UTF_8));
         }
 
         private String line() throws IOException {
