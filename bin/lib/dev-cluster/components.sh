@@ -207,7 +207,11 @@ start_service() {
   fi
   has_jar "$name" || die "$name: ${SERVICE_JAR[$name]} is not built (run bin/dev-cluster up, or ./mvnw -B -q package -DskipTests)"
   port=$(port_of "$name")
-  is_netns_member "$name" || require_free_port "$name" "$port"
+  if ! is_netns_member "$name"; then
+    require_free_port "$name" "$port"
+    # a node's write port (the topology's second port)
+    if [ -n "${PEER_PORT[$name]:-}" ]; then require_free_port "$name" "$(peer_port_of "$name")"; fi
+  fi
   conf=$(write_conf "$name")
   local args=(--server.port="$port" --server.address="$(listen_addr_of "$name")")
   case "$(kind_of "$name")" in
