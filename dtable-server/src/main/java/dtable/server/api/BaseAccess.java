@@ -136,9 +136,8 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
             return raw;
         };
         String author = Authorizer.author(claims);
-        String from = app == null || app.isBlank() ? null : app;
-        return mayBlock ? base.execute(checked, author, from, null, 0, answer)
-                : base.tryExecute(checked, author, from, null, 0, answer);
+        return mayBlock ? base.execute(checked, author, app(app), null, 0, answer)
+                : base.tryExecute(checked, author, app(app), null, 0, answer);
     }
 
     private void refuseGrowthPastLimit(Base model, JsonNode raw) {
@@ -151,7 +150,11 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
     }
 
     static String app(HttpServletRequest request) {
-        String from = request.getParameter("from");
+        return app(request.getParameter("from"));
+    }
+
+    /** The {@code from} parameter as the operation's {@code app}: null when absent or blank. */
+    private static String app(String from) {
         return from == null || from.isBlank() ? null : from;
     }
 }

@@ -78,8 +78,12 @@ public final class WritePort implements AutoCloseable {
     private final long maxRequestBytes;
     private final RequestTimers timers;
     private final Duration durabilityTimeout;
+    /** A row write and the path patterns its timer is tagged with (without and with the trailing slash), built once. */
+    private record Route(RowWrite write, String pattern, String patternWithSlash) {
+    }
+
     /** Keyed by {@code "METHOD segment"}. */
-    private final Map<String, RowWrite> writes = new HashMap<>();
+    private final Map<String, Route> routes = new HashMap<>();
     private final EventLoopGroup loops;
     /** Writes that may block: a base to load, a lane another thread holds. */
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
@@ -104,7 +108,8 @@ public final class WritePort implements AutoCloseable {
         this.timers = new RequestTimers(meters);
         this.durabilityTimeout = durabilityTimeout;
         for (RowWrite write : rows.writes()) {
-            writes.put(write.method() + " " + write.segment(), write);
+            String pattern = PREFIX + "{uuid}/" + write.segment();
+            routes.put(write.method() + " " + write.segment(), new Route(write, pattern, pattern + "/"));
         }
         this.loops = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("write-port", true),
                 NioIoHandler.newFactory());
@@ -207,17 +212,17 @@ public final class WritePort implements AutoCloseable {
             String path = queryAt < 0 ? uri : uri.substring(0, queryAt);
             int uuidEnd = path.startsWith(PREFIX) ? path.indexOf('/', PREFIX.length()) : -1;
             boolean slash = path.endsWith("/");
-            RowWrite write = uuidEnd <= PREFIX.length() ? null
-                    : writes.get(method + " " + path.substring(uuidEnd + 1, slash ? path.length() - 1 : path.length()));
-            if (write == null) {
+            Route route = uuidEnd <= PREFIX.length() ? null
+                    : routes.get(method + " " + path.substring(uuidEnd + 1, slash ? path.length() - 1 : path.length()));
+            if (route == null) {
                 Pending unknown = queue(method, "NOT_FOUND", keepAlive, start);
                 complete(unknown, response(error(ErrorType.NOT_FOUND, "the write port serves only the row writes"
                         + " (POST, PUT, DELETE /api/v1/dtables/{uuid}/rows/ and the batch-append-rows, batch-update-rows,"
                         + " batch-delete-rows forms): send " + method + " " + path + " to the node's local_node_url"), -1));
                 return;
             }
-            String pattern = PREFIX + "{uuid}/" + write.segment() + (slash ? "/" : "");
-            Pending answer = queue(method, pattern, keepAlive, start);
+            RowWrite write = route.write();
+            Pending answer = queue(method, slash ? route.patternWithSlash() : route.pattern(), keepAlive, start);
             String uuid = QueryStringDecoder.decodeComponent(path.substring(PREFIX.length(), uuidEnd));
             String app = queryAt < 0 ? null : first(new QueryStringDecoder(uri).parameters().get("from"));
             String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);

@@ -11,6 +11,7 @@ import dtable.server.ServerFixture;
 import dtable.server.base.CoreNode;
 import dtable.server.base.LoadedBase;
 import dtable.server.storage.MemoryBaseStorage;
+import dtable.server.storage.OperationLog;
 import dtable.web.Authorizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -145,6 +146,21 @@ class WritePortTest {
             assertThat(client.read().status()).isEqualTo(200);
         }
         assertThat(node.registry.get(uuid)).isPresent();
+    }
+
+    @Test
+    void theFromParameterIsTheOperationsAppAndAnEscapedUuidIsDecoded() throws Exception {
+        node.log.autoCommit(true);
+        BaseUuid uuid = base();
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        String escaped = uuid.value().replace("-", "%2D");
+        try (Client client = new Client()) {
+            client.send(request("POST", "/api/v1/dtables/" + escaped + "/rows/?x=1&from=my%20app", token, ROW)
+                    + request("POST", "/api/v1/dtables/" + uuid + "/rows?from=", token, ROW));
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+        assertThat(node.log.committed()).extracting(OperationLog.Append::app).containsExactly("my app", null);
     }
 
     @Test
