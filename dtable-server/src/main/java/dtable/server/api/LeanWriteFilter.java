@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -20,8 +19,9 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * The hot row writes (append, update, delete and their batch forms) without annotated-controller dispatch:
- * the same {@link RowsController} method runs, with its token check, lane, group commit and durable
- * acknowledgement, but the request skips handler mapping, argument resolution and message converters.
+ * the same {@link RowsController} write runs ({@link RowsController#write}, looked up in {@link RowWriteRoutes}),
+ * with its token check, lane, group commit and durable acknowledgement, but the request skips handler mapping,
+ * argument resolution and message converters.
  * A failure goes to the same exception resolvers the dispatcher uses ({@link NodeErrorAdvice}, then
  * {@code ErrorAdvice}), so status, {@code error_type}, {@code error_msg} and headers are the controllers'.
  *
@@ -38,43 +38,16 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
 
     private static final String PREFIX = "/api/v1/dtables/";
 
-    /** One of {@link RowsController}'s write methods. */
-    @FunctionalInterface
-    interface Write {
-        String run(String uuid, byte[] body, HttpServletRequest request, HttpServletResponse response);
-    }
-
-    /**
-     * One of the hot writes: its {@code "METHOD segment"} key, the controller's method, and the path patterns the
-     * request metrics name it by (without and with the trailing slash), built once.
-     */
-    private record Route(String method, Write write, String pattern, String patternWithSlash) {
-
-        static Route of(String key, Write write) {
-            String pattern = PREFIX + "{uuid}/" + key.substring(key.indexOf(' ') + 1);
-            return new Route(key.substring(0, key.indexOf(' ')), write, pattern, pattern + "/");
-        }
-    }
-
-    /** Keyed by {@code "METHOD segment"}. */
-    private final Map<String, Route> routes;
+    private final RowsController rows;
+    private final RowWriteRoutes routes;
     private final HandlerExceptionResolver errors;
     private final RequestTimers timers;
 
     public LeanWriteFilter(RowsController rows, HandlerExceptionResolver errors, MeterRegistry meters) {
+        this.rows = rows;
+        this.routes = new RowWriteRoutes(rows.writes());
         this.errors = errors;
         this.timers = new RequestTimers(meters);
-        this.routes = Map.ofEntries(
-                route("POST rows", rows::append),
-                route("PUT rows", rows::update),
-                route("DELETE rows", rows::delete),
-                route("POST batch-append-rows", rows::batchAppend),
-                route("PUT batch-update-rows", rows::batchUpdate),
-                route("DELETE batch-delete-rows", rows::batchDelete));
-    }
-
-    private static Map.Entry<String, Route> route(String key, Write write) {
-        return Map.entry(key, Route.of(key, write));
     }
 
     @Override
@@ -82,7 +55,7 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String uri = request.getRequestURI();
         int uuidEnd = uuidEnd(request, uri);
-        Route route = uuidEnd < 0 ? null : route(request.getMethod(), uri, uuidEnd);
+        RowWriteRoutes.Route route = uuidEnd < 0 ? null : route(request.getMethod(), uri, uuidEnd);
         if (route == null || !plainNegotiation(request)) {
             chain.doFilter(request, response);
             return;
@@ -95,17 +68,16 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
             error = e.getClass().getSimpleName();
             throw e;
         } finally {
-            String pattern = uri.endsWith("/") ? route.patternWithSlash() : route.pattern();
-            timers.record(route.method(), error.equals("none") ? response.getStatus() : 500, pattern, error,
-                    System.nanoTime() - start);
+            timers.record(route.write().method(), error.equals("none") ? response.getStatus() : 500,
+                    route.pattern(uri.endsWith("/")), error, System.nanoTime() - start);
         }
     }
 
-    private void answer(Route route, String uuid, HttpServletRequest request, HttpServletResponse response)
+    private void answer(RowWriteRoutes.Route route, String uuid, HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         String answer;
         try {
-            answer = route.write().run(uuid, body(request), request, response);
+            answer = rows.write(route.write(), uuid, body(request), request, response);
         } catch (RuntimeException e) {
             fail(request, response, e);
             return;
@@ -136,12 +108,12 @@ public final class LeanWriteFilter extends OncePerRequestFilter {
         return -1;
     }
 
-    private Route route(String method, String uri, int uuidEnd) {
+    private RowWriteRoutes.Route route(String method, String uri, int uuidEnd) {
         int end = uri.endsWith("/") ? uri.length() - 1 : uri.length();
         if (end <= uuidEnd + 1) {
             return null;
         }
-        return routes.get(method + " " + uri.substring(uuidEnd + 1, end));
+        return routes.find(method, uri.substring(uuidEnd + 1, end));
     }
 
     /** True when the dispatcher would accept the body as it is and answer {@code application/json}. */

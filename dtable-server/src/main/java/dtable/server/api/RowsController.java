@@ -147,7 +147,8 @@ public class RowsController {
         return List.of(append, update, delete, batchAppend, batchUpdate, batchDelete);
     }
 
-    private String write(RowWrite write, String uuid, byte[] body, HttpServletRequest request,
+    /** Runs {@code write} as the servlet path does (the lean path calls it for the request it takes). */
+    String write(RowWrite write, String uuid, byte[] body, HttpServletRequest request,
             HttpServletResponse response) {
         return access.write(uuid, body, request, response, write.command(), write.answer());
     }

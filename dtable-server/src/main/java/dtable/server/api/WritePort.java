@@ -40,9 +40,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -78,12 +76,7 @@ public final class WritePort implements AutoCloseable {
     private final long maxRequestBytes;
     private final RequestTimers timers;
     private final Duration durabilityTimeout;
-    /** A row write and the path patterns its timer is tagged with (without and with the trailing slash), built once. */
-    private record Route(RowWrite write, String pattern, String patternWithSlash) {
-    }
-
-    /** Keyed by {@code "METHOD segment"}. */
-    private final Map<String, Route> routes = new HashMap<>();
+    private final RowWriteRoutes routes;
     private final EventLoopGroup loops;
     /** Writes that may block: a base to load, a lane another thread holds. */
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
@@ -107,10 +100,7 @@ public final class WritePort implements AutoCloseable {
         this.maxRequestBytes = maxRequestBytes;
         this.timers = new RequestTimers(meters);
         this.durabilityTimeout = durabilityTimeout;
-        for (RowWrite write : rows.writes()) {
-            String pattern = PREFIX + "{uuid}/" + write.segment();
-            routes.put(write.method() + " " + write.segment(), new Route(write, pattern, pattern + "/"));
-        }
+        this.routes = new RowWriteRoutes(rows.writes());
         this.loops = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("write-port", true),
                 NioIoHandler.newFactory());
         try {
@@ -212,8 +202,8 @@ public final class WritePort implements AutoCloseable {
             String path = queryAt < 0 ? uri : uri.substring(0, queryAt);
             int uuidEnd = path.startsWith(PREFIX) ? path.indexOf('/', PREFIX.length()) : -1;
             boolean slash = path.endsWith("/");
-            Route route = uuidEnd <= PREFIX.length() ? null
-                    : routes.get(method + " " + path.substring(uuidEnd + 1, slash ? path.length() - 1 : path.length()));
+            RowWriteRoutes.Route route = uuidEnd <= PREFIX.length() ? null
+                    : routes.find(method, path.substring(uuidEnd + 1, slash ? path.length() - 1 : path.length()));
             if (route == null) {
                 Pending unknown = queue(method, "NOT_FOUND", keepAlive, start);
                 complete(unknown, response(error(ErrorType.NOT_FOUND, "the write port serves only the row writes"
@@ -222,7 +212,7 @@ public final class WritePort implements AutoCloseable {
                 return;
             }
             RowWrite write = route.write();
-            Pending answer = queue(method, slash ? route.patternWithSlash() : route.pattern(), keepAlive, start);
+            Pending answer = queue(method, route.pattern(slash), keepAlive, start);
             String uuid = QueryStringDecoder.decodeComponent(path.substring(PREFIX.length(), uuidEnd));
             String app = queryAt < 0 ? null : first(new QueryStringDecoder(uri).parameters().get("from"));
             String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);

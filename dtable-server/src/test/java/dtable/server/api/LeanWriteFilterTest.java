@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dtable.server.api.RowsController.RowWrite;
 import dtable.web.ApiException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.mock.web.MockFilterChain;
@@ -26,7 +29,19 @@ class LeanWriteFilterTest {
 
     private static final String UUID = "0b6a5d0e-3f52-4c43-9f3e-6d1a2b3c4d5e";
 
+    // the six writes as RowsController lists them; the filter runs them through RowsController.write, mocked here
+    private static final RowWrite APPEND = new RowWrite("POST", "rows", null, null);
+    private static final RowWrite UPDATE = new RowWrite("PUT", "rows", null, null);
+    private static final RowWrite DELETE = new RowWrite("DELETE", "rows", null, null);
+    private static final RowWrite BATCH_APPEND = new RowWrite("POST", "batch-append-rows", null, null);
+    private static final RowWrite BATCH_UPDATE = new RowWrite("PUT", "batch-update-rows", null, null);
+    private static final RowWrite BATCH_DELETE = new RowWrite("DELETE", "batch-delete-rows", null, null);
+
     private final RowsController rows = mock(RowsController.class, invocation -> "{}");
+    {
+        doReturn(List.of(APPEND, UPDATE, DELETE, BATCH_APPEND, BATCH_UPDATE, BATCH_DELETE)).when(rows).writes();
+    }
+
     private final HandlerExceptionResolver errors = mock(HandlerExceptionResolver.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LeanWriteFilter filter = new LeanWriteFilter(rows, errors, meters);
@@ -34,14 +49,14 @@ class LeanWriteFilterTest {
     @Test
     void anAppendRunsTheControllersMethodWithoutTheDispatcher() throws Exception {
         MockHttpServletRequest request = request("POST", "/api/v1/dtables/" + UUID + "/rows/", "{\"a\":1}");
-        when(rows.append(eq(UUID), any(), any(), any())).thenReturn("{\"_id\":\"x\"}");
+        when(rows.write(eq(APPEND), eq(UUID), any(), any(), any())).thenReturn("{\"_id\":\"x\"}");
         MockHttpServletResponse response = new MockHttpServletResponse();
         MockFilterChain chain = new MockFilterChain();
 
         filter.doFilter(request, response, chain);
 
         assertThat(chain.getRequest()).as("the dispatcher was not reached").isNull();
-        verify(rows).append(eq(UUID), eq("{\"a\":1}".getBytes(StandardCharsets.UTF_8)), any(), any());
+        verify(rows).write(eq(APPEND), eq(UUID), eq("{\"a\":1}".getBytes(StandardCharsets.UTF_8)), any(), any());
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContentType()).isEqualTo("application/json");
         assertThat(response.getContentAsString()).isEqualTo("{\"_id\":\"x\"}");
@@ -55,18 +70,18 @@ class LeanWriteFilterTest {
         filter.doFilter(request("POST", base + "batch-append-rows", ""), new MockHttpServletResponse(), new MockFilterChain());
         filter.doFilter(request("PUT", base + "batch-update-rows/", ""), new MockHttpServletResponse(), new MockFilterChain());
         filter.doFilter(request("DELETE", base + "batch-delete-rows/", ""), new MockHttpServletResponse(), new MockFilterChain());
-        verify(rows).update(eq(UUID), isNull(), any(), any());
-        verify(rows).delete(eq(UUID), isNull(), any(), any());
-        verify(rows).batchAppend(eq(UUID), isNull(), any(), any());
-        verify(rows).batchUpdate(eq(UUID), isNull(), any(), any());
-        verify(rows).batchDelete(eq(UUID), isNull(), any(), any());
+        verify(rows).write(eq(UPDATE), eq(UUID), isNull(), any(), any());
+        verify(rows).write(eq(DELETE), eq(UUID), isNull(), any(), any());
+        verify(rows).write(eq(BATCH_APPEND), eq(UUID), isNull(), any(), any());
+        verify(rows).write(eq(BATCH_UPDATE), eq(UUID), isNull(), any(), any());
+        verify(rows).write(eq(BATCH_DELETE), eq(UUID), isNull(), any(), any());
     }
 
     @Test
     void aFailureIsAnsweredByTheDispatchersExceptionResolvers() throws Exception {
         MockHttpServletRequest request = request("POST", "/api/v1/dtables/" + UUID + "/rows/", "{}");
         ApiException refused = ApiException.badRequest("invalid_operation", "row is required");
-        when(rows.append(any(), any(), any(), any())).thenThrow(refused);
+        when(rows.write(eq(APPEND), any(), any(), any(), any())).thenThrow(refused);
         MockHttpServletResponse response = new MockHttpServletResponse();
         when(errors.resolveException(request, response, null, refused)).thenReturn(new ModelAndView());
         MockFilterChain chain = new MockFilterChain();
@@ -89,7 +104,7 @@ class LeanWriteFilterTest {
         chunked.setContentType("application/json");
         chunked.setContent("{\"chunked\":true}".getBytes(StandardCharsets.UTF_8));
         filter.doFilter(chunked, new MockHttpServletResponse(), new MockFilterChain());
-        verify(rows).append(eq(UUID), eq("{\"chunked\":true}".getBytes(StandardCharsets.UTF_8)), any(), any());
+        verify(rows).write(eq(APPEND), eq(UUID), eq("{\"chunked\":true}".getBytes(StandardCharsets.UTF_8)), any(), any());
 
         MockHttpServletRequest cut = new MockHttpServletRequest("POST", rowsPath) {
             @Override
@@ -104,7 +119,7 @@ class LeanWriteFilterTest {
                 .thenReturn(new ModelAndView());
         filter.doFilter(cut, response, new MockFilterChain());
         verify(errors).resolveException(eq(cut), eq(response), isNull(), any(HttpMessageNotReadableException.class));
-        verify(rows, never()).append(eq(UUID), eq("{\"a\":".getBytes(StandardCharsets.UTF_8)), any(), any());
+        verify(rows, never()).write(eq(APPEND), eq(UUID), eq("{\"a\":".getBytes(StandardCharsets.UTF_8)), any(), any());
     }
 
     @Test
@@ -115,7 +130,7 @@ class LeanWriteFilterTest {
         MockHttpServletRequest refusedRequest = request("POST", rowsPath, "{}");
         MockHttpServletResponse refusedResponse = new MockHttpServletResponse();
         ApiException refused = ApiException.badRequest("invalid_operation", "row is required");
-        when(rows.append(any(), any(), any(), any())).thenThrow(refused);
+        when(rows.write(eq(APPEND), any(), any(), any(), any())).thenThrow(refused);
         when(errors.resolveException(refusedRequest, refusedResponse, null, refused)).then(invocation -> {
             refusedResponse.setStatus(400);
             return new ModelAndView();
@@ -153,7 +168,7 @@ class LeanWriteFilterTest {
             filter.doFilter(request, new MockHttpServletResponse(), chain);
             assertThat(chain.getRequest()).as(request.getMethod() + " " + request.getRequestURI()).isSameAs(request);
         }
-        verify(rows, never()).append(any(), any(), any(), any());
+        verify(rows, never()).write(any(), any(), any(), any(), any());
     }
 
     private static MockHttpServletRequest request(String method, String uri, String body) {
