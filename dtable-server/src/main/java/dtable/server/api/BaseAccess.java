@@ -102,11 +102,8 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
     private <R> R commit(BaseUuid uuid, TokenClaims claims, HttpServletRequest request, HttpServletResponse response,
             Function<Base, JsonNode> command, BiFunction<Base, Operation, R> answer) {
         LoadedBase base = registry.acquire(uuid);
-        LoadedBase.Committed<R> committed = base.execute(model -> {
-            JsonNode raw = command.apply(model);
-            refuseGrowthPastLimit(model, raw);
-            return raw;
-        }, Authorizer.author(claims), app(request), null, 0, answer);
+        LoadedBase.Committed<R> committed = base.execute(withinLimit(command), Authorizer.author(claims),
+                app(request), null, 0, answer);
         LoadedBase.awaitDurable(committed.durable());
         response.setHeader(VERSION_HEADER, Long.toString(committed.version()));
         return committed.response();
@@ -130,14 +127,19 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
         if (base == null) {
             return null;
         }
-        Function<Base, JsonNode> checked = model -> {
-            JsonNode raw = command.apply(model, json);
-            refuseGrowthPastLimit(model, raw);
-            return raw;
-        };
+        Function<Base, JsonNode> checked = withinLimit(model -> command.apply(model, json));
         String author = Authorizer.author(claims);
         return mayBlock ? base.execute(checked, author, app(app), null, 0, answer)
                 : base.tryExecute(checked, author, app(app), null, 0, answer);
+    }
+
+    /** {@code command}, refusing an operation that adds rows to a base past {@code base_writable_limit}. */
+    private Function<Base, JsonNode> withinLimit(Function<Base, JsonNode> command) {
+        return model -> {
+            JsonNode raw = command.apply(model);
+            refuseGrowthPastLimit(model, raw);
+            return raw;
+        };
     }
 
     private void refuseGrowthPastLimit(Base model, JsonNode raw) {

@@ -3,7 +3,6 @@ package dtable.server.api;
 import dtable.core.error.ErrorType;
 import dtable.server.api.RowsController.RowWrite;
 import dtable.server.base.LoadedBase;
-import dtable.server.storage.OutcomeUnknownException;
 import dtable.web.ErrorAdvice;
 import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -177,8 +176,6 @@ public final class WritePort implements AutoCloseable {
 
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private ChannelHandlerContext ctx;
-        /** The protocol version of the request being read. */
-        private HttpVersion version = HttpVersion.HTTP_1_1;
         private boolean timeoutScheduled;
 
         @Override
@@ -190,10 +187,10 @@ public final class WritePort implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             long start = System.nanoTime();
             String method = request.method().name();
-            version = request.protocolVersion();
+            HttpVersion version = request.protocolVersion();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (request.decoderResult().isFailure()) {
-                Pending bad = queue(method, "UNKNOWN", false, start);
+                Pending bad = queue(method, "UNKNOWN", version, false, start);
                 complete(bad, response(error(ErrorType.BAD_REQUEST, "malformed HTTP request"), -1));
                 return;
             }
@@ -205,14 +202,14 @@ public final class WritePort implements AutoCloseable {
             RowWriteRoutes.Route route = uuidEnd <= PREFIX.length() ? null
                     : routes.find(method, path.substring(uuidEnd + 1, slash ? path.length() - 1 : path.length()));
             if (route == null) {
-                Pending unknown = queue(method, "NOT_FOUND", keepAlive, start);
+                Pending unknown = queue(method, "NOT_FOUND", version, keepAlive, start);
                 complete(unknown, response(error(ErrorType.NOT_FOUND, "the write port serves only the row writes"
                         + " (POST, PUT, DELETE /api/v1/dtables/{uuid}/rows/ and the batch-append-rows, batch-update-rows,"
                         + " batch-delete-rows forms): send " + method + " " + path + " to the node's local_node_url"), -1));
                 return;
             }
             RowWrite write = route.write();
-            Pending answer = queue(method, route.pattern(slash), keepAlive, start);
+            Pending answer = queue(method, route.pattern(slash), version, keepAlive, start);
             String uuid = QueryStringDecoder.decodeComponent(path.substring(PREFIX.length(), uuidEnd));
             String app = queryAt < 0 ? null : first(new QueryStringDecoder(uri).parameters().get("from"));
             String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -244,7 +241,7 @@ public final class WritePort implements AutoCloseable {
                     : response(NodeErrorAdvice.answer(LoadedBase.durabilityFailure(error), uri), -1)));
         }
 
-        private Pending queue(String method, String pattern, boolean keepAlive, long start) {
+        private Pending queue(String method, String pattern, HttpVersion version, boolean keepAlive, long start) {
             Pending answer = new Pending(method, pattern, version, keepAlive, start);
             pending.add(answer);
             if (!timeoutScheduled) {
@@ -297,8 +294,7 @@ public final class WritePort implements AutoCloseable {
             long now = System.nanoTime();
             for (Pending waiting : List.copyOf(pending)) {
                 if (waiting.answer == null && now - waiting.startNanos >= durabilityTimeout.toNanos()) {
-                    complete(waiting, response(NodeErrorAdvice.answer(new OutcomeUnknownException(
-                            "timed out waiting for durability; the operation may still be applied", null), ""), -1));
+                    complete(waiting, response(NodeErrorAdvice.answer(LoadedBase.durabilityTimedOut(null), ""), -1));
                 }
             }
             Pending oldest = pending.peek();

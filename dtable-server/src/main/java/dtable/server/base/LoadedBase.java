@@ -287,8 +287,13 @@ public final class LoadedBase {
             throw durabilityFailure(e.getCause());
         } catch (TimeoutException e) {
             // still queued: it may commit later, so this is not a refusal
-            throw new OutcomeUnknownException("timed out waiting for durability; the operation may still be applied", e);
+            throw durabilityTimedOut(e);
         }
+    }
+
+    /** What a request answers when its operation was not durable within {@link #DURABILITY_TIMEOUT} (504). */
+    public static OutcomeUnknownException durabilityTimedOut(Throwable cause) {
+        return new OutcomeUnknownException("timed out waiting for durability; the operation may still be applied", cause);
     }
 
     /**
