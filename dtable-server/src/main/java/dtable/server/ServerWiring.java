@@ -10,6 +10,7 @@ import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
 import dtable.server.socket.ContainerBuffers;
 import dtable.server.socket.DtableSocketHandler;
+import dtable.server.socket.PortSockets;
 import dtable.server.socket.HeaderCopyFreeUpgrade;
 import dtable.server.socket.RoomSession;
 import dtable.server.socket.socketio.EngineIoServlet;
@@ -129,13 +130,14 @@ public class ServerWiring {
      * before the node registers (its lifecycle starts after every bean), so a registered {@code write_url} answers.
      */
     @Bean(destroyMethod = "close")
-    AutoCloseable writePort(ServerConfig config, BaseAccess access, RowsController rows, MeterRegistry meters)
-            throws InterruptedException {
+    AutoCloseable writePort(ServerConfig config, BaseAccess access, RowsController rows, RoomSession.Rooms rooms,
+            MeterRegistry meters) throws InterruptedException {
         if (config.writePort() == 0) {
             return () -> { };
         }
-        return new WritePort(access, rows, config.cluster().nodeId(), config.maxRequestBytes(), meters,
-                config.listenHost(), config.writePort(), Runtime.getRuntime().availableProcessors());
+        return new WritePort(access, rows, new PortSockets(rooms, config.maxRequestBytes()), config.cluster().nodeId(),
+                config.maxRequestBytes(), meters, config.listenHost(), config.writePort(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     @Bean

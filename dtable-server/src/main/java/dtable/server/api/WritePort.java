@@ -3,6 +3,7 @@ package dtable.server.api;
 import dtable.core.error.ErrorType;
 import dtable.server.api.RowsController.RowWrite;
 import dtable.server.base.LoadedBase;
+import dtable.server.socket.PortSockets;
 import dtable.web.ErrorAdvice;
 import dtable.web.NodeHeaderFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
@@ -62,6 +64,10 @@ import org.springframework.http.ResponseEntity;
  *
  * <p>Each connection answers its requests in the order they came (HTTP/1.1 pipelining), whatever order their
  * commits complete in. Idle connections are closed after {@link #IDLE}.
+ *
+ * <p>The port also serves the plain WebSocket of SPEC §8 at {@code /socket/dtables/{uuid}} ({@link PortSockets}),
+ * the socket path's writes, when it is given the node's rooms; a connection upgraded to it is the socket's from
+ * then on, and is not closed for being idle.
  */
 public final class WritePort implements AutoCloseable {
 
@@ -76,6 +82,8 @@ public final class WritePort implements AutoCloseable {
     private final RequestTimers timers;
     private final Duration durabilityTimeout;
     private final RowWriteRoutes routes;
+    /** The WebSocket at {@code /socket/dtables/}; null: the port serves no sockets. */
+    private final PortSockets sockets;
     private final EventLoopGroup loops;
     /** Writes that may block: a base to load, a lane another thread holds. */
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
@@ -85,16 +93,19 @@ public final class WritePort implements AutoCloseable {
     /**
      * Binds {@code host:port} at once.
      *
+     * @param sockets the WebSocket it serves too; null for none
      * @param loops how many event loops (each one thread)
      */
-    public WritePort(BaseAccess access, RowsController rows, String nodeId, long maxRequestBytes, MeterRegistry meters,
-            String host, int port, int loops) throws InterruptedException {
-        this(access, rows, nodeId, maxRequestBytes, meters, host, port, loops, LoadedBase.DURABILITY_TIMEOUT);
+    public WritePort(BaseAccess access, RowsController rows, PortSockets sockets, String nodeId, long maxRequestBytes,
+            MeterRegistry meters, String host, int port, int loops) throws InterruptedException {
+        this(access, rows, sockets, nodeId, maxRequestBytes, meters, host, port, loops, LoadedBase.DURABILITY_TIMEOUT);
     }
 
-    WritePort(BaseAccess access, RowsController rows, String nodeId, long maxRequestBytes, MeterRegistry meters,
-            String host, int port, int loops, Duration durabilityTimeout) throws InterruptedException {
+    WritePort(BaseAccess access, RowsController rows, PortSockets sockets, String nodeId, long maxRequestBytes,
+            MeterRegistry meters, String host, int port, int loops, Duration durabilityTimeout)
+            throws InterruptedException {
         this.access = access;
+        this.sockets = sockets;
         this.nodeId = nodeId;
         this.maxRequestBytes = maxRequestBytes;
         this.timers = new RequestTimers(meters);
@@ -197,6 +208,10 @@ public final class WritePort implements AutoCloseable {
             String uri = request.uri();
             int queryAt = uri.indexOf('?');
             String path = queryAt < 0 ? uri : uri.substring(0, queryAt);
+            if (sockets != null && PortSockets.isSocketPath(path)) {
+                upgrade(ctx, request, path, start);
+                return;
+            }
             int uuidEnd = path.startsWith(PREFIX) ? path.indexOf('/', PREFIX.length()) : -1;
             boolean slash = path.endsWith("/");
             RowWriteRoutes.Route route = uuidEnd <= PREFIX.length() ? null
@@ -205,7 +220,8 @@ public final class WritePort implements AutoCloseable {
                 Pending unknown = queue(method, "NOT_FOUND", version, keepAlive, start);
                 complete(unknown, response(error(ErrorType.NOT_FOUND, "the write port serves only the row writes"
                         + " (POST, PUT, DELETE /api/v1/dtables/{uuid}/rows/ and the batch-append-rows, batch-update-rows,"
-                        + " batch-delete-rows forms): send " + method + " " + path + " to the node's local_node_url"), -1));
+                        + " batch-delete-rows forms)" + (sockets == null ? "" : " and the WebSocket at /socket/dtables/{uuid}")
+                        + ": send " + method + " " + path + " to the node's local_node_url"), -1));
                 return;
             }
             RowWrite write = route.write();
@@ -233,6 +249,23 @@ public final class WritePort implements AutoCloseable {
                     complete(answer, response(NodeErrorAdvice.answer(e, uri), -1));
                 }
             });
+        }
+
+        /** Hands the connection to the socket at {@code path}, or answers 400 when it cannot become one. */
+        private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, long start) {
+            String refusal = !request.method().name().equals("GET")
+                    || !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                    ? path + " is a WebSocket: open it with a GET that asks for Upgrade: websocket"
+                    : !pending.isEmpty() ? "a WebSocket upgrade must not follow unanswered requests on its connection"
+                    : null;
+            if (refusal != null) {
+                Pending bad = queue(request.method().name(), "/socket/dtables/{uuid}", request.protocolVersion(),
+                        false, start);
+                complete(bad, response(error(ErrorType.BAD_REQUEST, refusal), -1));
+                return;
+            }
+            ctx.pipeline().remove(IdleStateHandler.class);
+            sockets.upgrade(ctx, request);
         }
 
         private void answerWhenDurable(Pending answer, LoadedBase.Committed<String> committed, String uri) {

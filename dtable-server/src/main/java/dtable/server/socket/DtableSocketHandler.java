@@ -1,21 +1,18 @@
 package dtable.server.socket;
 
 import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real-time socket of SPEC §8 at {@code /socket/dtables/{uuid}?token=<jwt>}: JSON text frames
- * {@code {"event","seq"?,"data"}}. A thin adapter: rooms, ordering, acks and catch-up live in
- * {@link RoomSession}; this class only translates frames (the frame's {@code seq} is the ack reference).
+ * {@code {"event","seq"?,"data"}}, on the servlet container. A thin adapter: rooms, ordering, acks and catch-up
+ * live in {@link RoomSession}, and the frames are read by {@link ClientFrames}; this class puts fragments together.
  *
  * <p>Frames may arrive in WebSocket fragments; they are put together up to {@code maxFrameBytes}
  * (the server's {@code max_request_bytes}); a larger frame closes the connection with 1009.
@@ -24,7 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DtableSocketHandler extends TextWebSocketHandler {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SESSION = "dtable.session";
     private static final String PARTIAL = "dtable.partial";
 
@@ -43,7 +39,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         String path = uri == null ? "" : uri.getPath();
         String last = path.substring(path.lastIndexOf('/') + 1);
         String token = uri == null ? null : UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("token");
-        WebSocketTransport transport = new WebSocketTransport(session);
+        WebSocketTransport transport = WebSocketTransport.of(session);
         RoomSession room = new RoomSession(rooms, transport);
         Optional<Refusal> refused = room.open(last, token);
         if (refused.isPresent()) {
@@ -68,35 +64,10 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
         if (whole.isEmpty()) {
             return;
         }
-        JsonNode frame;
-        try {
-            frame = JSON.readTree(whole.get());
-        } catch (JacksonException e) {
-            room.client().refuse(null, "invalid_json", "frame is not valid JSON");
-            return;
+        JsonNode frame = ClientFrames.read(room, whole.get());
+        if (frame != null) {
+            ClientFrames.dispatch(room, frame, true);
         }
-        if (!frame.isObject()) {
-            room.client().refuse(null, "invalid_json", "frame must be a JSON object");
-            return;
-        }
-        String event = frame.path("event").asString("");
-        long seq = frame.path("seq").asLong(0);
-        JsonNode data = frame.path("data");
-        switch (event) {
-            case "update-dtable" -> room.submit(seq, data);
-            case "sync" -> sync(room, data);
-            case "ping" -> room.client().event("pong", Map.of());
-            default -> room.client().refuse(frame.has("seq") ? seq : null, "invalid_event", "unknown event: " + event);
-        }
-    }
-
-    private static void sync(RoomSession room, JsonNode data) {
-        JsonNode from = data.path("from_version");
-        if (!from.canConvertToLong() || from.asLong() < 0) {
-            room.client().refuse(null, "invalid_parameter", "sync needs data.from_version >= 0");
-            return;
-        }
-        room.sync(from.asLong());
     }
 
     /** Puts fragments together; empty until the last one. Over the limit: closes with 1009. */
@@ -127,7 +98,7 @@ public final class DtableSocketHandler extends TextWebSocketHandler {
     }
 
     private void tooBig(RoomSession room) {
-        room.end(Ending.of(Ending.Reason.TOO_LARGE, "frame is larger than max_request_bytes (" + maxFrameBytes + ")"));
+        ClientFrames.tooBig(room, maxFrameBytes);
     }
 
     @Override

@@ -171,28 +171,46 @@ public final class RoomSession {
      * version stream; a refusal changes nothing.
      */
     public void submit(long ref, JsonNode operation) {
+        submit(ref, operation, true);
+    }
+
+    /**
+     * {@link #submit(long, JsonNode)}; with {@code mayBlock} false (a caller on an event loop) it does nothing and
+     * returns false when the write would wait: for the base's lane, for the base to load, or to look whether a
+     * refused operation was a resend. The caller then calls again from a thread that may wait.
+     *
+     * @return whether the operation was submitted or answered
+     */
+    public boolean submit(long ref, JsonNode operation, boolean mayBlock) {
         SocketClient sender = requireJoined();
         if (sender == null) {
-            return;
+            return true;
         }
         if (!claims.mayWrite(uuid)) {
             sender.refuse(ref, "permission_denied", "token is read-only for this base");
-            return;
+            return true;
         }
         if (!(operation instanceof ObjectNode)) {
             sender.refuse(ref, "invalid_operation", "data must be an operation object");
-            return;
+            return true;
         }
         LoadedBase base;
         try {
-            base = rooms.registry().acquire(uuid);
+            base = mayBlock ? rooms.registry().acquire(uuid) : rooms.registry().active(uuid);
         } catch (NotServedHereException | BaseUnavailableException | BaseNotFoundException e) {
             sender.refuse(ref, "base_unavailable", e.getMessage());
-            return;
+            return true;
+        }
+        if (base == null) {
+            return false;
         }
         try {
-            LoadedBase.Committed<Void> committed = base.execute(model -> operation, Authorizer.author(claims),
-                    "socket", sender, ref, null);
+            LoadedBase.Committed<Void> committed = mayBlock
+                    ? base.execute(model -> operation, Authorizer.author(claims), "socket", sender, ref, null)
+                    : base.tryExecute(model -> operation, Authorizer.author(claims), "socket", sender, ref, null);
+            if (committed == null) {
+                return false;
+            }
             committed.durable().exceptionally(failure -> {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 if (cause instanceof OutcomeUnknownException) {
@@ -204,6 +222,9 @@ public final class RoomSession {
                 return null;
             });
         } catch (OperationException e) {
+            if (!mayBlock) {
+                return false; // refused, nothing applied: looking for a resend reads the base, which may wait
+            }
             OptionalLong done = Resends.alreadyApplied(base, operation);
             if (done.isPresent()) {
                 sender.ackNow(ref, done.getAsLong());
@@ -216,6 +237,7 @@ public final class RoomSession {
             log.warn("socket operation on {} failed", uuid, e);
             sender.refuse(ref, "internal_error", e.getClass().getSimpleName());
         }
+        return true;
     }
 
     /**

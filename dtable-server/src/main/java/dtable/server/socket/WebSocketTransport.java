@@ -16,6 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The plain WebSocket framing of SPEC §8: one JSON text frame {@code {"event","seq"?,"data"}} per
  * event, and endings as close codes ({@link CloseCodes}), some preceded by a frame naming the reason.
+ * The same framing runs on the servlet container ({@link #of(WebSocketSession)}) and on the write port's event
+ * loops ({@link PortSockets}); only the {@link Wire} differs.
  */
 final class WebSocketTransport implements Transport {
 
@@ -23,10 +25,48 @@ final class WebSocketTransport implements Transport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final WebSocketSession session;
+    /** One connection's text frames and close, as the server that carries it sends them. */
+    interface Wire {
+        /** Sends one text frame; returns once the connection took it, or throws when it cannot. */
+        void send(String text) throws IOException;
 
-    WebSocketTransport(WebSocketSession session) {
-        this.session = session;
+        /** Sends a close frame with {@code code} and {@code reason} and ends the connection. Never throws. */
+        void close(int code, String reason);
+
+        boolean isOpen();
+    }
+
+    private final String dtableUuid;
+    private final Wire wire;
+
+    WebSocketTransport(String dtableUuid, Wire wire) {
+        this.dtableUuid = dtableUuid;
+        this.wire = wire;
+    }
+
+    /** The framing on a servlet container's session: a send blocks until the container wrote the frame. */
+    static WebSocketTransport of(WebSocketSession session) {
+        String path = session.getUri() == null ? "" : session.getUri().getPath();
+        return new WebSocketTransport(path.substring(path.lastIndexOf('/') + 1), new Wire() {
+            @Override
+            public void send(String text) throws IOException {
+                session.sendMessage(new TextMessage(text));
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                try {
+                    session.close(new CloseStatus(code, reason));
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+
+            @Override
+            public boolean isOpen() {
+                return session.isOpen();
+            }
+        });
     }
 
     @Override
@@ -36,7 +76,7 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public synchronized void update(long version, String operationJson, String author) throws IOException {
-        session.sendMessage(new TextMessage(UpdateFrame.of(version, operationJson, author)));
+        wire.send(UpdateFrame.of(version, operationJson, author));
     }
 
     /**
@@ -94,7 +134,7 @@ final class WebSocketTransport implements Transport {
                     data.put("node_url", ending.nodeUrl());
                     send("base-moved", null, data);
                 }
-                case DELETED -> send("base-deleted", null, Map.of("dtable_uuid", dtableUuid()));
+                case DELETED -> send("base-deleted", null, Map.of("dtable_uuid", dtableUuid));
                 case RELOAD -> send("error", null, error("sync_unavailable", ending.message()));
                 case TOO_LARGE -> send("error", null, error("request_too_large", ending.message()));
                 default -> {
@@ -103,7 +143,7 @@ final class WebSocketTransport implements Transport {
             }
         } catch (IOException | RuntimeException e) {
             // closing anyway; said, because the client then sees the close code without its frame
-            log.info("socket of {}: the {} frame was not sent before closing: {}", dtableUuid(), ending.reason(), e.toString());
+            log.info("socket of {}: the {} frame was not sent before closing: {}", dtableUuid, ending.reason(), e.toString());
         }
         close(code(ending.reason()), ending.message());
     }
@@ -143,11 +183,6 @@ final class WebSocketTransport implements Transport {
         };
     }
 
-    private String dtableUuid() {
-        String path = session.getUri() == null ? "" : session.getUri().getPath();
-        return path.substring(path.lastIndexOf('/') + 1);
-    }
-
     private synchronized void send(String event, Long seq, Object data) throws IOException {
         ObjectNode frame = JSON.createObjectNode();
         frame.put("event", event);
@@ -155,21 +190,17 @@ final class WebSocketTransport implements Transport {
             frame.put("seq", seq);
         }
         frame.set("data", JSON.valueToTree(data));
-        session.sendMessage(new TextMessage(JSON.writeValueAsString(frame)));
+        wire.send(JSON.writeValueAsString(frame));
     }
 
     private synchronized void close(int code, String reason) {
-        try {
-            String text = reason == null ? "" : reason;
-            session.close(new CloseStatus(code, text.length() > 120 ? text.substring(0, 120) : text));
-        } catch (IOException ignored) {
-            // already gone
-        }
+        String text = reason == null ? "" : reason;
+        wire.close(code, text.length() > 120 ? text.substring(0, 120) : text);
     }
 
     @Override
     public boolean isOpen() {
-        return session.isOpen();
+        return wire.isOpen();
     }
 
     private static ObjectNode error(String type, String message) {

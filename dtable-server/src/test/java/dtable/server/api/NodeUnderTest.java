@@ -62,6 +62,9 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
     /** When set, the six hot row writes go to the write port instead of the servlet port ({@link #routeHotWrites}). */
     private volatile boolean hotWritesToWritePort;
     private final AtomicInteger writePortRequests = new AtomicInteger();
+    /** When set, {@link #socketUrl} names the write port's WebSocket. */
+    private volatile boolean socketsOnWritePort;
+    private final AtomicInteger writePortSockets = new AtomicInteger();
     private volatile ConfigurableApplicationContext context;
 
     private NodeUnderTest(String nodeId, String extra, String[] springArgs) {
@@ -255,8 +258,24 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback 
         return "http://127.0.0.1:" + port;
     }
 
+    /** The socket of {@code uuid}: on the write port while {@link #socketsOnWritePort} says so, else on the servlet port. */
     public String socketUrl(BaseUuid uuid, String token) {
-        return "ws://127.0.0.1:" + port + "/socket/dtables/" + uuid + (token == null ? "" : "?token=" + token);
+        int at = port;
+        if (socketsOnWritePort) {
+            writePortSockets.incrementAndGet();
+            at = writePort;
+        }
+        return "ws://127.0.0.1:" + at + "/socket/dtables/" + uuid + (token == null ? "" : "?token=" + token);
+    }
+
+    /** Whether {@link #socketUrl} names the write port's WebSocket (false: the servlet container's, the default). */
+    public void socketsOnWritePort(boolean onWritePort) {
+        socketsOnWritePort = onWritePort;
+    }
+
+    /** How many socket URLs named the write port so far. */
+    public int writePortSockets() {
+        return writePortSockets.get();
     }
 
     public String nodeId() {

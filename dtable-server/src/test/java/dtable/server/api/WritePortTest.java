@@ -53,7 +53,7 @@ class WritePortTest {
 
     WritePortTest() throws InterruptedException {
         port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
-                "node-a", 4096, meters, "127.0.0.1", 0, 1, Duration.ofMillis(500));
+                null, "node-a", 4096, meters, "127.0.0.1", 0, 1, Duration.ofMillis(500));
     }
 
     @AfterEach

@@ -16,6 +16,11 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client that stops reading must not delay the others: its own queue fills (TCP back-pressure
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * stream, and catches up exactly with reconnect + {@code sync}.
  */
 @Tag("integration")
+@ParameterizedClass(name = "the write port's socket: {0}")
+@ValueSource(booleans = {false, true})
 class SlowClientIT {
 
     private static final int QUEUE_CAPACITY = 32;
@@ -35,6 +42,20 @@ class SlowClientIT {
     @RegisterExtension
     static final NodeUnderTest node = NodeUnderTest.serving("slow-client", "",
             "--dtable.socket.queue-capacity=" + QUEUE_CAPACITY);
+
+    @Parameter
+    boolean socketsOnWritePort;
+
+    @BeforeParameterizedClassInvocation
+    static void socketsOn(boolean writePort) {
+        node.socketsOnWritePort(writePort);
+    }
+
+    /** A run meant for the write port's socket that opened none there would prove nothing about it. */
+    @AfterParameterizedClassInvocation
+    static void socketsWentWhereTheRunSays(boolean writePort) {
+        assertThat(node.writePortSockets() > 0).as("sockets opened on the write port").isEqualTo(writePort);
+    }
 
     @Test
     void aStalledClientDoesNotDelayAFastOneAndIsClosedWith4408() throws Exception {

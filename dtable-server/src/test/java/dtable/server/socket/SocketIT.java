@@ -25,6 +25,11 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +38,8 @@ import tools.jackson.databind.JsonNode;
  * errors that change nothing, reconnect + {@code sync}, and REST writes reaching sockets.
  */
 @Tag("integration")
+@ParameterizedClass(name = "the write port's socket: {0}")
+@ValueSource(booleans = {false, true})
 class SocketIT {
 
     static final int MAX_REQUEST_BYTES = 262_144;
@@ -40,6 +47,20 @@ class SocketIT {
 
     @RegisterExtension
     static final NodeUnderTest node = NodeUnderTest.serving("socket", "\"max_request_bytes\": " + MAX_REQUEST_BYTES);
+
+    @Parameter
+    boolean socketsOnWritePort;
+
+    @BeforeParameterizedClassInvocation
+    static void socketsOn(boolean writePort) {
+        node.socketsOnWritePort(writePort);
+    }
+
+    /** A run meant for the write port's socket that opened none there would prove nothing about it. */
+    @AfterParameterizedClassInvocation
+    static void socketsWentWhereTheRunSays(boolean writePort) {
+        assertThat(node.writePortSockets() > 0).as("sockets opened on the write port").isEqualTo(writePort);
+    }
 
     private static SocketProbe connect(BaseUuid uuid, String token) {
         return SocketProbe.connect(node.socketUrl(uuid, token));
