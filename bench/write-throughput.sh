@@ -11,6 +11,8 @@
 # Environment: NODE_URL, MYSQL_PORT (a dev cluster with DEV_CLUSTER_PORT_OFFSET=N: add N to 5000 and 3307);
 #   WRITE_URL: where the HTTP phase sends its appends (default NODE_URL; the node's write port, e.g.
 #   http://127.0.0.1:5010 on dev-cluster node 01, or the proxy, http://127.0.0.1:5550); bases are created on NODE_URL;
+#   SOCKET_URL: the node whose WebSocket the socket phase opens (default NODE_URL, the servlet container's socket;
+#   the write port, e.g. http://127.0.0.1:5010, serves the same socket on its event loops);
 #   NODE_PID and MYSQL_PID (default: the dev cluster's PID files) for the CPU time each write costs.
 # When benchmarks/target/benchmarks.jar is built (./mvnw -B -q -pl benchmarks -am package -DskipTests), the same
 # inserts then run over the node's WebSocket too (dtable.bench.write.SocketWriteThroughput): as many sockets
@@ -94,7 +96,7 @@ if [[ ${SOCKETS:-1} != 0 && -f $socket_jar ]]; then
   # shellcheck source=bin/lib/java-home.sh
   . bin/lib/java-home.sh
   /usr/bin/time -f '%U %S' -o "$work/socket.cpu" "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
-    "ws://${node_url#http://}" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
+    "ws://$(url=${SOCKET_URL:-$node_url}; echo "${url#http://}")" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
   node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
 fi
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +44,12 @@ import tools.jackson.databind.JsonNode;
  * <p>Nothing on a loop waits. Joining (token, and loading the base) runs on a virtual thread. A frame is run on
  * the loop unless its operation would wait ({@link RoomSession#submit(long, JsonNode, boolean)}); that frame and
  * every later one of the connection then run in order from a virtual thread, and the connection reads nothing
- * more until they are done. Acks and updates are sent by each client's sender ({@link SocketClient}) without
- * waiting for the client to read, up to Netty's write buffer (64 KiB); past it the sender waits until the client
- * reads again, at most {@link #SEND_TIMEOUT}, as a blocking send on the servlet container does. A client that
- * stopped reading is therefore dropped by the same rule (4408 once its queue is full).
+ * more until they are done. Acks and updates are sent by each client's sender ({@link SocketClient}) on the
+ * connection's loop, up to Netty's write buffer (64 KiB) ahead of the client; past it the sender stops until the
+ * client reads again, and what it did not send stays in the client's bounded queue. A client that stopped reading
+ * is therefore dropped by the same rule as on the servlet container (4408 once its queue is full). A catch-up,
+ * which reads the log, is sent from a virtual thread; there a send waits for a client that does not read at most
+ * {@link #SEND_TIMEOUT}, as a blocking send on the servlet container does.
  *
  * <p>Thread rules: a connection's {@link Session} fields are touched on its loop only; the {@link Wire} is called
  * by the client's sender (one call at a time) and, before the client joined, by the loop.
@@ -234,6 +237,9 @@ public final class PortSockets {
             if (wire != null) {
                 wire.signal();
             }
+            if (room != null && ctx.channel().isWritable()) {
+                room.client().wake();
+            }
             super.channelWritabilityChanged(ctx);
         }
 
@@ -336,6 +342,16 @@ public final class PortSockets {
         @Override
         public boolean isOpen() {
             return channel.isActive() && !closing;
+        }
+
+        @Override
+        public Executor loop() {
+            return channel.eventLoop();
+        }
+
+        @Override
+        public boolean backedUp() {
+            return !channel.isWritable();
         }
     }
 }

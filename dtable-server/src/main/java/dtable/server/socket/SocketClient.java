@@ -32,6 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code draining}), so the transport sees one call at a time, in queue order. A parked sender
  * thread per client cost 1-2 KiB of heap (its stack) per idle socket.
  *
+ * <p>A transport with an event {@link Transport#loop() loop} (sends that never block) is drained on that loop
+ * instead, which saves starting a thread per drain. Such a drain never waits: before an event that needs the
+ * log (a catch-up, or an operation after a gap) it hands the rest of the drain to a virtual thread, and when
+ * the client is {@link Transport#backedUp() backed up} it stops until {@link #wake()}, leaving the rest queued.
+ *
  * <p>Ordering: operations reach the client in strictly increasing version order with no gaps. The
  * sender remembers the last version it delivered; an operation further ahead (after a {@code sync})
  * is preceded by the missing ones read from {@code operation_log}. The author's own operation is
@@ -116,6 +121,8 @@ public final class SocketClient implements RoomListener {
     private volatile boolean closed;
     /** Drains only. */
     private long lastSent;
+    /** Drains only: the event a drain polled and left to the next drain (it stopped, or moved off the loop). */
+    private Outbound carried;
     /** {@code joined} is still to be sent (first thing of the first drain). */
     private boolean joinPending;
     /** When the client's token expires (epoch millis); the session ends then. Set before {@link #start}. */
@@ -257,15 +264,32 @@ public final class SocketClient implements RoomListener {
         }
     }
 
+    /** The transport can take events again ({@link Transport#backedUp()} ended): sends what waited. Any thread. */
+    public void wake() {
+        schedule();
+    }
+
     /** Starts a drain unless one runs (it then sees the new event) or the client has not started. */
     private void schedule() {
         if (started && !closed && DRAINING.compareAndSet(this, 0, 1)) {
-            SENDERS.newThread(this::drain).start();
+            java.util.concurrent.Executor loop = transport.loop();
+            if (loop == null) {
+                SENDERS.newThread(this::drain).start();
+            } else {
+                loop.execute(() -> drain(true));
+            }
         }
     }
 
-    /** Sends until the queue is empty; one drain at a time per client. */
     private void drain() {
+        drain(false);
+    }
+
+    /**
+     * Sends until the queue is empty; one drain at a time per client. A drain {@code onLoop} never waits: it
+     * passes what needs the log to a virtual thread, and stops while the client is backed up.
+     */
+    private void drain(boolean onLoop) {
         boolean failed = false;
         try {
             do {
@@ -274,10 +298,23 @@ public final class SocketClient implements RoomListener {
                     transport.joined(dtableUuid, lastSent);
                 }
                 Outbound item;
-                while (!closed && (item = poll()) != null) {
+                while (!closed && (item = next()) != null) {
                     Ending close = pendingClose;
                     if (close != null) {
                         deliverClose(close);
+                        return;
+                    }
+                    if (onLoop && needsLog(item)) {
+                        carried = item; // draining stays 1: this drain goes on on a thread that may wait
+                        SENDERS.newThread(this::drain).start();
+                        return;
+                    }
+                    if (onLoop && transport.backedUp()) {
+                        carried = item;
+                        draining = 0;
+                        if (!transport.backedUp() || pendingClose != null) {
+                            schedule(); // it caught up (or must close) between the look and draining = 0
+                        }
                         return;
                     }
                     deliver(item);
@@ -289,7 +326,8 @@ public final class SocketClient implements RoomListener {
                 }
                 draining = 0;
                 // an event queued after the last poll but before draining was 0 started no drain: take it here
-            } while (!closed && !queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1));
+            } while (!closed && !queue.isEmpty() && !(onLoop && transport.backedUp())
+                    && DRAINING.compareAndSet(this, 0, 1));
         } catch (Exception e) {
             // the connection broke, or the container gave up writing to a client that stopped reading
             failed = true;
@@ -321,6 +359,21 @@ public final class SocketClient implements RoomListener {
             }
         }
         return false;
+    }
+
+    /** The event a previous drain left, else the queue's next. Drains only. */
+    private Outbound next() {
+        Outbound item = carried;
+        if (item != null) {
+            carried = null;
+            return item;
+        }
+        return poll();
+    }
+
+    /** Whether sending {@code item} reads {@code operation_log} (a catch-up, or an operation after a gap). Drains only. */
+    private boolean needsLog(Outbound item) {
+        return item instanceof CatchUp || item instanceof Op op && op.version() > lastSent + 1;
     }
 
     private void cancelExpiry() {

@@ -6,7 +6,8 @@ package dtable.server.socket;
  * A transport only translates; it decides nothing about rooms, order or durability.
  *
  * <p>Thread rules: called from the session's sender only (one drain at a time, each starting after the
- * previous one ended), one call at a time, except {@link #isOpen()} (any thread).
+ * previous one ended), one call at a time, except {@link #isOpen()}, {@link #loop()} and {@link #backedUp()}
+ * (any thread).
  */
 public interface Transport {
 
@@ -38,4 +39,22 @@ public interface Transport {
     void end(Ending ending);
 
     boolean isOpen();
+
+    /**
+     * Where the client's sender runs when it need not wait: the event loop of a transport whose sends never block
+     * ({@link #backedUp()} says when the client is behind instead). Null (the default): a virtual thread for each
+     * drain, for a transport whose sends may block until the client reads.
+     */
+    default java.util.concurrent.Executor loop() {
+        return null;
+    }
+
+    /**
+     * For a transport with a {@link #loop()}: whether the client is so far behind that a send now would have to
+     * wait. The sender then stops until {@link SocketClient#wake()} (when the client reads again), and what it
+     * has not sent stays queued, under the queue's bound. Any thread.
+     */
+    default boolean backedUp() {
+        return false;
+    }
 }

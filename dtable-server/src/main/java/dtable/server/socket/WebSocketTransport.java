@@ -34,6 +34,16 @@ final class WebSocketTransport implements Transport {
         void close(int code, String reason);
 
         boolean isOpen();
+
+        /** {@link Transport#loop()}: the event loop of a wire whose sends never block; null for a blocking one. */
+        default java.util.concurrent.Executor loop() {
+            return null;
+        }
+
+        /** {@link Transport#backedUp()}. */
+        default boolean backedUp() {
+            return false;
+        }
     }
 
     private final String dtableUuid;
@@ -201,6 +211,16 @@ final class WebSocketTransport implements Transport {
     @Override
     public boolean isOpen() {
         return wire.isOpen();
+    }
+
+    @Override
+    public java.util.concurrent.Executor loop() {
+        return wire.loop();
+    }
+
+    @Override
+    public boolean backedUp() {
+        return wire.backedUp();
     }
 
     private static ObjectNode error(String type, String message) {

@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,21 @@ class SocketClientTest {
         /** The threads that called joined or presence. */
         final Set<Thread> senders = ConcurrentHashMap.newKeySet();
         private final AtomicBoolean inCall = new AtomicBoolean();
+        /** The transport's event loop ({@link Transport#loop()}); null: the client drains on virtual threads. */
+        volatile Executor loop;
+        volatile boolean backedUp;
+        /** The name of the thread that sent each update, in order ("loop" for {@link #loop}). */
+        final List<String> updateThreads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Executor loop() {
+            return loop;
+        }
+
+        @Override
+        public boolean backedUp() {
+            return backedUp;
+        }
 
         @Override
         public void joined(String dtableUuid, long version) throws InterruptedException {
@@ -49,6 +67,7 @@ class SocketClientTest {
         @Override
         public void update(long version, String operationJson, String author) {
             calls.add("update " + version + " " + operationJson);
+            updateThreads.add(Thread.currentThread().getName());
         }
 
         @Override
@@ -255,5 +274,58 @@ class SocketClientTest {
         assertThat(SocketClient.timedOut(new java.io.IOException("Blocking write timeout"))).isTrue();
         assertThat(SocketClient.timedOut(new java.io.IOException("Broken pipe"))).isFalse();
         assertThat(SocketClient.timedOut(new IllegalStateException("closed", new java.io.EOFException()))).isFalse();
+    }
+
+    /** A transport with an event loop: one platform thread named "loop". */
+    private ExecutorService loopOf(RecordingTransport on) {
+        ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("loop").factory());
+        on.loop = loop;
+        return loop;
+    }
+
+    @Test
+    void onATransportsLoopTheSenderRunsThereAndACatchUpFromTheLogMovesOffItInOrder() {
+        try (ExecutorService loop = loopOf(transport)) {
+            SocketClient client = client(16);
+            Object other = new Object();
+            client.start(0);
+            client.onOperation(1, op(1), "b", other, 0);
+            client.onOperation(2, op(2), "b", other, 0);
+            assertCalls("joined 0", update(1), update(2));
+            op(3);
+            op(4);
+            client.onOperation(5, op(5), "b", other, 0); // 3 and 4 are only in the log: a gap
+            client.onOperation(6, op(6), "b", other, 0);
+            awaitCalls(7);
+            client.onOperation(7, op(7), "b", other, 0);
+            assertCalls("joined 0", update(1), update(2), update(3), update(4), update(5), update(6), update(7));
+            assertThat(transport.updateThreads.subList(0, 2)).containsOnly("loop");
+            assertThat(transport.updateThreads.subList(2, 4)).as("the catch-up from the log").doesNotContain("loop");
+            assertThat(transport.updateThreads.get(6)).as("back on the loop after the catch-up").isEqualTo("loop");
+        }
+    }
+
+    @Test
+    void onATransportsLoopABackedUpClientKeepsItsEventsQueuedUntilWokenAndIsDroppedWhenTheQueueFills() {
+        try (ExecutorService loop = loopOf(transport)) {
+            SocketClient client = client(4);
+            Object other = new Object();
+            client.start(0);
+            assertCalls("joined 0");
+            transport.backedUp = true;
+            for (long v = 1; v <= 3; v++) {
+                client.onOperation(v, op(v), "b", other, 0);
+            }
+            // nothing to wait for while the client is backed up: a later wake shows nothing was sent meanwhile
+            transport.backedUp = false;
+            client.wake();
+            assertCalls("joined 0", update(1), update(2), update(3));
+            transport.backedUp = true;
+            for (long v = 4; v <= 9; v++) { // one drain takes an event and stops; the queue holds 4 more
+                client.onOperation(v, op(v), "b", other, 0);
+            }
+            assertCalls("joined 0", update(1), update(2), update(3), "end TOO_SLOW");
+            assertThat(client.isClosed()).isTrue();
+        }
     }
 }
