@@ -16,7 +16,8 @@
 #   NODE_PID and MYSQL_PID (default: the dev cluster's PID files) for the CPU time each write costs.
 # When benchmarks/target/benchmarks.jar is built (./mvnw -B -q -pl benchmarks -am package -DskipTests), the same
 # inserts then run over the node's WebSocket too (dtable.bench.write.SocketWriteThroughput): as many sockets
-# as connections, on the same bases, each waiting for its ack before the next operation. SOCKETS=0 skips it.
+# as connections, on bases of their own, each waiting for its ack before the next operation. SOCKETS=0 skips it;
+# SOCKET_FIRST=1 runs it before the HTTP phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conc=${1:-64}; secs=${2:-20}; bases=${3:-1}
@@ -34,16 +35,19 @@ ticks=$(getconf CLK_TCK)
 cpu_of() { if [[ -n "$1" && -r /proc/$1/stat ]]; then awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; else echo 0; fi; }
 us_per() { awk -v t="$1" -v n="$2" -v hz="$ticks" 'BEGIN {printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0)}'; }
 token=$(bin/dev-cluster token --internal)
-urls=()
+urls=()         # the HTTP phase's bases (their rows/ URLs)
+socket_urls=()  # the socket phase's own bases
+# deletes bases (rows/ URLs): their rows leave the node's memory
+delete_bases() { for u in "$@"; do curl -s -o /dev/null -X DELETE -H "Authorization: Token $token" "${u%rows/}"; done; }
 # delete the bases afterwards: runs that leave 100,000s of rows loaded measure the node's GC, not its write path
 cleanup() {
-  for u in "${urls[@]}"; do curl -s -o /dev/null -X DELETE -H "Authorization: Token $token" "${u%rows/}"; done
+  delete_bases "${urls[@]}" "${socket_urls[@]}"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # create the bases on the node under test: a UUID another node owns answers 307 (and creates nothing),
-# so draw new ones until this node owns it; every run then measures the same (warm) JVM
+# so draw new ones until this node owns it; every run then measures the same (warm) JVM. Prints its rows/ URL.
 create_base() {
   local uuid code try
   for try in $(seq 1 64); do
@@ -53,13 +57,19 @@ create_base() {
     [[ $code == 307 ]] || { echo "creating a base on $node_url answered $code: $(cat "$work/create")" >&2; exit 1; }
   done
   [[ $code == 2* ]] || { echo "$node_url owns no bucket after 64 tries (after a restart: POST /rebalance/ to the monitor)" >&2; exit 1; }
-  urls+=("$node_url/api/v1/dtables/$uuid/rows/")
+  echo "$node_url/api/v1/dtables/$uuid/rows/"
 }
-# the socket phase may spread its sockets over more bases (SOCKET_BASES): on the HTTP phase's 16 bases every
-# operation also goes to the other sockets of its base (4 frames per operation at 64 sockets), while an HTTP
-# write has no reader; SOCKET_BASES=64 gives each socket a base of its own, one frame per operation like HTTP
+# the socket phase may spread its sockets over more bases (SOCKET_BASES): on 16 bases every operation also goes
+# to the other sockets of its base (4 frames per operation at 64 sockets), while an HTTP write has no reader;
+# SOCKET_BASES=64 gives each socket a base of its own, one frame per operation like HTTP
 socket_bases=${SOCKET_BASES:-$bases}
-for i in $(seq 1 "$(( socket_bases > bases ? socket_bases : bases ))"); do create_base; done
+# each phase writes to bases of its own, and the first phase's bases are deleted before the second runs, so that
+# neither pays for the rows the other left in the node's memory: with shared bases the second phase's GC work
+# cost it about a quarter of its throughput
+for i in $(seq 1 "$bases"); do urls+=("$(create_base)") || exit 1; done
+socket_jar=benchmarks/target/benchmarks.jar
+sockets=$([[ ${SOCKETS:-1} != 0 && -f $socket_jar ]] && echo 1 || echo 0)
+if [[ $sockets == 1 ]]; then for i in $(seq 1 "$socket_bases"); do socket_urls+=("$(create_base)") || exit 1; done; fi
 {
   # origin-form paths (as clients send them), so that the same script can go to the node, its write port or the proxy
   echo 'local urls = {'; for u in "${urls[@]}"; do echo "  \"${u#"$node_url"}\","; done; echo '}'
@@ -82,22 +92,32 @@ end
 LUA
 } > "$work/post.lua"
 
-echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s), to ${WRITE_URL:-$node_url}"
-node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
-# the load generators' own CPU (user + system, /usr/bin/time): they share the cores with the node and MariaDB
-/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${WRITE_URL:-$node_url}" | tee "$work/wrk.txt"
-node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
-
-socket_jar=benchmarks/target/benchmarks.jar
-if [[ ${SOCKETS:-1} != 0 && -f $socket_jar ]]; then
-  echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $socket_bases base(s)"
-  uuids=(); for u in "${urls[@]:0:$socket_bases}"; do uuids+=("$(basename "${u%/rows/}")"); done
+http_phase() {
+  echo "== dtable-server: durable single-row appends, $conc connections, ${secs}s, $bases base(s), to ${WRITE_URL:-$node_url}"
   node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
-  # shellcheck source=bin/lib/java-home.sh
-  . bin/lib/java-home.sh
-  /usr/bin/time -f '%U %S' -o "$work/socket.cpu" "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
-    "ws://$(url=${SOCKET_URL:-$node_url}; echo "${url#http://}")" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
-  node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+  # the load generators' own CPU (user + system, /usr/bin/time): they share the cores with the node and MariaDB
+  /usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c"$conc" -d"${secs}s" --latency -s "$work/post.lua" "${WRITE_URL:-$node_url}" | tee "$work/wrk.txt"
+  node_http=$(( $(cpu_of "$node_pid") - node0 )); mysql_http=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+}
+
+socket_phase() {
+  if [[ $sockets == 1 ]]; then
+    echo "== dtable-server: the same inserts over the WebSocket, $conc sockets, ${secs}s, $socket_bases base(s)"
+    uuids=(); for u in "${socket_urls[@]}"; do uuids+=("$(basename "${u%/rows/}")"); done
+    node0=$(cpu_of "$node_pid"); mysql0=$(cpu_of "$mysql_pid")
+    # shellcheck source=bin/lib/java-home.sh
+    . bin/lib/java-home.sh
+    /usr/bin/time -f '%U %S' -o "$work/socket.cpu" "$JAVA_HOME/bin/java" -cp "$socket_jar" dtable.bench.write.SocketWriteThroughput \
+      "ws://$(url=${SOCKET_URL:-$node_url}; echo "${url#http://}")" "$token" "$secs" "$conc" "${uuids[@]}" | tee "$work/socket.txt" || true
+    node_socket=$(( $(cpu_of "$node_pid") - node0 )); mysql_socket=$(( $(cpu_of "$mysql_pid") - mysql0 ))
+  fi
+}
+
+# SOCKET_FIRST=1 runs the socket phase first (the second phase finds a warmer JIT; run both orders to see it)
+if [[ ${SOCKET_FIRST:-0} == 1 ]]; then
+  socket_phase; delete_bases "${socket_urls[@]}"; http_phase
+else
+  http_phase; delete_bases "${urls[@]}"; socket_phase
 fi
 
 echo "== mariadb-slap: single-row autocommit INSERTs, concurrency $conc"
@@ -122,6 +142,6 @@ if [[ -s $work/socket.txt ]]; then
   ops=$(awk -F'[= ]' '/^SOCKET/ {print $3}' "$work/socket.txt")
   socket_ops=$(awk '/^SOCKET/ {for (i = 1; i <= NF; i++) if ($i ~ /^all_acks=/) {sub("all_acks=", "", $i); print $i}}' "$work/socket.txt")
   echo "CPU socket node_us_per_op=$(us_per "$node_socket" "$socket_ops") mariadb_us_per_op=$(us_per "$mysql_socket" "$socket_ops") client_us_per_op=$(client_us "$work/socket.cpu" "$socket_ops") (warm-up included)"
-  echo "RESULT socket_ops_per_s=$ops socket_ratio=$(awk -v a="$ops" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"
+  echo "RESULT socket_ops_per_s=$ops socket_ratio=$(awk -v a="$ops" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}') socket_vs_http=$(awk -v a="$ops" -v h="$rps_http" 'BEGIN {printf "%.2f", a / h}') order=$([[ ${SOCKET_FIRST:-0} == 1 ]] && echo socket-first || echo http-first)"
 fi
 echo "RESULT http_writes_per_s=$rps_http raw_inserts_per_s=$(awk -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.0f", q / s}') ratio=$(awk -v a="$rps_http" -v q=$(( per_client * conc )) -v s="$secs_slap" 'BEGIN {printf "%.2f", a / (q / s)}')"

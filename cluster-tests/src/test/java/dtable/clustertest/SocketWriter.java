@@ -52,12 +52,20 @@ final class SocketWriter extends ClientWriter {
 
     private final ClusterApi api;
     private final HttpClient http;
+    /** Connects to the owner's write port (its {@code write_url}) instead of its {@code node_url}. */
+    private final boolean toWritePort;
     private long seq;
 
-    SocketWriter(ClusterApi api, History history, BaseUuid base, String token, String clientId, long pauseMillis) {
+    /**
+     * @param toWritePort connect to the owner's write port ({@code write_url} in {@code server-info}) instead of its
+     *                    {@code node_url}: the same socket on the node's event loops
+     */
+    SocketWriter(ClusterApi api, History history, BaseUuid base, String token, String clientId, long pauseMillis,
+            boolean toWritePort) {
         super(history, base, token, clientId, pauseMillis);
         this.api = api;
         this.http = api.http();
+        this.toWritePort = toWritePort;
     }
 
     @Override
@@ -144,12 +152,14 @@ final class SocketWriter extends ClientWriter {
             }
             JsonNode json = info.json();
             nodeId = json.path("node_id").asString("?");
-            nodeUrl = json.path("node_url").asString("");
+            String writeUrl = json.path("write_url").asString("");
+            nodeUrl = toWritePort && !writeUrl.isEmpty() ? writeUrl : json.path("node_url").asString("");
         } catch (RuntimeException e) {
             error(null, "server_info_io", e.getMessage(), started);
             return null;
         }
-        URI uri = URI.create(nodeUrl.replaceFirst("^http", "ws") + "socket/dtables/" + base.value() + "?token="
+        URI uri = URI.create(nodeUrl.replaceFirst("^http", "ws").replaceFirst("/$", "") + "/socket/dtables/"
+                + base.value() + "?token="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8));
         Connection connection = new Connection(nodeId);
         try {

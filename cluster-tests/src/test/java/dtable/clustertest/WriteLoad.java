@@ -49,8 +49,9 @@ final class WriteLoad implements AutoCloseable {
                 load.threads.add(Thread.ofPlatform().name("http-" + tag + "-b" + b + "-" + i).daemon(true).start(writer));
             }
             for (int i = 0; i < shape.socketWriters(); i++) {
+                // every other socket writer uses the owner's write port, so that faults hit both servers' sockets
                 SocketWriter writer = new SocketWriter(api, history, base, token, tag + "-b" + b + "-s" + i,
-                        shape.pauseMillis());
+                        shape.pauseMillis(), (b + i) % 2 == 1);
                 load.sockets.add(writer);
                 load.threads.add(Thread.ofPlatform().name("socket-" + tag + "-b" + b + "-" + i).daemon(true).start(writer));
             }

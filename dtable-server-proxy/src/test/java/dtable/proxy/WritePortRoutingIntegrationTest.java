@@ -115,6 +115,16 @@ class WritePortRoutingIntegrationTest {
         }
     }
 
+    @Test
+    void serverInfoNamesTheWritePortOnlyOfAnOwnerThatRegisteredOne() {
+        JsonNode fast = ForwardingIntegrationTest.json(proxy.get("/api/v1/dtables/" + FAST_BASE + "/server-info/").body());
+        JsonNode plain = ForwardingIntegrationTest.json(proxy.get("/api/v1/dtables/" + PLAIN_BASE + "/server-info/").body());
+
+        assertThat(fast.get("write_url").asString()).isEqualTo(FAST_WRITE_PORT.url());
+        assertThat(fast.get("local_node_url").asString()).isEqualTo(FAST.url());
+        assertThat(plain.has("write_url")).as(plain.toString()).isFalse();
+    }
+
     /** Sends {@code method uri} with a small body (none for GET) and checks that {@code node} got it as sent. */
     private static void assertReached(FakeNode node, String method, String uri) {
         int calls = node.calls();

@@ -220,6 +220,9 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
         body.put("node_id", owner.nodeId());
         body.put("node_url", owner.nodeUrl());
         body.put("local_node_url", owner.localNodeUrl());
+        if (owner.writeUrl() != null) {
+            body.put("write_url", owner.writeUrl()); // the node's write port, on the cluster's network like local_node_url
+        }
         return Replies.json(200, body);
     }
 
