@@ -92,12 +92,14 @@ public final class PortSockets {
      * the caller still owns {@code request}.
      */
     public void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-        // a frame of maxFrameChars characters is at most 3 bytes a character in UTF-8; larger ones are refused unread
+        // a frame of maxFrameChars characters is at most 3 bytes a character in UTF-8, and is read and refused with an
+        // error frame and 1009 (as on the servlet container); a larger one is refused unread: the decoder closes with
+        // 1009 (or 1002, 1007 for other violations) without the error frame
         int maxFrameBytes = (int) Math.min(Integer.MAX_VALUE - 16, 3 * maxFrameChars + 16);
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PATH).checkStartsWith(true).handleCloseFrames(true).dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxFrameBytes)
-                        .allowExtensions(false).closeOnProtocolViolation(false).build())
+                        .allowExtensions(false).closeOnProtocolViolation(true).build())
                 .build();
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(config));
@@ -257,11 +259,8 @@ public final class PortSockets {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (room != null && (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException
-                    corrupt && corrupt.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
-                ClientFrames.tooBig(room, maxFrameChars);
-            } else if (cause instanceof CorruptedWebSocketFrameException corrupt && wire != null) {
-                wire.close(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+            if (room != null && cause instanceof TooLongFrameException) {
+                ClientFrames.tooBig(room, maxFrameChars); // fragments that add up to more than the limit
             } else {
                 log.debug("socket on the write port {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
                 ctx.close();

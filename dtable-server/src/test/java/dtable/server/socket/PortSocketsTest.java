@@ -1,0 +1,157 @@
+package dtable.server.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dtable.core.bucket.BaseUuid;
+import dtable.core.token.Permission;
+import dtable.core.token.TokenService;
+import dtable.model.Base;
+import dtable.server.ServerFixture;
+import dtable.server.api.BaseAccess;
+import dtable.server.api.RowsController;
+import dtable.server.api.WritePort;
+import dtable.server.base.CoreNode;
+import dtable.server.base.LoadedBase;
+import dtable.server.storage.MemoryBaseStorage;
+import dtable.web.Authorizer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write port's WebSocket ({@link PortSockets}) on a node's core without MySQL ({@link CoreNode}): what only
+ * this server does. Frames of one connection run in order even when one of them waits for a held lane off the
+ * loop; a frame too large to be read is closed with 1009; a plain request to the socket's path is 400. Everything
+ * a client sees against MySQL is {@link SocketIT}'s and {@link SlowClientIT}'s, which run against this port too.
+ */
+class PortSocketsTest {
+
+    private static final int MAX_FRAME_CHARS = 4096;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final CoreNode node = new CoreNode("node-a", new MemoryBaseStorage(), Clock.systemUTC());
+    private final TokenService tokens = new TokenService(ServerFixture.PRIVATE_KEY, Clock.systemUTC());
+    private final BaseAccess access = new BaseAccess(new Authorizer(tokens), node.registry, 1_000_000);
+    private final WritePort port;
+
+    PortSocketsTest() throws InterruptedException {
+        RoomSession.Rooms rooms = new RoomSession.Rooms(node.registry, (uuid, after, limit) -> List.of(), tokens, 64,
+                MAX_FRAME_CHARS);
+        port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
+                new PortSockets(rooms, MAX_FRAME_CHARS), "node-a", MAX_FRAME_CHARS, new SimpleMeterRegistry(),
+                "127.0.0.1", 0, 1);
+        node.log.autoCommit(true);
+    }
+
+    @AfterEach
+    void close() {
+        port.close();
+    }
+
+    private BaseUuid base() {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        node.believeOwner(uuid.bucket(), 10);
+        node.registry.create(uuid, Base.withDefaultTable());
+        return uuid;
+    }
+
+    private SocketProbe connect(BaseUuid uuid) {
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        return SocketProbe.connect("ws://127.0.0.1:" + port.port() + "/socket/dtables/" + uuid + "?token=" + token);
+    }
+
+    private static String insertRow(String name) {
+        return "{\"op_type\":\"insert_row\",\"table_id\":\"0000\",\"row_data\":{\"0000\":\"" + name + "\"}}";
+    }
+
+    @Test
+    void aFrameWaitingForAHeldLaneRunsOffTheLoopAndTheFramesAfterItWaitTheirTurn() throws Exception {
+        BaseUuid uuid = base();
+        LoadedBase base = node.registry.acquire(uuid);
+        CountDownLatch inLane = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (SocketProbe socket = connect(uuid)) {
+            socket.joined();
+            Thread holder = Thread.ofPlatform().start(() -> {
+                try {
+                    base.execute(model -> {
+                        inLane.countDown();
+                        await().atMost(WAIT).until(() -> release.getCount() == 0);
+                        throw new IllegalStateException("the holder applies nothing");
+                    }, "holder", null, null, 0, null);
+                } catch (IllegalStateException expected) {
+                    // the lane was held, nothing was applied
+                }
+            });
+            assertThat(inLane.await(5, TimeUnit.SECONDS)).isTrue();
+
+            socket.update(1, insertRow("first"));
+            socket.send("ping", null, SocketProbe.JSON.createObjectNode()); // answered at once, were it not in line
+            socket.update(2, insertRow("second"));
+            // a negative check has no event to wait for: the pong would come within milliseconds on the loop
+            Thread.sleep(300);
+            assertThat(socket.frames()).extracting(SocketProbe.Frame::event).containsExactly("joined");
+
+            release.countDown();
+            holder.join();
+            await().atMost(WAIT).until(() -> socket.frames().size() == 4);
+            assertThat(socket.frames()).extracting(SocketProbe.Frame::event)
+                    .containsExactlyInAnyOrder("joined", "ack", "pong", "ack");
+            // the held frame was applied first (version 1), the one after the ping second
+            assertThat(socket.frames("ack")).extracting(SocketProbe.Frame::seq, SocketProbe.Frame::version)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L),
+                            org.assertj.core.groups.Tuple.tuple(2L, 2L));
+        }
+    }
+
+    @Test
+    void aFrameTooLargeToReadClosesWith1009AndTheBaseIsUnchanged() throws Exception {
+        BaseUuid uuid = base();
+        try (SocketProbe socket = connect(uuid)) {
+            socket.joined();
+            socket.update(1, insertRow("x".repeat(4 * MAX_FRAME_CHARS)));
+            assertThat(socket.closeCode(WAIT)).isEqualTo(1009);
+        }
+        assertThat(node.registry.acquire(uuid).durableVersion()).isZero();
+    }
+
+    @Test
+    void aRequestToTheSocketsPathThatIsNoUpgradeIs400AndTheConnectionGoesOn() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", port.port())) {
+            raw.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = raw.getOutputStream();
+            out.write(("GET /socket/dtables/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: node-a\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readHead(raw.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("bad_request").contains("Upgrade: websocket");
+        }
+    }
+
+    /** The status line, headers and a JSON body of a length-delimited answer. */
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder text = new StringBuilder();
+        int contentLength = -1;
+        while (!text.toString().endsWith("\r\n\r\n")) {
+            text.append((char) in.read());
+        }
+        for (String line : text.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                contentLength = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        byte[] body = in.readNBytes(Math.max(contentLength, 0));
+        return text + new String(body, StandardCharsets.UTF_8);
+    }
+}
