@@ -35,7 +35,8 @@ record Options(String scenario, Map<String, String> values) {
             Map.entry("stopped", "0"),
             Map.entry("restart-command", ""),
             Map.entry("settle", "120"),
-            Map.entry("create-url", ""));
+            Map.entry("create-url", ""),
+            Map.entry("socket-url", ""));
 
     private static final Set<String> NUMBERS = Set.of("sockets", "bases", "connect-parallel", "connect-timeout", "hold",
             "rest-rate", "rest-seconds", "rate", "ops", "warmup", "op-bytes", "stopped", "settle");
@@ -81,8 +82,9 @@ record Options(String scenario, Map<String, String> values) {
         if (number("stopped") > number("sockets") - number("bases")) {
             throw new IllegalArgumentException("--stopped must leave at least one reading socket per base");
         }
-        if (!text("url").matches("https?://.+") || !createUrl().matches("https?://.+")) {
-            throw new IllegalArgumentException("--url and --create-url must be http:// or https:// URLs");
+        if (!text("url").matches("https?://.+") || !createUrl().matches("https?://.+")
+                || !socketUrl().matches("https?://.+")) {
+            throw new IllegalArgumentException("--url, --create-url and --socket-url must be http:// or https:// URLs");
         }
     }
 
@@ -97,6 +99,11 @@ record Options(String scenario, Map<String, String> values) {
     /** Where bases are created: {@code --create-url}, else {@code --url}. */
     String createUrl() {
         return text("create-url").isEmpty() ? text("url") : text("create-url");
+    }
+
+    /** Where the sockets of {@code hold} and {@code rooms} connect: {@code --socket-url} (a node's write port), else {@code --url}. */
+    String socketUrl() {
+        return text("socket-url").isEmpty() ? text("url") : text("socket-url");
     }
 
     LoadSocket.Framing framing() {

@@ -110,7 +110,7 @@ public final class SocketLoad {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (LoadSocket socket : toConnect) {
                 inFlight.acquire();
-                all.add(socket.connect(http, options.text("url"), timeout).whenComplete((v, failure) -> {
+                all.add(socket.connect(http, options.socketUrl(), timeout).whenComplete((v, failure) -> {
                     inFlight.release();
                     if (failure == null) {
                         joined.incrementAndGet();
@@ -125,7 +125,7 @@ public final class SocketLoad {
                 // counted per socket above
             }
             report("%s: %d of %d sockets joined (%d failed) in %.1f s (%s, %s)", what, joined.get(), toConnect.size(),
-                    failed.get(), (System.nanoTime() - started) / 1e9, options.text("transport"), options.text("url"));
+                    failed.get(), (System.nanoTime() - started) / 1e9, options.text("transport"), options.socketUrl());
             return joined.get();
         }
 

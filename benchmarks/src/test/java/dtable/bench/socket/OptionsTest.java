@@ -28,6 +28,9 @@ class OptionsTest {
         assertThat(options.number("sockets")).isEqualTo(1000);
         assertThat(options.number("warmup")).isEqualTo(50);
         assertThat(options.createUrl()).isEqualTo("http://127.0.0.1:5000/");
+        assertThat(options.socketUrl()).isEqualTo("http://127.0.0.1:5000/");
+        assertThat(Options.parse(new String[] {"hold", "--key-file", key(), "--socket-url", "http://127.0.0.1:5010/"})
+                .socketUrl()).isEqualTo("http://127.0.0.1:5010/");
     }
 
     @Test
@@ -45,6 +48,8 @@ class OptionsTest {
         assertThatThrownBy(() -> SocketLoad.run("hold", "--key-file", key, "--url")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> SocketLoad.run("rooms", "--key-file", key, "--sockets", "10", "--bases", "5", "--stopped", "6"))
                 .hasMessageContaining("--stopped");
+        assertThatThrownBy(() -> SocketLoad.run("hold", "--key-file", key, "--socket-url", "127.0.0.1:5010"))
+                .hasMessageContaining("--socket-url");
     }
 
     @Test
