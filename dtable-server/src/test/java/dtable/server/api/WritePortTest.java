@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
-import dtable.model.Base;
 import dtable.server.ServerFixture;
 import dtable.server.base.CoreNode;
 import dtable.server.base.LoadedBase;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -62,10 +60,7 @@ class WritePortTest {
     }
 
     private BaseUuid base() {
-        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        node.believeOwner(uuid.bucket(), 10);
-        node.registry.create(uuid, Base.withDefaultTable());
-        return uuid;
+        return node.newBase();
     }
 
     private String append(BaseUuid uuid) {

@@ -1,13 +1,16 @@
 package dtable.server.base;
 
+import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.cluster.NodeInfo;
+import dtable.model.Base;
 import dtable.server.cluster.Ownership;
 import dtable.server.storage.ManualOperationLog;
 import dtable.server.storage.MemoryBaseStorage;
 import java.time.Clock;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
@@ -39,6 +42,14 @@ public final class CoreNode {
     /** Makes this node believe it owns {@code bucket} under {@code token}. */
     public void believeOwner(Bucket bucket, long token) {
         ownership.onMap(ownership.map().toBuilder().node(info()).owner(bucket, id, token).revision(token).build());
+    }
+
+    /** A new base with the default table, created and loaded here (its bucket believed owned under token 10). */
+    public BaseUuid newBase() {
+        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
+        believeOwner(uuid.bucket(), 10);
+        registry.create(uuid, Base.withDefaultTable());
+        return uuid;
     }
 
     /** Lets the test run code in the window between a load's last ownership check and the base becoming reachable. */
