@@ -6,6 +6,7 @@ import dtable.server.api.BaseAccess;
 import dtable.server.api.RowsController;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.LaneMonitor;
+import dtable.server.base.RowLimit;
 import dtable.server.cluster.NodeRuntime;
 import dtable.server.cluster.Ownership;
 import dtable.server.socket.ContainerBuffers;
@@ -158,7 +159,8 @@ public class ServerWiring {
     @Bean
     RoomSession.Rooms rooms(BaseRegistry registry, BaseStore store, TokenService tokens, ServerConfig config,
             @Value("${dtable.socket.queue-capacity:4096}") int queueCapacity) {
-        return new RoomSession.Rooms(registry, store::readLog, tokens, queueCapacity, config.maxRequestBytes());
+        return new RoomSession.Rooms(registry, store::readLog, tokens, queueCapacity, config.maxRequestBytes(),
+                new RowLimit(config.baseWritableLimit()));
     }
 
     @Bean(destroyMethod = "close")

@@ -7,7 +7,7 @@ import dtable.model.FrozenBase;
 import dtable.model.Operation;
 import dtable.server.base.BaseRegistry;
 import dtable.server.base.LoadedBase;
-import dtable.web.ApiException;
+import dtable.server.base.RowLimit;
 import dtable.web.Authorizer;
 import dtable.web.Json;
 import jakarta.servlet.http.HttpServletRequest;
@@ -135,20 +135,7 @@ public record BaseAccess(Authorizer authorizer, BaseRegistry registry, long base
 
     /** {@code command}, refusing an operation that adds rows to a base past {@code base_writable_limit}. */
     private Function<Base, JsonNode> withinLimit(Function<Base, JsonNode> command) {
-        return model -> {
-            JsonNode raw = command.apply(model);
-            refuseGrowthPastLimit(model, raw);
-            return raw;
-        };
-    }
-
-    private void refuseGrowthPastLimit(Base model, JsonNode raw) {
-        String type = raw.path("op_type").asString("");
-        boolean grows = type.equals("insert_row") || type.equals("insert_rows") || type.equals("append_rows");
-        if (grows && model.rowCount() > baseWritableLimit) {
-            throw ApiException.badRequest("over_limit", "base has " + model.rowCount()
-                    + " rows, over base_writable_limit " + baseWritableLimit + ": no rows can be added");
-        }
+        return new RowLimit(baseWritableLimit).guard(command);
     }
 
     static String app(HttpServletRequest request) {

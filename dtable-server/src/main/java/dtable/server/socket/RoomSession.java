@@ -5,6 +5,7 @@ import dtable.core.bucket.InvalidBaseUuidException;
 import dtable.core.token.TokenClaims;
 import dtable.core.token.TokenException;
 import dtable.core.token.TokenService;
+import dtable.model.Base;
 import dtable.model.OperationException;
 import dtable.core.error.BaseNotFoundException;
 import dtable.server.base.BaseRegistry;
@@ -13,12 +14,14 @@ import dtable.core.error.BaseUnavailableException;
 import dtable.server.base.LoadedBase;
 import dtable.server.base.NotServedHereException;
 import dtable.server.base.RoomListener;
+import dtable.server.base.RowLimit;
 import dtable.server.cluster.Route;
 import dtable.server.storage.OutcomeUnknownException;
 import dtable.web.Authorizer;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -45,13 +48,19 @@ public final class RoomSession {
     private static final Logger log = LoggerFactory.getLogger(RoomSession.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** What every session of a node shares. */
+    /** What every session of a node shares; {@code rowLimit} is the node's {@code base_writable_limit}. */
     public record Rooms(BaseRegistry registry, SocketClient.LogReader logReader, TokenService tokens,
-            int queueCapacity, long maxOperationBytes, Presence presence) {
+            int queueCapacity, long maxOperationBytes, Presence presence, RowLimit rowLimit) {
 
         public Rooms(BaseRegistry registry, SocketClient.LogReader logReader, TokenService tokens, int queueCapacity,
+                long maxOperationBytes, RowLimit rowLimit) {
+            this(registry, logReader, tokens, queueCapacity, maxOperationBytes, new Presence(), rowLimit);
+        }
+
+        /** Without a row limit. */
+        public Rooms(BaseRegistry registry, SocketClient.LogReader logReader, TokenService tokens, int queueCapacity,
                 long maxOperationBytes) {
-            this(registry, logReader, tokens, queueCapacity, maxOperationBytes, new Presence());
+            this(registry, logReader, tokens, queueCapacity, maxOperationBytes, RowLimit.NONE);
         }
     }
 
@@ -205,9 +214,10 @@ public final class RoomSession {
             return false;
         }
         try {
+            Function<Base, JsonNode> command = rooms.rowLimit().guard(model -> operation);
             LoadedBase.Committed<Void> committed = mayBlock
-                    ? base.execute(model -> operation, Authorizer.author(claims), "socket", sender, ref, null)
-                    : base.tryExecute(model -> operation, Authorizer.author(claims), "socket", sender, ref, null);
+                    ? base.execute(command, Authorizer.author(claims), "socket", sender, ref, null)
+                    : base.tryExecute(command, Authorizer.author(claims), "socket", sender, ref, null);
             if (committed == null) {
                 return false;
             }

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dtable.core.bucket.BaseUuid;
 import dtable.core.token.Permission;
 import dtable.core.token.TokenService;
-import dtable.model.Base;
 import dtable.server.ServerFixture;
 import dtable.server.api.BaseAccess;
 import dtable.server.api.RowsController;
 import dtable.server.api.WritePort;
 import dtable.server.base.CoreNode;
 import dtable.server.base.LoadedBase;
+import dtable.server.base.RowLimit;
 import dtable.server.storage.MemoryBaseStorage;
 import dtable.web.Authorizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class PortSocketsTest {
 
     private static final int MAX_FRAME_CHARS = 4096;
+    /** {@code base_writable_limit} of the node under test. */
+    private static final int ROW_LIMIT = 2;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final CoreNode node = new CoreNode("node-a", new MemoryBaseStorage(), Clock.systemUTC());
@@ -47,7 +49,7 @@ class PortSocketsTest {
 
     PortSocketsTest() throws InterruptedException {
         RoomSession.Rooms rooms = new RoomSession.Rooms(node.registry, (uuid, after, limit) -> List.of(), tokens, 64,
-                MAX_FRAME_CHARS);
+                MAX_FRAME_CHARS, new RowLimit(ROW_LIMIT));
         port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
                 new PortSockets(rooms, MAX_FRAME_CHARS), "node-a", MAX_FRAME_CHARS, new SimpleMeterRegistry(),
                 "127.0.0.1", 0, 1);
@@ -60,10 +62,7 @@ class PortSocketsTest {
     }
 
     private BaseUuid base() {
-        BaseUuid uuid = BaseUuid.parse(UUID.randomUUID().toString());
-        node.believeOwner(uuid.bucket(), 10);
-        node.registry.create(uuid, Base.withDefaultTable());
-        return uuid;
+        return node.newBase();
     }
 
     private SocketProbe connect(BaseUuid uuid) {
@@ -113,6 +112,25 @@ class PortSocketsTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L),
                             org.assertj.core.groups.Tuple.tuple(2L, 2L));
         }
+    }
+
+    @Test
+    void aBaseOverBaseWritableLimitRefusesNewRowsFromASocketAndChangesNothing() {
+        BaseUuid uuid = base();
+        try (SocketProbe socket = connect(uuid)) {
+            socket.joined();
+            for (long seq = 1; seq <= ROW_LIMIT + 2; seq++) {
+                socket.update(seq, insertRow("row-" + seq));
+            }
+            await().atMost(WAIT).until(() -> socket.frames("ack").size() + socket.frames("error").size() == ROW_LIMIT + 2);
+            // a base with more rows than the limit takes no more: the limit's row is the last one added
+            assertThat(socket.frames("ack")).extracting(SocketProbe.Frame::seq).containsExactly(1L, 2L, 3L);
+            assertThat(socket.frames("error")).singleElement().satisfies(error -> {
+                assertThat(error.seq()).isEqualTo(ROW_LIMIT + 2);
+                assertThat(error.data().path("error_type").asString()).isEqualTo("over_limit");
+            });
+        }
+        assertThat(node.registry.acquire(uuid).durableVersion()).isEqualTo(ROW_LIMIT + 1);
     }
 
     @Test
