@@ -332,10 +332,10 @@ public final class PortSockets {
         public void close(int code, String reason) {
             closing = true;
             channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-            // a client that does not read would keep the close frame (and the connection) waiting forever
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            // a client that does not read would keep the close frame (and the connection) waiting forever; the timer
+            // goes with the connection, so that a closed one is not held for the timeout
+            var force = channel.eventLoop().schedule(() -> channel.close(), sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            channel.closeFuture().addListener(closed -> force.cancel(false));
         }
 
         @Override
