@@ -145,6 +145,63 @@ class PortSocketsTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsDroppedAndItsConnectionEndedAfterTheSendTimeout() throws Exception {
+        RoomSession.Rooms smallQueues = new RoomSession.Rooms(node.registry, (uuid, after, limit) -> List.of(), tokens,
+                64, MAX_FRAME_CHARS);
+        Duration sendTimeout = Duration.ofMillis(300);
+        try (WritePort strict = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000,
+                10_000)), new PortSockets(smallQueues, MAX_FRAME_CHARS, sendTimeout), "node-a", MAX_FRAME_CHARS,
+                new SimpleMeterRegistry(), "127.0.0.1", 0, 1);
+                Socket raw = new Socket("127.0.0.1", strict.port())) {
+            BaseUuid uuid = base();
+            String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+            LoadedBase base = node.registry.acquire(uuid);
+            // a client that upgrades and then reads nothing (a WebSocket library keeps reading into its own buffers)
+            raw.setSoTimeout((int) WAIT.toMillis());
+            raw.getOutputStream().write(("GET /socket/dtables/" + uuid + "?token=" + token + " HTTP/1.1\r\n"
+                    + "Host: node-a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(raw.getInputStream())).startsWith("HTTP/1.1 101");
+            await().atMost(WAIT).until(() -> base.room().size() == 1);
+            SocketClient client = (SocketClient) base.room().getFirst();
+            // operations of 3,000 characters, at most one a millisecond (so that only a client that reads nothing falls
+            // behind), until the kernel's and Netty's buffers are full and the client's queue overflows
+            String row = insertRow("x".repeat(3000));
+            for (int i = 0; i < 20_000 && !client.isClosing(); i++) {
+                base.execute(model -> SocketProbe.JSON.readTree(row), "writer", null, null, 0, null);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertThat(client.isClosing()).as("the stalled client was dropped").isTrue();
+            // its close frame cannot be written while the client reads nothing; after the send timeout the connection
+            // ends without it (a timeout has no event to wait for)
+            Thread.sleep(sendTimeout.toMillis() * 4);
+            assertThat(opcodesUntilTheEnd(raw.getInputStream())).as("frames the client got before the connection ended")
+                    .contains(0x1).doesNotContain(0x8);
+        }
+    }
+
+    /** The opcodes of the server's (unmasked) frames until the connection ends (maybe within a frame). */
+    private static List<Integer> opcodesUntilTheEnd(InputStream in) throws Exception {
+        java.io.DataInputStream data = new java.io.DataInputStream(in);
+        List<Integer> opcodes = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                int first = data.read();
+                if (first < 0) {
+                    return opcodes;
+                }
+                opcodes.add(first & 0x0f);
+                int length = data.readUnsignedByte() & 0x7f;
+                long payload = length == 126 ? data.readUnsignedShort() : length == 127 ? data.readLong() : length;
+                data.skipNBytes(payload);
+            }
+        } catch (java.io.EOFException endedWithinAFrame) {
+            return opcodes;
+        }
+    }
+
+    @Test
     void aRequestToTheSocketsPathThatIsNoUpgradeIs400AndTheConnectionGoesOn() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", port.port())) {
             raw.setSoTimeout((int) WAIT.toMillis());
