@@ -6,6 +6,7 @@ import dtable.server.base.RoomListener;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -272,7 +273,7 @@ public final class SocketClient implements RoomListener {
     /** Starts a drain unless one runs (it then sees the new event) or the client has not started. */
     private void schedule() {
         if (started && !closed && DRAINING.compareAndSet(this, 0, 1)) {
-            java.util.concurrent.Executor loop = transport.loop();
+            Executor loop = transport.loop();
             if (loop == null) {
                 SENDERS.newThread(this::drain).start();
             } else {

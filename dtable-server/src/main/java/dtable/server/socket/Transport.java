@@ -1,5 +1,7 @@
 package dtable.server.socket;
 
+import java.util.concurrent.Executor;
+
 /**
  * What a {@link RoomSession} says to its client, independent of framing: the plain WebSocket JSON
  * frames of SPEC §8 ({@link WebSocketTransport}) or socket.io ({@code dtable.server.socket.socketio}).
@@ -45,7 +47,7 @@ public interface Transport {
      * ({@link #backedUp()} says when the client is behind instead). Null (the default): a virtual thread for each
      * drain, for a transport whose sends may block until the client reads.
      */
-    default java.util.concurrent.Executor loop() {
+    default Executor loop() {
         return null;
     }
 

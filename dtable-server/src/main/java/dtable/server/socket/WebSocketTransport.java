@@ -4,6 +4,7 @@ import dtable.core.error.ErrorBody;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ final class WebSocketTransport implements Transport {
         boolean isOpen();
 
         /** {@link Transport#loop()}: the event loop of a wire whose sends never block; null for a blocking one. */
-        default java.util.concurrent.Executor loop() {
+        default Executor loop() {
             return null;
         }
 
@@ -214,7 +215,7 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
-    public java.util.concurrent.Executor loop() {
+    public Executor loop() {
         return wire.loop();
     }
 

@@ -1,6 +1,7 @@
 package dtable.server.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
@@ -16,16 +17,21 @@ import dtable.server.base.RowLimit;
 import dtable.server.storage.MemoryBaseStorage;
 import dtable.web.Authorizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,10 +56,14 @@ class PortSocketsTest {
     PortSocketsTest() throws InterruptedException {
         RoomSession.Rooms rooms = new RoomSession.Rooms(node.registry, (uuid, after, limit) -> List.of(), tokens, 64,
                 MAX_FRAME_CHARS, new RowLimit(ROW_LIMIT));
-        port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
-                new PortSockets(rooms, MAX_FRAME_CHARS), "node-a", MAX_FRAME_CHARS, new SimpleMeterRegistry(),
-                "127.0.0.1", 0, 1);
+        port = writePort(new PortSockets(rooms, MAX_FRAME_CHARS));
         node.log.autoCommit(true);
+    }
+
+    /** A write port of this node serving {@code sockets}, on a free port. */
+    private WritePort writePort(PortSockets sockets) throws InterruptedException {
+        return new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
+                sockets, "node-a", MAX_FRAME_CHARS, new SimpleMeterRegistry(), "127.0.0.1", 0, 1);
     }
 
     @AfterEach
@@ -109,8 +119,7 @@ class PortSocketsTest {
                     .containsExactlyInAnyOrder("joined", "ack", "pong", "ack");
             // the held frame was applied first (version 1), the one after the ping second
             assertThat(socket.frames("ack")).extracting(SocketProbe.Frame::seq, SocketProbe.Frame::version)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L),
-                            org.assertj.core.groups.Tuple.tuple(2L, 2L));
+                    .containsExactly(tuple(1L, 1L), tuple(2L, 2L));
         }
     }
 
@@ -149,9 +158,7 @@ class PortSocketsTest {
         RoomSession.Rooms smallQueues = new RoomSession.Rooms(node.registry, (uuid, after, limit) -> List.of(), tokens,
                 64, MAX_FRAME_CHARS);
         Duration sendTimeout = Duration.ofMillis(300);
-        try (WritePort strict = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000,
-                10_000)), new PortSockets(smallQueues, MAX_FRAME_CHARS, sendTimeout), "node-a", MAX_FRAME_CHARS,
-                new SimpleMeterRegistry(), "127.0.0.1", 0, 1);
+        try (WritePort strict = writePort(new PortSockets(smallQueues, MAX_FRAME_CHARS, sendTimeout));
                 Socket raw = new Socket("127.0.0.1", strict.port())) {
             BaseUuid uuid = base();
             String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
@@ -170,7 +177,7 @@ class PortSocketsTest {
             String row = insertRow("x".repeat(3000));
             for (int i = 0; i < 20_000 && !client.isClosing(); i++) {
                 base.execute(model -> SocketProbe.JSON.readTree(row), "writer", null, null, 0, null);
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                LockSupport.parkNanos(1_000_000);
             }
             assertThat(client.isClosing()).as("the stalled client was dropped").isTrue();
             // its close frame cannot be written while the client reads nothing; after the send timeout the connection
@@ -183,8 +190,8 @@ class PortSocketsTest {
 
     /** The opcodes of the server's (unmasked) frames until the connection ends (maybe within a frame). */
     private static List<Integer> opcodesUntilTheEnd(InputStream in) throws Exception {
-        java.io.DataInputStream data = new java.io.DataInputStream(in);
-        List<Integer> opcodes = new java.util.ArrayList<>();
+        DataInputStream data = new DataInputStream(in);
+        List<Integer> opcodes = new ArrayList<>();
         try {
             while (true) {
                 int first = data.read();
@@ -196,7 +203,7 @@ class PortSocketsTest {
                 long payload = length == 126 ? data.readUnsignedShort() : length == 127 ? data.readLong() : length;
                 data.skipNBytes(payload);
             }
-        } catch (java.io.EOFException endedWithinAFrame) {
+        } catch (EOFException endedWithinAFrame) {
             return opcodes;
         }
     }
@@ -222,7 +229,7 @@ class PortSocketsTest {
             text.append((char) in.read());
         }
         for (String line : text.toString().split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 contentLength = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
             }
         }
