@@ -8,7 +8,9 @@
 # The proxy is the built jar (dtable-server-proxy/target/dtable-server-proxy.jar) against a
 # single-member etcd started here; the map assigns buckets alternately to the two nodes.
 #
-# CPU per request is the user + system time of the routing processes over the measured requests; for
+# CPU per request is the user + system time of the routing processes over the measured requests; a line
+# after the table gives the CPU the hypervisor took from this machine during each measurement (a virtual
+# machine with busy neighbours is not quiet, whatever its load average says); for
 # the proxy a line after the table splits it by thread (event loops, JIT compilers, GC and VM, other),
 # since a JVM that is still compiling pays for it in the same column.
 #
@@ -214,6 +216,9 @@ children() { ps -o pid= --ppid "$1" | tr '\n' ' '; }
 declare -A CPU_PIDS=([proxy]="$PROXY_PID" [nginx]="$(children "$ROUTER_PID")" [direct]="$(children "$NODES_PID")")
 cpu_ticks() { local t=0 p f; for p in $1; do read -r -a f < <(sed 's/^.*) //' "/proc/$p/stat"); t=$((t + f[11] + f[12])); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
+# ticks all cores spent waiting for the hypervisor ("steal" in /proc/stat): on a shared virtual machine a
+# neighbour's load takes cores away from every process here, which no per-process figure shows
+steal_ticks() { awk '$1 == "cpu" {print $9}' /proc/stat; }
 # the proxy's CPU ticks by kind of thread: "event-loops jit gc-and-vm other"
 proxy_thread_ticks() {
   local stat line comm t loops=0 jit=0 gc=0 other=0
@@ -262,13 +267,17 @@ for name in proxy direct nginx; do
 done
 echo "# warmed up:$WARMED"
 BREAKDOWN=""
+STEAL=""
 printf '| target | connections | req/s | p50 | p99 | non-2xx | CPU µs/request |\n|---|---:|---:|---:|---:|---:|---:|\n'
 for connections in "$CONNECTIONS" 1; do
   for name in proxy direct nginx; do
     before=$(cpu_ticks "${CPU_PIDS[$name]}")
+    steal_before=$(steal_ticks)
     [ "$name" != proxy ] || threads_before=$(proxy_thread_ticks)
     read -r rps p50 p99 bad n < <(wrk -t1 -c"$connections" -d"${DURATION}s" --latency "${URL[$name]}" | summarise)
     after=$(cpu_ticks "${CPU_PIDS[$name]}")
+    STEAL+=$(awk -v t=$(($(steal_ticks) - steal_before)) -v hz="$HZ" -v d="$DURATION" -v c="$(nproc)" \
+      -v what="$name/$connections" 'BEGIN {printf " %s %.1f%%,", what, 100 * t / hz / d / c}')
     [ "$name" != proxy ] || threads_after=$(proxy_thread_ticks)
     cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rps" "$p50" "$p99" "$bad" "$cpu"
@@ -281,4 +290,5 @@ for connections in "$CONNECTIONS" 1; do
   done
 done
 printf '%s' "$BREAKDOWN"
+echo "# CPU stolen by the hypervisor during each measurement (share of all cores; 0 on a machine of its own):${STEAL%,}"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

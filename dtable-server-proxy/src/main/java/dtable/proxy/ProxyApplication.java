@@ -31,7 +31,7 @@ public class ProxyApplication {
      * goes in {@code --dtable.proxy.*} ({@link ProxySettings}).
      */
     public static ConfigurableApplicationContext start(ProxyConfig config, String... args) {
-        oneEventLoopPerCore();
+        defaultEventLoops();
         SpringApplication app = new SpringApplication(ProxyApplication.class);
         app.setWebApplicationType(WebApplicationType.REACTIVE);
         Map<String, Object> defaults = new LinkedHashMap<>();
@@ -47,14 +47,25 @@ public class ProxyApplication {
     }
 
     /**
-     * One Reactor Netty event loop per core, like nginx's {@code worker_processes auto}, unless
-     * {@code -Dreactor.netty.ioWorkerCount} says otherwise. Reactor's own default is at least 4, which on
-     * a 2-core host only adds thread switches: every forwarded request stays on one loop anyway
-     * (docs/benchmarks.md). Takes effect only before Reactor Netty's first server or client starts.
+     * One Reactor Netty event loop per two cores (at least one), unless {@code -Dreactor.netty.ioWorkerCount}
+     * says otherwise. Takes effect only before Reactor Netty's first server or client starts.
+     *
+     * <p>Why not one per core: a forwarded request costs the proxy about 20 µs of CPU, so one loop forwards
+     * about 50,000 requests a second, and the proxy shares its host with the nodes (compose) or with its
+     * clients. Every busy loop is one more thread competing for those cores: on 2 cores with the load
+     * generator and the node beside it, one loop had a lower p99 and CPU per request than two, at the same
+     * throughput (docs/benchmarks.md, "One event loop per two cores"). nginx behaves the same way there: its
+     * two workers often serve every connection from one of them. Reactor's own default is at least 4 loops.
      */
-    static void oneEventLoopPerCore() {
+    static void defaultEventLoops() {
         if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {
-            System.setProperty(ReactorNetty.IO_WORKER_COUNT, Integer.toString(Runtime.getRuntime().availableProcessors()));
+            System.setProperty(ReactorNetty.IO_WORKER_COUNT,
+                    Integer.toString(eventLoopsFor(Runtime.getRuntime().availableProcessors())));
         }
+    }
+
+    /** The default number of event loops on a host with {@code cores} cores: half of them, at least one. */
+    static int eventLoopsFor(int cores) {
+        return Math.max(1, cores / 2);
     }
 }
