@@ -53,9 +53,10 @@ public class ProxyApplication {
      * <p>Why not one per core: a forwarded request costs the proxy about 20 µs of CPU, so one loop forwards
      * about 50,000 requests a second, and the proxy shares its host with the nodes (compose) or with its
      * clients. Every busy loop is one more thread competing for those cores: on 2 cores with the load
-     * generator and the node beside it, one loop had a lower p99 and CPU per request than two, at the same
-     * throughput (docs/benchmarks.md, "One event loop per two cores"). nginx behaves the same way there: its
-     * two workers often serve every connection from one of them. Reactor's own default is at least 4 loops.
+     * generator and the node beside it, runs alternating one loop and two gave one loop a lower p99 (2.5-3.3 ms
+     * against 4.2-4.5 ms) and less CPU per request (20-22 µs against 24-26 µs), with no less throughput
+     * (docs/benchmarks.md, "The proxy with one event loop per two cores"). nginx's two workers there often
+     * serve every connection from one of them. Reactor's own default is at least 4 loops.
      */
     static void defaultEventLoops() {
         if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {
