@@ -51,4 +51,10 @@ class PartitionScenariosIT extends ScenarioSuite {
     void etcdMemberCutFromPeers() {
         check(PartitionScenarios.etcdMemberCutFromPeers());
     }
+
+    @Test
+    @Order(6)
+    void etcdLeaderCutFromPeers() {
+        check(PartitionScenarios.etcdLeaderCutFromPeers());
+    }
 }

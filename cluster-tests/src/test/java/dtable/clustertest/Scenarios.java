@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dtable.core.bucket.BaseUuid;
 import dtable.testsupport.Commands;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -356,33 +357,77 @@ final class Scenarios {
         }
     }
 
-    /** Which etcd member leads raft, from {@code etcdctl endpoint status}. */
+    /** Which etcd member leads raft, from {@code etcdctl endpoint status}; and moving the lead to a chosen member. */
     static final class EtcdStatus {
         private EtcdStatus() {
         }
 
         static Optional<String> leader(DevCluster cluster) {
-            String[] endpoints = cluster.setting("ETCD_ENDPOINTS").split(",");
-            List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                    "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "status", "-w", "json"));
-            Commands.Result result = Commands.run(Duration.ofSeconds(15), command);
-            if (!result.ok()) {
+            String[] endpoints = endpoints(cluster);
+            JsonNode statuses = statuses(cluster, endpoints);
+            if (statuses == null) {
                 return Optional.empty();
             }
-            JsonNode statuses = ClusterApi.JSON.readTree(result.output());
             for (JsonNode status : statuses) {
                 JsonNode s = status.path("Status");
                 // member ids are unsigned 64-bit: compare their text
                 if (!s.path("leader").isMissingNode() && s.path("leader").toString().equals(s.path("header").path("member_id").toString())) {
-                    String endpoint = status.path("Endpoint").asString("");
-                    for (int i = 0; i < endpoints.length; i++) {
-                        if (endpoints[i].equals(endpoint)) {
-                            return Optional.of(DevCluster.ETCD_MEMBERS.get(i));
-                        }
-                    }
+                    return member(endpoints, status.path("Endpoint").asString(""));
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * Makes {@code member} the raft leader ({@code etcdctl move-leader}, sent to the current leader) and waits
+         * until every member that answers names it; a no-op when it leads already. A scenario that cuts one member
+         * thus knows whether it cut the leader, instead of leaving it to chance.
+         */
+        static void moveLeader(DevCluster cluster, String member) {
+            await("etcd leader is " + member).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(() -> {
+                        Optional<String> leader = leader(cluster);
+                        if (leader.isEmpty() || leader.get().equals(member)) {
+                            return leader.isPresent();
+                        }
+                        String[] endpoints = endpoints(cluster);
+                        String target = memberIdHex(statuses(cluster, endpoints), endpoints, member);
+                        String from = endpoints[DevCluster.ETCD_MEMBERS.indexOf(leader.get())];
+                        Commands.run(Duration.ofSeconds(15), List.of("etcdctl", "--endpoints=" + from,
+                                "--dial-timeout=2s", "--command-timeout=5s", "move-leader", target));
+                        return false; // checked again at the next poll
+                    });
+        }
+
+        private static String[] endpoints(DevCluster cluster) {
+            return cluster.setting("ETCD_ENDPOINTS").split(",");
+        }
+
+        /** The members' {@code endpoint status} as JSON, or null when etcdctl failed. */
+        private static JsonNode statuses(DevCluster cluster, String[] endpoints) {
+            List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                    "--dial-timeout=2s", "--command-timeout=3s", "endpoint", "status", "-w", "json"));
+            Commands.Result result = Commands.run(Duration.ofSeconds(15), command);
+            return result.ok() ? ClusterApi.JSON.readTree(result.output()) : null;
+        }
+
+        private static Optional<String> member(String[] endpoints, String endpoint) {
+            for (int i = 0; i < endpoints.length; i++) {
+                if (endpoints[i].equals(endpoint)) {
+                    return Optional.of(DevCluster.ETCD_MEMBERS.get(i));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** {@code member}'s raft id in hex, as {@code move-leader} takes it (JSON has it as an unsigned decimal). */
+        private static String memberIdHex(JsonNode statuses, String[] endpoints, String member) {
+            for (JsonNode status : statuses) {
+                if (member(endpoints, status.path("Endpoint").asString("")).filter(member::equals).isPresent()) {
+                    return new BigInteger(status.path("Status").path("header").path("member_id").toString()).toString(16);
+                }
+            }
+            throw new IllegalStateException(member + " did not answer etcdctl endpoint status");
         }
     }
 }
