@@ -31,7 +31,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Sending rule.</b> One {@code keepAliveOnce} every {@link #period()} (a quarter of {@code trustFor}, at most a
  * third of the TTL; each wait drawn between 0.8 and 1 period, so that the calls do not keep in step with another
- * periodic call of the process and land on the same member every time), each given up after {@link #callTimeout()}. Every call is a new gRPC stream, which the client's
+ * periodic call of the process and land on the same member every time), each given up after {@link #callTimeout()};
+ * sooner after a failed call, or while the last call is unanswered ({@link #due}). Every call is a new gRPC stream, which the client's
  * round-robin balancing puts on the next member; so a member that cannot answer (cut off from its peers' quorum,
  * frozen) costs one unanswered call, never the whole fence time, as a long-lived keep-alive stream that stays on that
  * member until etcd ends it (about four election timeouts) would.
@@ -87,6 +88,8 @@ public final class LeaseKeeper {
     private Duration nextWait = Duration.ZERO;
     /** Owner thread: the newest call failed, so the next one goes out after a quarter period, not a period. */
     private boolean lastFailed;
+    /** Owner thread: the newest call has been answered (or given up); while it has not, the next goes out sooner. */
+    private boolean lastAnswered = true;
 
     /**
      * @param ttl         the TTL the lease was granted with
@@ -135,18 +138,29 @@ public final class LeaseKeeper {
     }
 
     /**
-     * True when {@link #period()} has passed since the last {@link #send()}, or a quarter of it after a call that
+     * True when {@link #period()} has passed since the last {@link #send()}; a quarter of it after a call that
      * failed: a member without a leader (during an election, or cut off) refuses at once, and the next call, to
-     * another member or after the election, must not wait a whole period.
+     * another member or after the election, must not wait a whole period; and half of it while the last call is
+     * still unanswered. A healthy member answers in milliseconds, so a call that has waited half a period is
+     * probably stuck on a member that cannot answer (cut off from its peers, or forwarding to a leader that is
+     * gone), and the next call, on the next member, should not wait for its timeout.
      */
     public boolean due(Instant now) {
-        return lastSent.equals(Instant.MIN) || !now.isBefore(lastSent.plus(lastFailed ? nextWait.dividedBy(4) : nextWait));
+        if (lastSent.equals(Instant.MIN)) {
+            return true;
+        }
+        Duration wait = lastFailed ? nextWait.dividedBy(4) : nextWait;
+        if (!lastAnswered && wait.compareTo(nextWait.dividedBy(2)) > 0) {
+            wait = nextWait.dividedBy(2);
+        }
+        return !now.isBefore(lastSent.plus(wait));
     }
 
     /** Sends one keep-alive now. The future never fails: errors and timeouts become a {@link Renewal}. */
     public CompletableFuture<Renewal> send() {
         Instant sentAt = clock.instant();
         lastSent = sentAt;
+        lastAnswered = false;
         nextWait = Duration.ofNanos((long) (period.toNanos() * jitter.getAsDouble()));
         CompletableFuture<Long> answer;
         try {
@@ -165,6 +179,7 @@ public final class LeaseKeeper {
         }
         if (renewal.sentAt().equals(lastSent)) {
             lastFailed = renewal.outcome() != Outcome.RENEWED;
+            lastAnswered = true;
         }
         if (renewal.outcome() != Outcome.RENEWED) {
             return;

@@ -102,7 +102,9 @@ class LeaseKeeperTest {
         assertThat(keeper.period()).isEqualTo(Duration.ofSeconds(2));
         assertThat(keeper.callTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(keeper.due(T0)).isTrue();
-        keeper.send();
+        CompletableFuture<Renewal> first = keeper.send();
+        calls.remove().complete(10L);
+        keeper.record(first.join());
         assertThat(keeper.due(T0.plusMillis(1999))).isFalse();
         assertThat(keeper.due(T0.plusSeconds(2))).isTrue();
         // never less often than every TTL / 3, whatever the trust
@@ -129,14 +131,42 @@ class LeaseKeeperTest {
 
     @Test
     void theWaitBetweenCallsIsDrawnBetweenFourFifthsAndAWholePeriod() {
-        LeaseKeeper keeper = new LeaseKeeper(lease -> new CompletableFuture<>(), LEASE, TTL, FENCE, clock, T0);
+        LeaseKeeper keeper = new LeaseKeeper(lease -> CompletableFuture.completedFuture(10L), LEASE, TTL, FENCE, clock,
+                T0);
         for (int i = 0; i < 50; i++) {
             Instant sent = clock.instant();
-            keeper.send();
+            keeper.record(keeper.send().join());
             assertThat(keeper.due(sent.plusMillis(1599))).isFalse();
             assertThat(keeper.due(sent.plusMillis(2000))).isTrue();
             clock.set(sent.plusSeconds(2));
         }
+    }
+
+    /**
+     * A call that has not been answered after half a period is probably stuck on a member that cannot answer (cut off
+     * from its peers, or forwarding to a leader that is gone): the next call goes out then, to the next member,
+     * instead of a whole period after it; and once the newest call is answered, the period is the rule again.
+     */
+    @Test
+    void whileTheLastCallIsUnansweredTheNextGoesOutAfterHalfAPeriod() {
+        LeaseKeeper keeper = keeper(FENCE); // period 2 s, calls given up after 4 s
+        CompletableFuture<Renewal> stuck = keeper.send();
+
+        assertThat(keeper.due(T0.plusMillis(999))).isFalse();
+        assertThat(keeper.due(T0.plusSeconds(1))).isTrue();
+        clock.set(T0.plusSeconds(1));
+        CompletableFuture<Renewal> second = keeper.send();
+        calls.removeLast().complete(10L);
+        keeper.record(second.join());
+
+        assertThat(keeper.validUntil()).isEqualTo(T0.plusSeconds(1).plus(FENCE));
+        assertThat(keeper.due(T0.plusMillis(2999))).isFalse(); // answered: a whole period after it
+        assertThat(keeper.due(T0.plusSeconds(3))).isTrue();
+        // the stuck call's late answer changes neither the deadline nor the sending
+        calls.remove().complete(10L);
+        keeper.record(stuck.join());
+        assertThat(keeper.validUntil()).isEqualTo(T0.plusSeconds(1).plus(FENCE));
+        assertThat(keeper.due(T0.plusMillis(2999))).isFalse();
     }
 
     @Test
