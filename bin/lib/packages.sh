@@ -29,6 +29,8 @@ TEST_PACKAGES=(
   # SeaTableClientIT runs SeaTable's own client (dtable-store, socket.io-client) under node, installed with npm ci
   "node nodejs"
   "npm npm"
+  # PartitionScenariosIT cuts links with iptables DROP rules inside network namespaces (as root; skipped without it)
+  "iptables iptables"
 )
 
 # Where Debian puts daemons (mariadbd); not on a normal user's PATH.
