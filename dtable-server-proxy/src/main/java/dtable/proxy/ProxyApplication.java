@@ -55,8 +55,9 @@ public class ProxyApplication {
      * clients. Every busy loop is one more thread competing for those cores: on 2 cores with the load
      * generator and the node beside it, runs alternating one loop and two gave one loop a lower p99 (2.5-3.3 ms
      * against 4.2-4.5 ms) and less CPU per request (20-22 µs against 24-26 µs), with no less throughput
-     * (docs/benchmarks.md, "The proxy with one event loop per two cores"). nginx's two workers there often
-     * serve every connection from one of them. Reactor's own default is at least 4 loops.
+     * (docs/benchmarks.md, "The proxy with one event loop per two cores"). nginx's two workers there did not
+     * share the work evenly either (in one run one of them served every connection). Reactor's own default is
+     * at least 4 loops.
      */
     static void defaultEventLoops() {
         if (System.getProperty(ReactorNetty.IO_WORKER_COUNT) == null) {

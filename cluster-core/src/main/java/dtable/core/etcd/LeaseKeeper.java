@@ -32,10 +32,10 @@ import java.util.function.DoubleSupplier;
  * <p><b>Sending rule.</b> One {@code keepAliveOnce} every {@link #period()} (a quarter of {@code trustFor}, at most a
  * third of the TTL; each wait drawn between 0.8 and 1 period, so that the calls do not keep in step with another
  * periodic call of the process and land on the same member every time), each given up after {@link #callTimeout()};
- * sooner after a failed call, or while the last call is unanswered ({@link #due}). Every call is a new gRPC stream, which the client's
- * round-robin balancing puts on the next member; so a member that cannot answer (cut off from its peers' quorum,
- * frozen) costs one unanswered call, never the whole fence time, as a long-lived keep-alive stream that stays on that
- * member until etcd ends it (about four election timeouts) would.
+ * sooner after a failed call, or while the last call is unanswered ({@link #due}). Every call is a new gRPC stream,
+ * which the client's round-robin balancing puts on the next member; so a member that cannot answer (cut off from its
+ * peers' quorum, frozen) costs one unanswered call, never the whole fence time, as a long-lived keep-alive stream
+ * that stays on that member until etcd ends it (about four election timeouts) would.
  *
  * <p>Not thread-safe: one owner thread calls everything. The futures of {@link #send()} complete on the client's
  * threads; the owner hands their {@link Renewal} back to its own thread before {@link #record}ing it.
