@@ -26,6 +26,13 @@ class LeaseKeeperTest {
     /** The answers the fake etcd gives, completed by the test when it wants them to "arrive". */
     private final Deque<CompletableFuture<Long>> calls = new ArrayDeque<>();
 
+    /** Sends a keep-alive now; etcd renews it for 10 s at once, and the answer is recorded. */
+    private void sendAndRenew(LeaseKeeper keeper) {
+        CompletableFuture<Renewal> renewal = keeper.send();
+        calls.removeLast().complete(10L);
+        keeper.record(renewal.join());
+    }
+
     private LeaseKeeper keeper(Duration trustFor) {
         return new LeaseKeeper(lease -> {
             CompletableFuture<Long> answer = new CompletableFuture<>();
@@ -102,9 +109,7 @@ class LeaseKeeperTest {
         assertThat(keeper.period()).isEqualTo(Duration.ofSeconds(2));
         assertThat(keeper.callTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(keeper.due(T0)).isTrue();
-        CompletableFuture<Renewal> first = keeper.send();
-        calls.remove().complete(10L);
-        keeper.record(first.join());
+        sendAndRenew(keeper);
         assertThat(keeper.due(T0.plusMillis(1999))).isFalse();
         assertThat(keeper.due(T0.plusSeconds(2))).isTrue();
         // never less often than every TTL / 3, whatever the trust
@@ -122,9 +127,7 @@ class LeaseKeeperTest {
         assertThat(keeper.due(T0.plusMillis(499))).isFalse();
         assertThat(keeper.due(T0.plusMillis(500))).isTrue();
         clock.set(T0.plusMillis(500));
-        CompletableFuture<Renewal> renewed = keeper.send();
-        calls.remove().complete(10L);
-        keeper.record(renewed.join());
+        sendAndRenew(keeper);
         assertThat(keeper.due(T0.plusMillis(1000))).isFalse(); // answered: back to one call a period
         assertThat(keeper.due(T0.plusMillis(2500))).isTrue();
     }
@@ -155,9 +158,7 @@ class LeaseKeeperTest {
         assertThat(keeper.due(T0.plusMillis(999))).isFalse();
         assertThat(keeper.due(T0.plusSeconds(1))).isTrue();
         clock.set(T0.plusSeconds(1));
-        CompletableFuture<Renewal> second = keeper.send();
-        calls.removeLast().complete(10L);
-        keeper.record(second.join());
+        sendAndRenew(keeper);
 
         assertThat(keeper.validUntil()).isEqualTo(T0.plusSeconds(1).plus(FENCE));
         assertThat(keeper.due(T0.plusMillis(2999))).isFalse(); // answered: a whole period after it
