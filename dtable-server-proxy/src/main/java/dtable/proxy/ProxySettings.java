@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              sweep at most a quarter of this later
  * @param firstBackoff          first wait before retrying at an unchanged owner; doubles per retry
  * @param maxBackoff            the longest such wait
+ * @param forwardBytes          plain GETs go to their node as bytes, without HTTP codecs (docs/proxy.md);
+ *                              false sends every request through the codec path
  */
 @ConfigurationProperties("dtable.proxy")
 public record ProxySettings(
@@ -30,12 +32,13 @@ public record ProxySettings(
         @DefaultValue("256") int maxIdlePerNode,
         @DefaultValue("10s") Duration poolMaxIdleTime,
         @DefaultValue("50ms") Duration firstBackoff,
-        @DefaultValue("500ms") Duration maxBackoff) {
+        @DefaultValue("500ms") Duration maxBackoff,
+        @DefaultValue("true") boolean forwardBytes) {
 
     /** The defaults above, for code that runs without Spring (tests, benchmarks). */
     public static ProxySettings defaults() {
         return new ProxySettings(Duration.ofSeconds(2), Duration.ofSeconds(60), 1 << 20, 256,
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500));
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500), true);
     }
 
     /** The wait before retry number {@code retry} (0-based) at an owner that has not changed. */

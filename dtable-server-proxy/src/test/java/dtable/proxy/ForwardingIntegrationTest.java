@@ -6,6 +6,7 @@ import dtable.core.bucket.BaseUuid;
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.core.etcd.ClusterWatcher;
+import dtable.proxy.forward.Forwarder;
 import dtable.testsupport.EtcdExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -102,6 +103,28 @@ class ForwardingIntegrationTest {
                     .isEqualTo(body.getBytes(StandardCharsets.UTF_8).length);
         }
         assertThat(buckets).hasSizeGreaterThan(50);
+        // the GETs took the byte path (docs/proxy.md), the other methods the codec path
+        assertThat(proxy.context().getBean(Forwarder.class).forwardedAsBytes()).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void withForwardBytesOffGetsTakeTheCodecPathAndArriveTheSame() {
+        try (ProxyHarness codecOnly = ProxyHarness.start(etcd.endpoints(), "/forwarding-test/", Duration.ofSeconds(5),
+                Optional.empty(), "--dtable.proxy.forward-bytes=false")) {
+            BaseUuid base = BaseUuid.parse("a3c1e0d2-5b6f-4e8a-9c0d-112233445566");
+            codecOnly.awaitSeen(proxy.context().getBean(ClusterWatcher.class).current().revision());
+            String path = "/api/v1/dtables/" + base + "/rows/?table_name=T";
+
+            HttpResponse<String> response = codecOnly.send(HttpRequest.newBuilder(codecOnly.uri(path))
+                    .header("X-Request-Marker", "codec"));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            FakeNode.Received seen = node(expectedOwner(base.bucket())).received().getLast();
+            assertThat(seen.uri()).isEqualTo(path);
+            assertThat(seen.header("X-Request-Marker")).isEqualTo("codec");
+            assertThat(seen.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + codecOnly.port());
+            assertThat(codecOnly.context().getBean(Forwarder.class).forwardedAsBytes()).isZero();
+        }
     }
 
     @Test

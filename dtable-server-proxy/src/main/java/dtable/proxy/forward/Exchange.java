@@ -118,6 +118,15 @@ final class Exchange {
         }
     }
 
+    /**
+     * Continues a GET whose first attempt was made as bytes ({@link ByteExchange}) at {@code triedOwner} and
+     * failed: as after a failed attempt of this exchange (stale read, retry, or the budget's end).
+     */
+    void resumeAfter(Failure failure, NodeInfo triedOwner) {
+        tried = triedOwner;
+        failed(failure);
+    }
+
     ForwardedRequest request() {
         return request;
     }

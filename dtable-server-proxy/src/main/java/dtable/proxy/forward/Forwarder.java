@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
@@ -48,6 +49,7 @@ public final class Forwarder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
     static final AsciiString READ_LEVEL_HEADER = AsciiString.cached("x-dtable-read-level");
     static final String HANDLER_NAME = "dtable.forwarding";
+    static final String BYTES_HANDLER_NAME = "dtable.bytes";
 
     private final RoutingTable table;
     private final ProxyMetrics metrics;
@@ -61,6 +63,8 @@ public final class Forwarder implements AutoCloseable {
     /** Exchanges between their request head and the end of their answer; guarded by itself for waiting. */
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean draining;
+    /** GETs forwarded as bytes ({@link ByteExchange}), fallbacks to the codec path included. */
+    final LongAdder forwardedAsBytes = new LongAdder();
     volatile BiConsumer<String, Throwable> connectFailures = (node, cause) -> { }; // see onConnectFailure
 
     /**
@@ -80,13 +84,26 @@ public final class Forwarder implements AutoCloseable {
         table.onChange(map -> loops.values().forEach(state -> state.loop.execute(state::wakeWaiters)));
     }
 
-    /** Adds the forwarding handler to a new client connection of the Reactor Netty server. */
+    /**
+     * Adds the forwarding handler to a new client connection of the Reactor Netty server, after its HTTP codec,
+     * and (unless {@code dtable.proxy.forward-bytes=false}) the handler that forwards plain GETs as bytes before it.
+     */
     public void install(Channel channel) {
         if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
             log.warn("no HTTP/1.1 codec on {}; base requests on it go to Spring and get 404", channel);
             return;
         }
-        channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER_NAME, new ForwardingChannelHandler(this));
+        ForwardingChannelHandler forwarding = new ForwardingChannelHandler(this);
+        channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER_NAME, forwarding);
+        if (settings.forwardBytes()) {
+            channel.pipeline().addBefore(NettyPipeline.HttpCodec, BYTES_HANDLER_NAME,
+                    new ByteForwardingHandler(this, forwarding));
+        }
+    }
+
+    /** GETs forwarded as bytes so far (a counter). */
+    public long forwardedAsBytes() {
+        return forwardedAsBytes.sum();
     }
 
     /** Told of every failed connect to a node's {@code local_node_url} (node id, cause), on an event loop. */
@@ -214,14 +231,21 @@ public final class Forwarder implements AutoCloseable {
             Class<? extends SocketChannel> channelClass =
                     HttpResources.get().onChannelClass(SocketChannel.class, loop);
             state = loops.computeIfAbsent(loop, key -> new LoopState(key, new NodeChannels(key, channelClass,
-                    settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), tls)));
+                    settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), tls),
+                    settings.forwardBytes() ? new NodeChannels(key, channelClass, settings.connectTimeout(),
+                            settings.poolMaxIdleTime(), settings.maxIdlePerNode(), tls, null, false) : null));
         }
         return state;
     }
 
     /** Uses {@code channels} for the connections of {@code loop} (for loops the server did not make: tests). */
     LoopState adopt(EventLoop loop, NodeChannels channels) {
-        LoopState state = new LoopState(loop, channels);
+        return adopt(loop, channels, null);
+    }
+
+    /** As {@link #adopt(EventLoop, NodeChannels)}, with connections without codec for GETs forwarded as bytes. */
+    LoopState adopt(EventLoop loop, NodeChannels channels, NodeChannels byteChannels) {
+        LoopState state = new LoopState(loop, channels, byteChannels);
         loops.put(loop, state);
         return state;
     }
@@ -239,26 +263,41 @@ public final class Forwarder implements AutoCloseable {
     public void close() {
         for (LoopState state : loops.values()) {
             try {
-                state.loop.execute(state.channels::closeAll);
+                state.loop.execute(() -> {
+                    state.channels.closeAll();
+                    if (state.byteChannels != null) {
+                        state.byteChannels.closeAll();
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 // the loop is gone and its channels with it
             }
         }
     }
 
-    /** What one event loop holds: its node connections and its exchanges waiting for a map change. */
+    /**
+     * What one event loop holds: its node connections (with an HTTP codec, and without for GETs forwarded as
+     * bytes) and its exchanges waiting for a map change.
+     */
     static final class LoopState {
         private final EventLoop loop;
         private final NodeChannels channels;
+        private final NodeChannels byteChannels;
         private final Set<Exchange> waiting = new LinkedHashSet<>();
 
-        LoopState(EventLoop loop, NodeChannels channels) {
+        LoopState(EventLoop loop, NodeChannels channels, NodeChannels byteChannels) {
             this.loop = loop;
             this.channels = channels;
+            this.byteChannels = byteChannels;
         }
 
         NodeChannels channels() {
             return channels;
+        }
+
+        /** Node connections without codec, or null when GETs are not forwarded as bytes. */
+        NodeChannels byteChannels() {
+            return byteChannels;
         }
 
         void waitForChange(Exchange exchange) {

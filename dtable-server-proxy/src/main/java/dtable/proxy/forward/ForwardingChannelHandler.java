@@ -61,6 +61,20 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     /** {@code http} or {@code https}, once known. */
     private String scheme;
+    /** Told when this handler is ready for the next request ({@link ByteForwardingHandler}), or null. */
+    private Runnable idleListener;
+    /** How the next request, a GET whose first attempt was made as bytes, continues; or null. */
+    private HandOver handOver;
+
+    /**
+     * A GET whose first attempt as bytes ({@link ByteExchange}) did not deliver, handed to this path with its bytes.
+     *
+     * @param startNanos when the proxy received it (its retry budget runs from then)
+     * @param failure    why the attempt failed, or null when it is simply to be sent again
+     * @param tried      the owner it was sent to
+     */
+    record HandOver(long startNanos, Outcome.Failure failure, NodeInfo tried) {
+    }
 
     ForwardingChannelHandler(Forwarder forwarder) {
         this.forwarder = forwarder;
@@ -69,6 +83,16 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** {@code listener} runs each time this handler has answered its requests and waits for the next one. */
+    void onIdle(Runnable listener) {
+        idleListener = listener;
+    }
+
+    /** The next request is the GET that {@code over} describes. */
+    void handOver(HandOver over) {
+        handOver = over;
     }
 
     // ---- inbound ------------------------------------------------------------------------------
@@ -89,9 +113,11 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
+            HandOver over = handOver;
+            handOver = null;
             if (request.decoderResult().isSuccess() && ProxyPath.isBasePath(request.uri())
                     && !ProxyPath.isLocalEndpoint(ProxyPath.pathOf(request.uri()))) {
-                takeRequest(request);
+                takeRequest(request, over);
             } else {
                 inbound = Inbound.PASS;
                 passedInFlight++;
@@ -130,13 +156,13 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void takeRequest(HttpRequest request) {
-        long start = forwarder.nanoTime();
+    private void takeRequest(HttpRequest request, HandOver over) {
+        long start = over != null ? over.startNanos() : forwarder.nanoTime();
         String uri = ProxyPath.originForm(request.uri());
         String path = ProxyPath.pathOf(uri);
         ProxyPath route = ProxyPath.classify(path);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (forwarder.isDraining()) {
+        if (over == null && forwarder.isDraining()) { // a handed-over GET was accepted before the drain
             answer(Replies.error(503, "shutting_down", "the proxy is shutting down; retry"), false, start);
             return;
         }
@@ -145,7 +171,14 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
             case INVALID_UUID -> answer(Replies.error(400, "invalid_dtable_uuid", "invalid dtable_uuid"),
                     keepAlive, start);
             case SERVER_INFO -> answer(serverInfo(request, route), keepAlive, start);
-            case FORWARD -> forward(request, uri, route, keepAlive, start).start();
+            case FORWARD -> {
+                Exchange exchange = forward(request, uri, route, keepAlive, start);
+                if (over != null && over.failure() != null) {
+                    exchange.resumeAfter(over.failure(), over.tried());
+                } else {
+                    exchange.start();
+                }
+            }
             case SOCKET_IO -> socketIo(request, uri, keepAlive, start);
         }
     }
@@ -272,6 +305,9 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
             dispatch(held.poll());
         }
         if (held.isEmpty() && exchange == null && inbound == Inbound.IDLE && passedInFlight == 0) {
+            if (idleListener != null) {
+                idleListener.run();
+            }
             ctx.read();
         }
     }

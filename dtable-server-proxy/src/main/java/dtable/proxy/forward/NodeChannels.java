@@ -53,6 +53,7 @@ final class NodeChannels {
     private static final HttpDecoderConfig NODE_RESPONSES = new HttpDecoderConfig().setValidateHeaders(false);
 
     private final EventLoop loop;
+    private final boolean withCodec;
     private final Bootstrap bootstrap;
     private final Dialer dialer;
     private final SslContext tls;
@@ -65,12 +66,22 @@ final class NodeChannels {
 
     NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
                  Duration maxIdle, int maxIdlePerNode, SslContext tls) {
-        this(loop, channelClass, connectTimeout, maxIdle, maxIdlePerNode, tls, null);
+        this(loop, channelClass, connectTimeout, maxIdle, maxIdlePerNode, tls, null, true);
     }
 
     /** @param dialer how to open node connections, or null for TCP from this loop */
     NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
                  Duration maxIdle, int maxIdlePerNode, SslContext tls, Dialer dialer) {
+        this(loop, channelClass, connectTimeout, maxIdle, maxIdlePerNode, tls, dialer, true);
+    }
+
+    /**
+     * @param dialer    how to open node connections, or null for TCP from this loop
+     * @param withCodec whether TCP connections decode HTTP; without, their bytes go to a {@link ByteExchange}
+     */
+    NodeChannels(EventLoop loop, Class<? extends SocketChannel> channelClass, Duration connectTimeout,
+                 Duration maxIdle, int maxIdlePerNode, SslContext tls, Dialer dialer, boolean withCodec) {
+        this.withCodec = withCodec;
         this.loop = loop;
         this.dialer = dialer != null ? dialer : this::dialTcp;
         this.tls = tls;
@@ -157,8 +168,10 @@ final class NodeChannels {
                     @Override
                     protected void initChannel(Channel channel) {
                         addTls(channel, address);
-                        channel.pipeline().addLast(new HttpClientCodec(NODE_RESPONSES, false, false),
-                                new NodeChannelHandler());
+                        if (withCodec) {
+                            channel.pipeline().addLast(new HttpClientCodec(NODE_RESPONSES, false, false));
+                        }
+                        channel.pipeline().addLast(new NodeChannelHandler());
                     }
                 })
                 .connect(address.socket());
@@ -201,6 +214,7 @@ final class NodeChannels {
     void release(NodeAddress address, Channel channel, boolean reusable) {
         NodeChannelHandler handler = NodeChannelHandler.of(channel);
         handler.attempt = null;
+        handler.bytes = null;
         channel.config().setAutoRead(true);
         ArrayDeque<Channel> stack = idle.computeIfAbsent(address.socket(), key -> new ArrayDeque<>());
         if (!reusable || !channel.isActive() || stack.size() >= maxIdlePerNode) {
@@ -233,12 +247,15 @@ final class NodeChannels {
     }
 
     /**
-     * The last handler of a node connection: hands what the node sends to the attempt using the
-     * connection, and closes the connection when the node talks while it is pooled.
+     * The last handler of a node connection: hands what the node sends to the attempt (or, on a connection
+     * without codec, the byte exchange) using the connection, and closes the connection when the node talks
+     * while it is pooled.
      */
     static final class NodeChannelHandler extends ChannelInboundHandlerAdapter {
         /** The attempt using this connection; null while pooled. Event loop only. */
         NodeAttempt attempt;
+        /** The GET forwarded as bytes using this connection; null while pooled. Event loop only. */
+        ByteExchange bytes;
         /** When the connection last went back to the pool ({@link EventLoop#ticker()} nanoseconds). */
         long pooledAt;
 
@@ -250,6 +267,10 @@ final class NodeChannels {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (bytes != null && msg instanceof io.netty.buffer.ByteBuf in) {
+                bytes.onNodeBytes(in);
+                return;
+            }
             NodeAttempt current = attempt;
             if (current == null) {
                 io.netty.util.ReferenceCountUtil.release(msg); // nothing asked: a node must not talk unasked
@@ -276,6 +297,9 @@ final class NodeChannels {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (bytes != null) {
+                bytes.onNodeClosed(null);
+            }
             if (attempt != null) {
                 attempt.onBroken(null);
             }
@@ -284,6 +308,9 @@ final class NodeChannels {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (bytes != null) {
+                bytes.onNodeClosed(cause);
+            }
             if (attempt != null) {
                 attempt.onBroken(cause);
             }

@@ -67,7 +67,7 @@ class ExchangeRulesTest {
     @BeforeEach
     void setUp() {
         ProxySettings settings = new ProxySettings(Duration.ofSeconds(2), RESPONSE_TIMEOUT, 1 << 20, 16,
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200));
+                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200), true);
         table.set(mapOwnedBy("node-1"));
         forwarder = new Forwarder(table, new ProxyMetrics(new SimpleMeterRegistry()), settings, BUDGET,
                 Optional.empty(), clock::nanoTime);
@@ -459,31 +459,5 @@ class ExchangeRulesTest {
             ReferenceCountUtil.release(piece);
         }
         return body.toString();
-    }
-
-    /** A routing table the test sets; listeners are called at once, as the watcher's thread would. */
-    private static final class ManualTable implements RoutingTable {
-        private volatile BucketMap current = BucketMap.empty();
-        private final List<Consumer<BucketMap>> listeners = new CopyOnWriteArrayList<>();
-
-        void set(BucketMap map) {
-            current = map;
-            listeners.forEach(listener -> listener.accept(map));
-        }
-
-        @Override
-        public BucketMap current() {
-            return current;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void onChange(Consumer<BucketMap> listener) {
-            listeners.add(listener);
-        }
     }
 }
