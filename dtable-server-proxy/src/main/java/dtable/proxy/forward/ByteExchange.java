@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: confined to the client connection's event loop, which also runs its node connections.
  */
-final class ByteExchange {
+final class ByteExchange implements ClientConnectionHandler.ClientExchange {
 
     private enum Phase { CONNECTING, AWAITING_HEAD, TIMED_OUT, DELIVERING, DONE }
 
@@ -248,14 +248,15 @@ final class ByteExchange {
 
     // ---- the client ---------------------------------------------------------------------------
 
-    void clientWritable() {
+    @Override
+    public void clientWritable() {
         if (phase == Phase.DELIVERING && client.channel().isWritable()) {
             node.config().setAutoRead(true);
         }
     }
 
-    /** The client connection closed or failed. */
-    void clientGone() {
+    @Override
+    public void clientGone() {
         if (phase == Phase.DONE) {
             return;
         }

@@ -3,7 +3,6 @@ package dtable.proxy.forward;
 import dtable.core.cluster.NodeInfo;
 import dtable.proxy.routing.ProxyPath;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
@@ -26,7 +25,7 @@ import java.net.InetSocketAddress;
  *
  * <p>Threads: one instance per connection, used only on its event loop.
  */
-final class ByteForwardingHandler extends ChannelDuplexHandler {
+final class ByteForwardingHandler extends ClientConnectionHandler {
 
     private enum Mode {
         /** at the start of a request: the next bytes are looked at here */
@@ -287,38 +286,22 @@ final class ByteForwardingHandler extends ChannelDuplexHandler {
         }
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.clientWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.clientGone();
-        }
-        releasePending();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (exchange != null) {
-            exchange.clientGone();
-            ctx.close();
-            return;
-        }
-        ctx.fireExceptionCaught(cause);
-    }
 
     private String scheme() {
         if (scheme == null) {
             scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
         }
         return scheme;
+    }
+
+    @Override
+    ClientExchange running() {
+        return exchange;
+    }
+
+    @Override
+    void releaseHeld() {
+        releasePending();
     }
 
     private void releasePending() {

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: confined to the client connection's event loop; node connections are taken from that
  * loop's {@link NodeChannels}, and map changes are handed to the loop by {@link Forwarder}.
  */
-final class Exchange {
+final class Exchange implements ClientConnectionHandler.ClientExchange {
 
     /**
      * Where an exchange is. An attempt ({@link NodeAttempt}) exists in {@code ATTEMPTING} and, once
@@ -356,14 +356,15 @@ final class Exchange {
         client.close();
     }
 
-    void clientWritable() {
+    @Override
+    public void clientWritable() {
         if (attempt != null && client.channel().isWritable()) {
             attempt.resumeReading();
         }
     }
 
-    /** The client connection closed. */
-    void clientGone() {
+    @Override
+    public void clientGone() {
         if (phase != Phase.DONE) {
             if (attempt != null) {
                 attempt.abort();

@@ -40,6 +40,8 @@ import reactor.netty.http.HttpResources;
  * loop; everything else (ping, cluster map, actuator) passes on to Spring WebFlux. Plain Netty on the
  * hot path is a measured choice: with Reactor Netty's pooled {@code HttpClient} a forwarded GET cost
  * 25-29 µs of CPU on the benchmark machine, this way 14-18 µs (nginx: 8-12 µs; docs/benchmarks.md).
+ * Before the codec, a {@link ByteForwardingHandler} sends plain GETs to their owner as bytes, with node
+ * connections of a second pool per loop ({@link LoopState#byteChannels}), and hands the rest to the codec.
  *
  * <p>Threads: the maps are concurrent; each {@link LoopState} is used only on its loop; map changes
  * arrive on the routing table's listener thread and are handed to every loop.

@@ -2,7 +2,6 @@ package dtable.proxy.forward;
 
 import dtable.core.cluster.NodeInfo;
 import dtable.proxy.routing.ProxyPath;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -32,7 +31,9 @@ import java.util.Map;
  * Sits after the HTTP codec of one client connection of the Reactor Netty server and takes the
  * requests under a base prefix ({@link ProxyPath#isBasePath}) for itself: bad UUIDs (400), unknown
  * paths (404) and {@code server-info} are answered here, everything else becomes an
- * {@link Exchange}. Other requests pass on to Reactor Netty and Spring untouched.
+ * {@link Exchange}. Other requests pass on to Reactor Netty and Spring untouched. Plain GETs usually never
+ * get here: {@link ByteForwardingHandler}, before the codec, forwards them as bytes, and hands one over with
+ * its bytes and a {@link HandOver} when its first attempt did not deliver.
  *
  * <p>Order on a connection: HTTP/1.1 answers go out in request order, so a request that arrives
  * while an earlier one is still being answered is held until then. Answers of Reactor (ping, map,
@@ -46,7 +47,7 @@ import java.util.Map;
  *
  * <p>Threads: one instance per connection, used only on its event loop.
  */
-final class ForwardingChannelHandler extends ChannelDuplexHandler {
+final class ForwardingChannelHandler extends ClientConnectionHandler {
 
     /** Whom the request pieces arriving now belong to. */
     private enum Inbound { IDLE, PASS, EXCHANGE, DISCARD, TUNNEL }
@@ -346,34 +347,14 @@ final class ForwardingChannelHandler extends ChannelDuplexHandler {
 
     // ---- connection events --------------------------------------------------------------------
 
+
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.clientWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
+    ClientExchange running() {
+        return exchange;
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.clientGone();
-        }
-        releaseHeld();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (exchange != null) {
-            exchange.clientGone();
-            ctx.close();
-            return;
-        }
-        ctx.fireExceptionCaught(cause);
-    }
-
-    private void releaseHeld() {
+    void releaseHeld() {
         Object msg;
         while ((msg = held.poll()) != null) {
             ReferenceCountUtil.release(msg);

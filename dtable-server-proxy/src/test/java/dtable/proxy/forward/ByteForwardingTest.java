@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
-import dtable.core.cluster.NodeInfo;
 import dtable.proxy.ProxySettings;
-import dtable.proxy.routing.RoutingTable;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,17 +16,12 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.netty.util.concurrent.MockTicker;
-import io.netty.util.concurrent.Ticker;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +41,7 @@ class ByteForwardingTest {
     private static final Duration BUDGET = Duration.ofMillis(1000);
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Dtable-Node: node-1\r\n\r\n{\"rows\":[]}";
 
-    private final MockTicker clock = Ticker.newMockTicker();
+    private final ManualTime time = new ManualTime(this::channels);
     private final ManualTable table = new ManualTable();
     /** Node connections without codec (the byte path), in the order dialed. */
     private final List<EmbeddedChannel> byteNodes = new ArrayList<>();
@@ -64,14 +56,12 @@ class ByteForwardingTest {
 
     @BeforeEach
     void setUp() {
-        ProxySettings settings = new ProxySettings(Duration.ofSeconds(2), RESPONSE_TIMEOUT, 1 << 20, 16,
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200), true);
+        ProxySettings settings = ManualTime.settings(RESPONSE_TIMEOUT);
         table.set(mapOwnedBy("node-1"));
-        forwarder = new Forwarder(table, new ProxyMetrics(new SimpleMeterRegistry()), settings, BUDGET,
-                Optional.empty(), clock::nanoTime);
+        forwarder = time.forwarder(table, settings, BUDGET);
         forwarder.onConnectFailure((node, cause) -> refusalsReported.add(node));
         ForwardingChannelHandler forwarding = new ForwardingChannelHandler(forwarder);
-        client = EmbeddedChannel.builder().ticker(clock).handlers(new ByteForwardingHandler(forwarder, forwarding),
+        client = EmbeddedChannel.builder().ticker(time.clock).handlers(new ByteForwardingHandler(forwarder, forwarding),
                 new HttpServerCodec(), forwarding, new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -128,7 +118,7 @@ class ByteForwardingTest {
         sentTo(node);
         for (int i = 0; i < answer.length(); i++) {
             node.writeInbound(Unpooled.copiedBuffer(answer.substring(i, i + 1), StandardCharsets.US_ASCII));
-            settle();
+            time.settle();
         }
         assertThat(received()).isEqualTo(answer);
         assertThat(forwarder.activeExchanges()).isZero(); // the end of the chunks was found
@@ -143,7 +133,7 @@ class ByteForwardingTest {
     void aRequestArrivingInPiecesIsForwardedOnceItsHeadIsComplete() {
         String request = get();
         client.writeInbound(Unpooled.copiedBuffer(request.substring(0, 20), StandardCharsets.US_ASCII));
-        settle();
+        time.settle();
         assertThat(byteNodes).isEmpty();
 
         send(request.substring(20));
@@ -161,9 +151,9 @@ class ByteForwardingTest {
         assertThat(received()).isEmpty();
         assertThat(onlyByteNode().isActive()).isFalse(); // the rest of a refusal is not worth reading
 
-        pass(Duration.ofMillis(49));
+        time.pass(Duration.ofMillis(49));
         assertThat(codecNodes).isEmpty();
-        pass(Duration.ofMillis(1)); // the first backoff, as after the codec path's own 503
+        time.pass(Duration.ofMillis(1)); // the first backoff, as after the codec path's own 503
         assertThat(sentTo(onlyCodecNode())).startsWith("GET " + PATH + " HTTP/1.1\r\n");
         answer(onlyCodecNode(), OK);
 
@@ -174,12 +164,12 @@ class ByteForwardingTest {
     @Test
     void aGetWithoutAnAnswerInTimeIsRetriedOnTheCodecPathWithoutWaitingTwice() {
         send(get());
-        pass(RESPONSE_TIMEOUT.minusMillis(1));
+        time.pass(RESPONSE_TIMEOUT.minusMillis(1));
         assertThat(onlyByteNode().isActive()).isTrue();
-        pass(Duration.ofMillis(1));
+        time.pass(Duration.ofMillis(1));
         assertThat(onlyByteNode().isActive()).isFalse();
 
-        pass(Duration.ofMillis(50)); // the backoff after a timeout, not a second response timeout
+        time.pass(Duration.ofMillis(50)); // the backoff after a timeout, not a second response timeout
         sentTo(onlyCodecNode());
         answer(onlyCodecNode(), OK);
         assertThat(received()).startsWith("HTTP/1.1 200 OK\r\n");
@@ -190,10 +180,10 @@ class ByteForwardingTest {
         refuse = true;
         send(get());
         assertThat(refusalsReported).first().isEqualTo("node-1");
-        pass(BUDGET.minusMillis(1));
+        time.pass(BUDGET.minusMillis(1));
         assertThat(received()).isEmpty();
 
-        pass(Duration.ofMillis(1));
+        time.pass(Duration.ofMillis(1));
         assertThat(received()).startsWith("HTTP/1.1 503 ").contains("base_unavailable", "cannot reach node-1");
     }
 
@@ -278,7 +268,7 @@ class ByteForwardingTest {
         assertThat(received()).startsWith("HTTP/1.1 200 OK\r\n");
 
         onlyByteNode().close();
-        settle();
+        time.settle();
         assertThat(client.isActive()).isFalse();
         assertThat(forwarder.activeExchanges()).isZero();
     }
@@ -289,7 +279,7 @@ class ByteForwardingTest {
         assertThat(forwarder.activeExchanges()).isOne();
 
         client.close();
-        settle();
+        time.settle();
         assertThat(onlyByteNode().isActive()).isFalse();
         assertThat(forwarder.activeExchanges()).isZero();
     }
@@ -304,6 +294,14 @@ class ByteForwardingTest {
 
     // ---- the harness --------------------------------------------------------------------------
 
+    /** The client connection first, then every node connection dialed. */
+    private List<EmbeddedChannel> channels() {
+        List<EmbeddedChannel> all = new ArrayList<>(List.of(client));
+        all.addAll(byteNodes);
+        all.addAll(codecNodes);
+        return all;
+    }
+
     private NodeChannels nodeChannels(ProxySettings settings, NodeChannels.Dialer dialer) {
         return new NodeChannels(client.eventLoop(), NioSocketChannel.class, settings.connectTimeout(),
                 settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, dialer);
@@ -316,18 +314,14 @@ class ByteForwardingTest {
         }
         List<io.netty.channel.ChannelHandler> handlers = new ArrayList<>(List.of(before));
         handlers.add(new NodeChannels.NodeChannelHandler());
-        EmbeddedChannel node = EmbeddedChannel.builder().ticker(clock)
+        EmbeddedChannel node = EmbeddedChannel.builder().ticker(time.clock)
                 .handlers(handlers.toArray(io.netty.channel.ChannelHandler[]::new)).build();
         into.add(node);
         return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
     }
 
     private static BucketMap mapOwnedBy(String nodeId) {
-        int port = nodeId.equals("node-1") ? 9001 : 9002;
-        String url = "http://127.0.0.1:" + port + "/";
-        return BucketMap.empty().toBuilder()
-                .node(new NodeInfo(nodeId, url, url, "2026-01-01T00:00:00Z", List.of(), null))
-                .owner(BUCKET, nodeId, 1).revision(1).build();
+        return ManualTable.ownedBy(BUCKET, nodeId, null);
     }
 
     private static String get() {
@@ -336,12 +330,12 @@ class ByteForwardingTest {
 
     private void send(String bytes) {
         client.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
-        settle();
+        time.settle();
     }
 
     private void answer(EmbeddedChannel node, String bytes) {
         node.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
-        settle();
+        time.settle();
     }
 
     /** Everything written to {@code channel} so far, as text. */
@@ -371,20 +365,5 @@ class ByteForwardingTest {
         return codecNodes.get(0);
     }
 
-    /** Runs what is due on every channel at the current time. */
-    private void settle() {
-        for (int round = 0; round < 3; round++) {
-            client.runPendingTasks();
-            new ArrayList<>(byteNodes).forEach(EmbeddedChannel::runPendingTasks);
-            new ArrayList<>(codecNodes).forEach(EmbeddedChannel::runPendingTasks);
-        }
-    }
 
-    /** Moves the clock in 1 ms steps, running what falls due at each. */
-    private void pass(Duration duration) {
-        for (long ms = 0; ms < duration.toMillis(); ms++) {
-            clock.advance(1, TimeUnit.MILLISECONDS);
-            settle();
-        }
-    }
 }

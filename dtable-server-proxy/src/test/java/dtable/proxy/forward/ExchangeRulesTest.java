@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
-import dtable.core.cluster.NodeInfo;
 import dtable.proxy.ProxySettings;
-import dtable.proxy.routing.RoutingTable;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -27,17 +24,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.netty.util.concurrent.MockTicker;
-import io.netty.util.concurrent.Ticker;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +48,7 @@ class ExchangeRulesTest {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(300);
     private static final Duration BUDGET = Duration.ofMillis(1000);
 
-    private final MockTicker clock = Ticker.newMockTicker();
+    private final ManualTime time = new ManualTime(this::channels);
     private final ManualTable table = new ManualTable();
     /** Every node connection dialed, in order. */
     private final List<EmbeddedChannel> nodes = new ArrayList<>();
@@ -66,12 +58,10 @@ class ExchangeRulesTest {
 
     @BeforeEach
     void setUp() {
-        ProxySettings settings = new ProxySettings(Duration.ofSeconds(2), RESPONSE_TIMEOUT, 1 << 20, 16,
-                Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(200), true);
+        ProxySettings settings = ManualTime.settings(RESPONSE_TIMEOUT);
         table.set(mapOwnedBy("node-1"));
-        forwarder = new Forwarder(table, new ProxyMetrics(new SimpleMeterRegistry()), settings, BUDGET,
-                Optional.empty(), clock::nanoTime);
-        client = EmbeddedChannel.builder().ticker(clock).handlers(new ForwardingChannelHandler(forwarder)).build();
+        forwarder = time.forwarder(table, settings, BUDGET);
+        client = EmbeddedChannel.builder().ticker(time.clock).handlers(new ForwardingChannelHandler(forwarder)).build();
         forwarder.adopt(client.eventLoop(), new NodeChannels(client.eventLoop(), NioSocketChannel.class,
                 settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, this::dial));
     }
@@ -92,12 +82,12 @@ class ExchangeRulesTest {
         assertThat(bodyAt(node)).isEqualTo("{\"x\":1}");
 
         node.close();
-        settle();
+        time.settle();
 
         FullHttpResponse answer = answer();
         assertThat(answer.status().code()).isEqualTo(502);
         assertThat(text(answer)).contains("bad_gateway", "may or may not have been applied");
-        pass(BUDGET); // nothing is retried later either
+        time.pass(BUDGET); // nothing is retried later either
         assertThat(nodes).hasSize(1);
         answer.release();
     }
@@ -106,10 +96,10 @@ class ExchangeRulesTest {
     void getWhoseConnectionBreaksIsRepeatedOnANewConnection() {
         send(get());
         onlyNode().close();
-        settle();
+        time.settle();
         assertThat((Object) client.readOutbound()).isNull();
 
-        pass(Duration.ofMillis(50)); // the first backoff: the owner did not change
+        time.pass(Duration.ofMillis(50)); // the first backoff: the owner did not change
         assertThat(nodes).hasSize(2);
         EmbeddedChannel second = nodes.get(1);
         assertThat(requestAt(second).uri()).isEqualTo(PATH);
@@ -127,10 +117,10 @@ class ExchangeRulesTest {
         node.writeInbound(head(HttpResponseStatus.SERVICE_UNAVAILABLE, 100),
                 new DefaultHttpContent(Unpooled.copiedBuffer("{\"error_type\"", StandardCharsets.UTF_8)));
         node.close(); // the answer said "not applied" (SPEC §7) before the connection broke
-        settle();
+        time.settle();
         assertThat((Object) client.readOutbound()).isNull();
 
-        pass(Duration.ofMillis(50));
+        time.pass(Duration.ofMillis(50));
         assertThat(nodes).hasSize(2);
         assertThat(bodyAt(nodes.get(1))).isEqualTo("{\"x\":1}");
     }
@@ -140,17 +130,17 @@ class ExchangeRulesTest {
     @Test
     void postWithoutAnAnswerWithinTheResponseTimeoutGets504AndIsNotRepeated() {
         send(post());
-        pass(RESPONSE_TIMEOUT.minusMillis(1));
+        time.pass(RESPONSE_TIMEOUT.minusMillis(1));
         assertThat((Object) client.readOutbound()).isNull();
         assertThat(onlyNode().isActive()).isTrue();
 
-        pass(Duration.ofMillis(1));
+        time.pass(Duration.ofMillis(1));
 
         FullHttpResponse answer = answer();
         assertThat(answer.status().code()).isEqualTo(504);
         assertThat(text(answer)).contains("gateway_timeout", "may or may not have been applied");
         assertThat(onlyNode().isActive()).isFalse(); // never reused: its late answer must not reach anyone
-        pass(BUDGET);
+        time.pass(BUDGET);
         assertThat(nodes).hasSize(1);
         answer.release();
     }
@@ -160,7 +150,7 @@ class ExchangeRulesTest {
         send(get());
         FullHttpResponse answer = null;
         for (int step = 0; answer == null && step < 200; step++) {
-            pass(Duration.ofMillis(10));
+            time.pass(Duration.ofMillis(10));
             answer = client.readOutbound();
         }
         assertThat(nodes.size()).isBetween(2, 4); // 300 ms each plus backoffs, within 1000 ms
@@ -169,7 +159,7 @@ class ExchangeRulesTest {
         assertThat(answer.status().code()).isEqualTo(504);
         assertThat(text(answer)).contains("gateway_timeout", "within the retry budget of 1000 ms");
         // never answered after the budget plus one response timeout
-        assertThat(clock.nanoTime() - clock.initialNanoTime())
+        assertThat(time.elapsedNanos())
                 .isLessThanOrEqualTo(BUDGET.plus(RESPONSE_TIMEOUT).toNanos());
         answer.release();
     }
@@ -183,10 +173,10 @@ class ExchangeRulesTest {
         discardAndAnswer(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error_type\":\"base_unavailable\"}");
         assertThat((Object) client.readOutbound()).isNull();
 
-        pass(Duration.ofMillis(49));
+        time.pass(Duration.ofMillis(49));
         assertThat((Object) node.readOutbound()).isNull(); // not before the backoff
 
-        pass(Duration.ofMillis(1));
+        time.pass(Duration.ofMillis(1));
         assertThat(nodes).hasSize(1); // the kept-alive connection came back from the pool
         assertThat(bodyAt(node)).isEqualTo("{\"x\":1}");
         answerFrom(node, HttpResponseStatus.OK, "{}");
@@ -206,7 +196,7 @@ class ExchangeRulesTest {
                 ReferenceCountUtil.release(request);
                 discardAndAnswer(node, HttpResponseStatus.SERVICE_UNAVAILABLE, "{}");
             }
-            pass(Duration.ofMillis(10));
+            time.pass(Duration.ofMillis(10));
             answer = client.readOutbound();
         }
         assertThat(attempts).isBetween(5, 12); // 50, 100, 200, 200, ... ms within 1000 ms
@@ -221,7 +211,7 @@ class ExchangeRulesTest {
     void noLiveOwnerWaitsForTheMapAndGoesAtOnceWhenItNamesOne() {
         table.set(BucketMap.empty());
         send(get());
-        pass(Duration.ofMillis(10));
+        time.pass(Duration.ofMillis(10));
         assertThat(nodes).isEmpty();
 
         table.set(mapOwnedBy("node-2"));
@@ -234,10 +224,10 @@ class ExchangeRulesTest {
     void refusedConnectionsUntilTheBudgetIsSpentGive503() {
         refuse = true;
         send(post());
-        pass(BUDGET.minusMillis(1));
+        time.pass(BUDGET.minusMillis(1));
         assertThat((Object) client.readOutbound()).isNull();
 
-        pass(Duration.ofMillis(1));
+        time.pass(Duration.ofMillis(1));
 
         FullHttpResponse answer = answer();
         assertThat(answer.status().code()).isEqualTo(503);
@@ -314,17 +304,17 @@ class ExchangeRulesTest {
         ReferenceCountUtil.release(client.readOutbound());
         client.releaseOutbound();
 
-        clock.advance(9_999, TimeUnit.MILLISECONDS); // poolMaxIdleTime is 10 s
-        settle();
+        time.clock.advance(9_999, TimeUnit.MILLISECONDS); // poolMaxIdleTime is 10 s
+        time.settle();
         assertThat(first.isOpen()).isTrue();
         send(get());
         assertThat(nodes).hasSize(1); // reused
         discardAndAnswer(first, HttpResponseStatus.OK, "{}");
         client.releaseOutbound();
 
-        pass(Duration.ofMillis(9_999));
+        time.pass(Duration.ofMillis(9_999));
         assertThat(first.isOpen()).isTrue();
-        pass(Duration.ofMillis(2_501)); // idle for 10 s: closed by the next sweep (every 2.5 s)
+        time.pass(Duration.ofMillis(2_501)); // idle for 10 s: closed by the next sweep (every 2.5 s)
         assertThat(first.isOpen()).isFalse();
         send(get());
         assertThat(nodes).hasSize(2); // a new connection
@@ -332,12 +322,19 @@ class ExchangeRulesTest {
 
     // ---- the harness ----------------------------------------------------------------------------
 
+    /** The client connection first, then every node connection dialed. */
+    private List<EmbeddedChannel> channels() {
+        List<EmbeddedChannel> all = new ArrayList<>(List.of(client));
+        all.addAll(nodes);
+        return all;
+    }
+
     private io.netty.util.concurrent.Future<Channel> dial(NodeAddress address) {
         if (refuse) {
             return ImmediateEventExecutor.INSTANCE.newFailedFuture(
                     new ConnectException("Connection refused: " + address.socket()));
         }
-        EmbeddedChannel node = EmbeddedChannel.builder().ticker(clock)
+        EmbeddedChannel node = EmbeddedChannel.builder().ticker(time.clock)
                 .handlers(new NodeChannels.NodeChannelHandler()).build();
         nodes.add(node);
         return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
@@ -347,13 +344,8 @@ class ExchangeRulesTest {
         return mapOwnedBy(nodeId, null);
     }
 
-    /** {@code BUCKET} owned by {@code nodeId} (local port 9001 for node-1, else 9002) with this write port. */
     private static BucketMap mapOwnedBy(String nodeId, String writeUrl) {
-        int port = nodeId.equals("node-1") ? 9001 : 9002;
-        String url = "http://127.0.0.1:" + port + "/";
-        return BucketMap.empty().toBuilder()
-                .node(new NodeInfo(nodeId, url, url, "2026-01-01T00:00:00Z", List.of(), writeUrl))
-                .owner(BUCKET, nodeId, 1).revision(1).build();
+        return ManualTable.ownedBy(BUCKET, nodeId, writeUrl);
     }
 
     private static HttpRequest get() {
@@ -369,24 +361,10 @@ class ExchangeRulesTest {
 
     private void send(HttpRequest request) {
         client.writeInbound(request);
-        settle();
+        time.settle();
     }
 
-    /** Runs what is due on every channel at the current time. */
-    private void settle() {
-        for (int round = 0; round < 3; round++) {
-            client.runPendingTasks();
-            new ArrayList<>(nodes).forEach(EmbeddedChannel::runPendingTasks);
-        }
-    }
 
-    /** Moves the clock in 1 ms steps, running what falls due at each. */
-    private void pass(Duration duration) {
-        for (long ms = 0; ms < duration.toMillis(); ms++) {
-            clock.advance(1, TimeUnit.MILLISECONDS);
-            settle();
-        }
-    }
 
     private EmbeddedChannel onlyNode() {
         assertThat(nodes).hasSize(1);
