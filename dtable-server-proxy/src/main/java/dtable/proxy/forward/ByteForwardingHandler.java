@@ -151,7 +151,7 @@ final class ByteForwardingHandler extends ClientConnectionHandler {
                         if (forward()) {
                             return mode == Mode.BOUNDARY; // already over (a synchronous fallback and answer)
                         }
-                        head.demoteToSized();
+                        // else a request of known length (its head) for the codec path, as below
                     }
                     case SIZED -> { }
                 }

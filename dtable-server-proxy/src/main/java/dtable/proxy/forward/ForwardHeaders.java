@@ -109,6 +109,33 @@ public final class ForwardHeaders {
         };
     }
 
+    /**
+     * {@link #isHopByHop(CharSequence)} for a name of {@code length} ASCII bytes at {@code start} of {@code bytes}
+     * (the byte path's heads, {@link RequestHead} and {@link ResponseHead}); no allocation.
+     */
+    static boolean isHopByHop(byte[] bytes, int start, int length) {
+        for (AsciiString hop : HOP_BY_HOP) {
+            if (hop.length() == length && equalsIgnoreCase(hop, bytes, start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code lower} (lower case) against as many bytes at {@code start}, ignoring their case. */
+    private static boolean equalsIgnoreCase(AsciiString lower, byte[] bytes, int start) {
+        for (int i = 0; i < lower.length(); i++) {
+            int b = bytes[start + i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != lower.byteAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One of RFC 9110's hop-by-hop fields (and the non-standard {@code Proxy-Connection}). */
     static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {

@@ -65,7 +65,6 @@ final class RequestHead {
 
     /** The start of the bytes parsed last (the head, if complete); positions below are indexes into it. */
     private byte[] bytes;
-    private Kind kind;
     private int length;
     private String uri;
     private boolean plainGet;
@@ -95,15 +94,10 @@ final class RequestHead {
         // one bulk copy: single-byte reads of a direct buffer cost a bounds and liveness check each
         bytes = new byte[Math.min(in.readableBytes(), MAX_HEAD)];
         in.getBytes(in.readerIndex(), bytes);
-        kind = parseHead(bytes, 0, bytes.length, in.readableBytes());
-        return kind;
+        return parseHead(bytes, 0, bytes.length, in.readableBytes());
     }
 
-    Kind kind() {
-        return kind;
-    }
-
-    /** Bytes of the request: the head, plus the body for {@link Kind#SIZED}. */
+    /** Bytes of the request: the head, plus the body for {@link Kind#SIZED} (a plain GET has none). */
     int length() {
         return length;
     }
@@ -113,13 +107,7 @@ final class RequestHead {
         return uri;
     }
 
-    /** This plain GET cannot be forwarded as bytes after all (no route, no owner): it is a sized request. */
-    void demoteToSized() {
-        kind = Kind.SIZED;
-    }
-
     private void reset() {
-        kind = null;
         length = 0;
         uri = null;
         plainGet = false;
@@ -227,37 +215,26 @@ final class RequestHead {
         while (valueEnd > valueStart && isBlank(in[valueEnd - 1])) {
             valueEnd--;
         }
-        boolean keep = true;
-        switch (colon - line) {
-            case 2 -> keep = !named(in, line, "te");
+        int nameLength = colon - line;
+        boolean keep = !ForwardHeaders.isHopByHop(in, line, nameLength); // Connection, TE, Upgrade, Proxy-*, ...
+        switch (nameLength) {
             case 4 -> {
                 if (named(in, line, "host")) {
                     hosts++;
                     hostStart = valueStart;
                     hostEnd = valueEnd;
-                    keep = false;
+                    keep = false; // the node's own
                 }
             }
             case 6 -> {
                 if (named(in, line, "expect")) {
                     notForBytes = true;
-                    keep = false;
                 }
             }
-            case 7 -> {
-                if (named(in, line, "upgrade")) {
-                    chunkedOrUpgrade = true;
-                    keep = false;
-                } else if (named(in, line, "trailer")) {
-                    keep = false;
-                }
-            }
+            case 7 -> chunkedOrUpgrade |= named(in, line, "upgrade");
             case 10 -> {
                 if (named(in, line, "connection")) {
                     notForBytes |= !valueIs(in, valueStart, valueEnd, "keep-alive");
-                    keep = false;
-                } else if (named(in, line, "keep-alive")) {
-                    keep = false;
                 }
             }
             case 14 -> {
@@ -275,26 +252,14 @@ final class RequestHead {
                     xffs++;
                     xffStart = valueStart;
                     xffEnd = valueEnd;
-                    keep = false;
+                    keep = false; // written again with the client's address
                 }
             }
-            case 16 -> {
-                if (named(in, line, "x-forwarded-host")) {
-                    hasForwardedHost = true;
-                } else if (named(in, line, "proxy-connection")) {
-                    keep = false;
-                }
-            }
+            case 16 -> hasForwardedHost |= named(in, line, "x-forwarded-host");
             case 17 -> {
-                if (named(in, line, "transfer-encoding")) {
-                    chunkedOrUpgrade = true;
-                    keep = false;
-                } else if (named(in, line, "x-forwarded-proto")) {
-                    hasProto = true;
-                }
+                chunkedOrUpgrade |= named(in, line, "transfer-encoding");
+                hasProto |= named(in, line, "x-forwarded-proto");
             }
-            case 18 -> keep = !named(in, line, "proxy-authenticate");
-            case 19 -> keep = !named(in, line, "proxy-authorization");
             default -> { }
         }
         if (keep) {

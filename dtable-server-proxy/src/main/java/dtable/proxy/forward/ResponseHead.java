@@ -84,18 +84,12 @@ final class ResponseHead {
             while (valueEnd > valueStart && (in[valueEnd - 1] == ' ' || in[valueEnd - 1] == '\t')) {
                 valueEnd--;
             }
-            boolean keep = true;
-            switch (colon - line) {
-                case 2 -> keep = !RequestHead.named(in, line, "te");
-                case 7 -> keep = !RequestHead.named(in, line, "upgrade") && !RequestHead.named(in, line, "trailer");
+            int nameLength = colon - line;
+            boolean keep = !ForwardHeaders.isHopByHop(in, line, nameLength);
+            switch (nameLength) {
                 case 10 -> {
-                    if (RequestHead.named(in, line, "connection")) {
-                        if (!connection(in, valueStart, valueEnd)) {
-                            return Kind.UNUSABLE;
-                        }
-                        keep = false;
-                    } else {
-                        keep = !RequestHead.named(in, line, "keep-alive");
+                    if (RequestHead.named(in, line, "connection") && !connection(in, valueStart, valueEnd)) {
+                        return Kind.UNUSABLE;
                     }
                 }
                 case 14 -> {
@@ -107,17 +101,15 @@ final class ResponseHead {
                         contentLength = value;
                     }
                 }
-                case 16 -> keep = !RequestHead.named(in, line, "proxy-connection");
                 case 17 -> {
                     if (RequestHead.named(in, line, "transfer-encoding")) {
                         if (chunked || !RequestHead.valueIs(in, valueStart, valueEnd, "chunked")) {
                             return Kind.UNUSABLE;
                         }
                         chunked = true;
+                        keep = true; // the body's framing, passed through with the chunks
                     }
                 }
-                case 18 -> keep = !RequestHead.named(in, line, "proxy-authenticate");
-                case 19 -> keep = !RequestHead.named(in, line, "proxy-authorization");
                 default -> { }
             }
             if (keep) {

@@ -127,6 +127,17 @@ class ByteHeadsTest {
         longTarget.release();
     }
 
+    @Test
+    void theByteHeadsKnowTheSameHopByHopFieldsAsTheCodecPath() {
+        for (String name : new String[] {"Connection", "KEEP-ALIVE", "proxy-connection", "Proxy-Authenticate",
+            "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "X-Forwarded-For",
+            "Content-Length", "Teapot", "X"}) {
+            byte[] bytes = (">" + name).getBytes(StandardCharsets.US_ASCII);
+            assertThat(ForwardHeaders.isHopByHop(bytes, 1, name.length())).as(name)
+                    .isEqualTo(ForwardHeaders.isHopByHop(name));
+        }
+    }
+
     // ---- answers ------------------------------------------------------------------------------
 
     @Test
