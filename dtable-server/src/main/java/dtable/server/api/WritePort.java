@@ -11,8 +11,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -36,6 +38,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +78,8 @@ public final class WritePort implements AutoCloseable {
     private static final String PREFIX = "/api/v1/dtables/";
     /** Connections that neither send nor wait for anything this long are closed (Tomcat's default is 60 s too). */
     static final Duration IDLE = Duration.ofSeconds(60);
+    /** How long a connection refused with 413 goes on reading (and dropping) the rest of its request. */
+    static final Duration LINGER = Duration.ofSeconds(2);
 
     private final BaseAccess access;
     private final String nodeId;
@@ -157,9 +162,39 @@ public final class WritePort implements AutoCloseable {
             FullHttpResponse response = response(error(ErrorType.REQUEST_TOO_LARGE,
                     "request body is larger than max_request_bytes (" + maxRequestBytes + ")"), -1);
             HttpUtil.setKeepAlive(response, false);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             timers.record(((HttpRequest) oversized).method().name(), 413, "UNKNOWN",
                     "none", 0);
+            ctx.pipeline().addFirst(new Linger());
+            ctx.writeAndFlush(response).addListener((ChannelFutureListener) Linger::afterAnswer);
+        }
+    }
+
+    /**
+     * The end of a connection whose request was refused before its body was read. Closing a socket with unread
+     * bytes resets it, and a client that is still sending its body may lose the answer to that reset before it
+     * reads it. So the answer goes out with a FIN, and what the client still sends is read and dropped until it
+     * closes, or for {@link #LINGER} at most (nginx's lingering close does the same).
+     */
+    private static final class Linger extends ChannelInboundHandlerAdapter {
+
+        static void afterAnswer(ChannelFuture written) {
+            Channel channel = written.channel();
+            if (!written.isSuccess()) {
+                channel.close();
+                return;
+            }
+            ((SocketChannel) channel).shutdownOutput();
+            channel.eventLoop().schedule(() -> channel.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            ReferenceCountUtil.release(message);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // nothing after this handler reads again
         }
     }
 

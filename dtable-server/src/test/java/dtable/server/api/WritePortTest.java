@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -228,6 +229,48 @@ class WritePortTest {
         assertThat(node.log.queued()).as("nothing was written").isEmpty();
     }
 
+    /**
+     * A client still sending a refused body gets the 413, whatever it sends after it: the port reads and drops
+     * the rest instead of closing with bytes unread, which would reset the connection and could cost the client
+     * the answer. Then the connection ends: at the client's close, or after {@link WritePort#LINGER}.
+     */
+    @Test
+    void aClientStillSendingARefusedBodyGetsTheAnswerNotAReset() throws Exception {
+        BaseUuid uuid = base();
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        byte[] slice = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        String declared = "POST /api/v1/dtables/" + uuid + "/rows/ HTTP/1.1\r\nHost: node-a\r\nAuthorization: Token "
+                + token + "\r\nContent-Type: application/json\r\nContent-Length: " + 64 * slice.length + "\r\n\r\n";
+        String chunked = declared.replaceFirst("Content-Length: \\d+", "Transfer-Encoding: chunked");
+        for (String head : List.of(declared, chunked)) {
+            try (Client client = new Client()) {
+                boolean isChunked = head == chunked;
+                client.send(head);
+                for (int i = 0; i < 64; i++) {
+                    if (isChunked) {
+                        client.send(Integer.toHexString(slice.length) + "\r\n");
+                    }
+                    client.sendBytes(slice);
+                    if (isChunked) {
+                        client.send("\r\n");
+                    }
+                    if (i == 0) {
+                        Thread.sleep(300); // the answer is out before the rest of the body comes
+                    }
+                }
+                Answer tooLarge = client.read();
+                assertThat(tooLarge.status()).as(head).isEqualTo(413);
+                assertThat(tooLarge.json().path("error_type").asString()).isEqualTo("request_too_large");
+                assertThat(client.readToEnd()).as("nothing follows the answer").isEmpty();
+                long lingering = System.nanoTime();
+                assertThat(client.sendUntilRefused()).as("the port ends the connection").isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - lingering))
+                        .isLessThan(WritePort.LINGER.plusSeconds(3));
+            }
+        }
+        assertThat(node.log.queued()).as("nothing was written").isEmpty();
+    }
+
     private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
@@ -259,6 +302,30 @@ class WritePortTest {
         void send(String requests) throws IOException {
             socket.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
+        }
+
+        void sendBytes(byte[] bytes) throws IOException {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        }
+
+        /** What comes until the other side's FIN. */
+        byte[] readToEnd() throws IOException {
+            return in.readAllBytes();
+        }
+
+        /** Sends a byte every 50 ms until the other side has closed; false when it stays open for 10 s. */
+        boolean sendUntilRefused() throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < until) {
+                try {
+                    sendBytes(new byte[] {'x'});
+                } catch (IOException refused) {
+                    return true;
+                }
+                Thread.sleep(50);
+            }
+            return false;
         }
 
         int available() throws IOException {
