@@ -51,6 +51,8 @@ final class LoadSocket implements WebSocket.Listener {
 
     final int baseIndex;
     final String dtableUuid;
+    /** The URL this socket connects through (a proxy, or a node), and reconnects through without a {@code base-moved}. */
+    final String home;
     private final String token;
     private final Framing framing;
     private final Events events;
@@ -79,8 +81,10 @@ final class LoadSocket implements WebSocket.Listener {
         void after(String dtableUuid, String token, long afterVersion, java.util.function.LongConsumer apply);
     }
 
-    LoadSocket(int baseIndex, String dtableUuid, String token, Framing framing, Events events, CatchUp catchUp) {
+    LoadSocket(int baseIndex, String dtableUuid, String token, Framing framing, Events events, CatchUp catchUp,
+            String home) {
         this.baseIndex = baseIndex;
+        this.home = home;
         this.dtableUuid = dtableUuid;
         this.token = token;
         this.framing = framing;

@@ -82,9 +82,10 @@ record Options(String scenario, Map<String, String> values) {
         if (number("stopped") > number("sockets") - number("bases")) {
             throw new IllegalArgumentException("--stopped must leave at least one reading socket per base");
         }
-        if (!text("url").matches("https?://.+") || !createUrl().matches("https?://.+")
-                || !socketUrl().matches("https?://.+")) {
-            throw new IllegalArgumentException("--url, --create-url and --socket-url must be http:// or https:// URLs");
+        if (!text("url").matches("https?://[^,]+") || !createUrl().matches("https?://[^,]+")
+                || !socketUrls().stream().allMatch(url -> url.matches("https?://.+"))) {
+            throw new IllegalArgumentException("--url, --create-url and --socket-url must be http:// or https:// URLs"
+                    + " (--socket-url: one, or several separated by commas)");
         }
     }
 
@@ -101,9 +102,18 @@ record Options(String scenario, Map<String, String> values) {
         return text("create-url").isEmpty() ? text("url") : text("create-url");
     }
 
-    /** Where the sockets of {@code hold} and {@code rooms} connect: {@code --socket-url} (a node's write port), else {@code --url}. */
-    String socketUrl() {
-        return text("socket-url").isEmpty() ? text("url") : text("socket-url");
+    /**
+     * Where the sockets connect: {@code --socket-url} (a node's write port, or several proxies separated by
+     * commas, the sockets spread over them in turn), else {@code --url}.
+     */
+    List<String> socketUrls() {
+        return text("socket-url").isEmpty() ? List.of(text("url")) : List.of(text("socket-url").split(",", -1));
+    }
+
+    /** Where socket number {@code index} connects, and reconnects when it got no {@code base-moved}. */
+    String socketUrl(int index) {
+        List<String> urls = socketUrls();
+        return urls.get(index % urls.size());
     }
 
     LoadSocket.Framing framing() {

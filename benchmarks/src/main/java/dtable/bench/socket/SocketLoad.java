@@ -89,12 +89,12 @@ public final class SocketLoad {
 
         /** A socket of base {@code baseIndex} (not connected). */
         LoadSocket socket(int baseIndex, LoadSocket.Events events) {
-            LoadSocket socket = new LoadSocket(baseIndex, bases.get(baseIndex), tokens.get(baseIndex), options.framing(),
-                    events, node);
             synchronized (sockets) {
+                LoadSocket socket = new LoadSocket(baseIndex, bases.get(baseIndex), tokens.get(baseIndex),
+                        options.framing(), events, node, options.socketUrl(sockets.size()));
                 sockets.add(socket);
+                return socket;
             }
-            return socket;
         }
 
         /**
@@ -110,7 +110,7 @@ public final class SocketLoad {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (LoadSocket socket : toConnect) {
                 inFlight.acquire();
-                all.add(socket.connect(http, options.socketUrl(), timeout).whenComplete((v, failure) -> {
+                all.add(socket.connect(http, socket.home, timeout).whenComplete((v, failure) -> {
                     inFlight.release();
                     if (failure == null) {
                         joined.incrementAndGet();
@@ -125,7 +125,8 @@ public final class SocketLoad {
                 // counted per socket above
             }
             report("%s: %d of %d sockets joined (%d failed) in %.1f s (%s, %s)", what, joined.get(), toConnect.size(),
-                    failed.get(), (System.nanoTime() - started) / 1e9, options.text("transport"), options.socketUrl());
+                    failed.get(), (System.nanoTime() - started) / 1e9, options.text("transport"),
+                    String.join(", ", options.socketUrls()));
             return joined.get();
         }
 

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * while the base is unavailable); then {@code --restart-command} runs (for example
  * {@code bin/dev-cluster stop dtable-server-01 && bin/dev-cluster start dtable-server-01}). Every socket
  * that ends reconnects by itself (to the {@code node_url} of a {@code base-moved} frame when it got one,
- * else to {@code --url}), with a backoff of 0.2-2 s plus jitter, and catches up. Reported: the time from
- * the restart until all are live again, and until all hold their base's last version; fails when one
- * misses an operation or is not live again within {@code --settle} seconds after the command.
+ * else where it came through: its {@code --socket-url}, default {@code --url}), with a backoff of
+ * 0.2-2 s plus jitter, and catches up. Reported: the time from the restart until all are live again, and
+ * until all hold their base's last version; fails when one misses an operation or is not live again within
+ * {@code --settle} seconds after the command.
  */
 final class Storm {
 
@@ -117,7 +118,8 @@ final class Storm {
         long caughtUp = behind == 0 ? System.nanoTime() : 0;
 
         SocketLoad.report("%d sockets, %d bases, %s via %s: %d disconnects, at most %d down at once, %d reconnect attempts",
-                sockets.size(), finals.length, options.text("transport"), options.text("url"), disconnects.get(), sawDown,
+                sockets.size(), finals.length, options.text("transport"), String.join(", ", options.socketUrls()),
+                disconnects.get(), sawDown,
                 reconnectAttempts.get());
         SocketLoad.report("operations written during the run: %d (sum of final versions %d)", written.get(), finalVersions);
         if (allLive != 0) {
@@ -148,7 +150,7 @@ final class Storm {
             try {
                 TimeUnit.MILLISECONDS.sleep(backoff + ThreadLocalRandom.current().nextLong(backoff));
                 reconnectAttempts.incrementAndGet();
-                String url = socket.movedTo() != null ? socket.movedTo() : options.text("url");
+                String url = socket.movedTo() != null ? socket.movedTo() : socket.home;
                 socket.connect(fleet.http, url, timeout).get();
                 return;
             } catch (InterruptedException e) {

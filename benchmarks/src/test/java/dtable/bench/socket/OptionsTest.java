@@ -28,9 +28,15 @@ class OptionsTest {
         assertThat(options.number("sockets")).isEqualTo(1000);
         assertThat(options.number("warmup")).isEqualTo(50);
         assertThat(options.createUrl()).isEqualTo("http://127.0.0.1:5000/");
-        assertThat(options.socketUrl()).isEqualTo("http://127.0.0.1:5000/");
+        assertThat(options.socketUrl(7)).isEqualTo("http://127.0.0.1:5000/");
         assertThat(Options.parse(new String[] {"hold", "--key-file", key(), "--socket-url", "http://127.0.0.1:5010/"})
-                .socketUrl()).isEqualTo("http://127.0.0.1:5010/");
+                .socketUrl(3)).isEqualTo("http://127.0.0.1:5010/");
+        Options proxies = Options.parse(new String[] {"storm", "--key-file", key(), "--socket-url",
+                "http://127.0.0.1:5550/,http://127.0.0.1:5551/"});
+        assertThat(proxies.socketUrls()).containsExactly("http://127.0.0.1:5550/", "http://127.0.0.1:5551/");
+        assertThat(proxies.socketUrl(0)).isEqualTo("http://127.0.0.1:5550/");
+        assertThat(proxies.socketUrl(1)).isEqualTo("http://127.0.0.1:5551/");
+        assertThat(proxies.socketUrl(4)).isEqualTo("http://127.0.0.1:5550/");
     }
 
     @Test
@@ -50,6 +56,10 @@ class OptionsTest {
                 .hasMessageContaining("--stopped");
         assertThatThrownBy(() -> SocketLoad.run("hold", "--key-file", key, "--socket-url", "127.0.0.1:5010"))
                 .hasMessageContaining("--socket-url");
+        assertThatThrownBy(() -> SocketLoad.run("hold", "--key-file", key, "--socket-url", "http://127.0.0.1:5010/,"))
+                .hasMessageContaining("--socket-url");
+        assertThatThrownBy(() -> SocketLoad.run("hold", "--key-file", key, "--url", "http://a:1/,http://b:1/"))
+                .hasMessageContaining("--url");
     }
 
     @Test
