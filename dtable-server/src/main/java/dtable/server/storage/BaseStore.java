@@ -24,6 +24,9 @@ import javax.sql.DataSource;
  */
 public class BaseStore implements BaseStorage {
 
+    /** Log rows one purge statement deletes at most. */
+    static final int PURGE_BATCH = 1_000;
+
     private final DataSource dataSource;
     private final OperationLogReader log;
 
@@ -157,8 +160,39 @@ public class BaseStore implements BaseStorage {
      * (SPEC §5 retention). Returns the number of rows deleted.
      */
     public int purgeLog(long cutoffMillis) {
-        return update("purge", "DELETE o FROM operation_log o JOIN dtables d ON d.dtable_uuid = o.dtable_uuid"
-                + " WHERE o.op_time < ? AND o.op_version <= d.snapshot_version", cutoffMillis);
+        return purgeLog(cutoffMillis, PURGE_BATCH);
+    }
+
+    /**
+     * The purge locks nothing but the log rows it deletes, at most {@code batch} at a time. Every commit updates
+     * its base's {@code dtables} row; a multi-table DELETE joined with {@code dtables} would read those rows with
+     * shared locks and hold up every write for as long as it ran. So the bases and how far their snapshots reach
+     * are read first without locks (a snapshot version only grows: a stale one deletes less, never too much), then
+     * each base's rows are deleted by primary key.
+     */
+    int purgeLog(long cutoffMillis, int batch) {
+        record Covered(String uuid, long snapshotVersion) {
+        }
+        List<Covered> bases = query("SELECT dtable_uuid, snapshot_version FROM dtables WHERE snapshot_version > 0"
+                + " AND dtable_uuid IN (SELECT dtable_uuid FROM operation_log WHERE op_time < ?)",
+                ps -> ps.setLong(1, cutoffMillis), rs -> {
+                    List<Covered> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(new Covered(rs.getString(1), rs.getLong(2)));
+                    }
+                    return rows;
+                });
+        int deleted = 0;
+        for (Covered base : bases) {
+            int n;
+            do {
+                n = update("purge", "DELETE FROM operation_log WHERE dtable_uuid = ? AND op_version <= ?"
+                        + " AND op_time < ? ORDER BY op_version LIMIT ?", base.uuid(), base.snapshotVersion(),
+                        cutoffMillis, batch);
+                deleted += n;
+            } while (n == batch);
+        }
+        return deleted;
     }
 
     /**
