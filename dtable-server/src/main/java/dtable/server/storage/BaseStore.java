@@ -156,7 +156,7 @@ public class BaseStore implements BaseStorage {
     }
 
     /**
-     * Deletes log rows already covered by a snapshot and older than {@code cutoffMillis}
+     * Deletes log rows already covered by a snapshot, or of a deleted base, and older than {@code cutoffMillis}
      * (SPEC §5 retention). Returns the number of rows deleted.
      */
     public int purgeLog(long cutoffMillis) {
@@ -173,7 +173,9 @@ public class BaseStore implements BaseStorage {
     int purgeLog(long cutoffMillis, int batch) {
         record Covered(String uuid, long snapshotVersion) {
         }
-        List<Covered> bases = query("SELECT dtable_uuid, snapshot_version FROM dtables WHERE snapshot_version > 0"
+        // a deleted base's whole log goes: no snapshot or load needs it again
+        List<Covered> bases = query("SELECT dtable_uuid, IF(deleted = 1, " + Long.MAX_VALUE + ", snapshot_version)"
+                + " FROM dtables WHERE (snapshot_version > 0 OR deleted = 1)"
                 + " AND dtable_uuid IN (SELECT dtable_uuid FROM operation_log WHERE op_time < ?)",
                 ps -> ps.setLong(1, cutoffMillis), rs -> {
                     List<Covered> rows = new ArrayList<>();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The operation log's retention (SPEC §5) against a real MariaDB: a row goes once a snapshot covers it and it is
- * older than the cutoff, and never otherwise; the purge takes the rows in batches and never waits for a write
+ * The operation log's retention (SPEC §5) against a real MariaDB: a row goes once a snapshot covers it (or its base
+ * was deleted) and it is older than the cutoff, and never otherwise; the purge takes the rows in batches and never waits for a write
  * that holds a base's {@code dtables} row, as every commit does.
  */
 @Tag("integration")
@@ -70,15 +70,20 @@ class LogRetentionIT {
         log(neverSnapshotted, OLD, LongStream.rangeClosed(1, 4));
         String deleted = STORAGE.get().newLogBase();
         log(deleted, OLD, LongStream.rangeClosed(1, 5));
+        log(deleted, RECENT, LongStream.rangeClosed(6, 6));
         sql("UPDATE dtables SET snapshot_version = 3, deleted = 1 WHERE dtable_uuid = ?", deleted);
+        String deletedUnsnapshotted = STORAGE.get().newLogBase();
+        log(deletedUnsnapshotted, OLD, LongStream.rangeClosed(1, 2));
+        sql("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = ?", deletedUnsnapshotted);
 
-        assertThat(STORAGE.get().store.purgeLog(CUTOFF)).isEqualTo(6 + 3);
+        assertThat(STORAGE.get().store.purgeLog(CUTOFF)).isEqualTo(6 + 5 + 2);
 
         assertThat(versions(snapshotted)).as("7 and 8 are not in the snapshot, 9 and 10 are recent")
                 .containsExactly(7L, 8L, 9L, 10L);
         assertThat(versions(recentSnapshot)).containsExactly(1L, 2L, 3L);
         assertThat(versions(neverSnapshotted)).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(versions(deleted)).containsExactly(4L, 5L);
+        assertThat(versions(deleted)).as("a deleted base's old rows go, snapshot or not").containsExactly(6L);
+        assertThat(versions(deletedUnsnapshotted)).isEmpty();
         assertThat(STORAGE.get().store.purgeLog(CUTOFF)).as("a second purge finds nothing").isZero();
     }
 
