@@ -158,22 +158,22 @@ public final class WritePort implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            // the rest of the body is not read: the connection ends with the answer
-            FullHttpResponse response = response(error(ErrorType.REQUEST_TOO_LARGE,
-                    "request body is larger than max_request_bytes (" + maxRequestBytes + ")"), -1);
-            HttpUtil.setKeepAlive(response, false);
-            timers.record(((HttpRequest) oversized).method().name(), 413, "UNKNOWN",
-                    "none", 0);
+            // nothing more of this connection is read as requests: the 413 is its last answer, after the answers
+            // still owed to the requests before it
             ctx.pipeline().addFirst(new Linger());
-            ctx.writeAndFlush(response).addListener((ChannelFutureListener) Linger::afterAnswer);
+            ctx.fireUserEventTriggered(new Oversized((HttpRequest) oversized, System.nanoTime()));
         }
     }
 
+    /** A request whose body is over {@code max_request_bytes}: {@link BodyLimit} tells {@link Connection}. */
+    private record Oversized(HttpRequest request, long startNanos) {
+    }
+
     /**
-     * The end of a connection whose request was refused before its body was read. Closing a socket with unread
-     * bytes resets it, and a client that is still sending its body may lose the answer to that reset before it
-     * reads it. So the answer goes out with a FIN, and what the client still sends is read and dropped until it
-     * closes, or for {@link #LINGER} at most (nginx's lingering close does the same).
+     * The end of a connection whose request was refused before it was read whole (too large, malformed). Closing
+     * a socket with unread bytes resets it, and a client that is still sending may lose the answer to that reset
+     * before it reads it. So the answer goes out with a FIN, and what the client still sends is read and dropped
+     * until it closes, or for {@link #LINGER} at most (nginx's lingering close does the same).
      */
     private static final class Linger extends ChannelInboundHandlerAdapter {
 
@@ -206,6 +206,8 @@ public final class WritePort implements AutoCloseable {
         final HttpVersion version;
         final boolean keepAlive;
         final long startNanos;
+        /** The connection ends with this answer as {@link Linger} ends it, not at once. */
+        boolean linger;
         FullHttpResponse answer;
 
         Pending(String method, String pattern, HttpVersion version, boolean keepAlive, long startNanos) {
@@ -223,6 +225,11 @@ public final class WritePort implements AutoCloseable {
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private ChannelHandlerContext ctx;
         private boolean timeoutScheduled;
+        /**
+         * An answer that ends the connection is queued: requests after it are not processed (RFC 9112 §9.6), so
+         * no write is committed whose answer would never be sent.
+         */
+        private boolean closing;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -231,12 +238,16 @@ public final class WritePort implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (closing) {
+                return;
+            }
             long start = System.nanoTime();
             String method = request.method().name();
             HttpVersion version = request.protocolVersion();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (request.decoderResult().isFailure()) {
                 Pending bad = queue(method, "UNKNOWN", version, false, start);
+                bad.linger = true;
                 complete(bad, response(error(ErrorType.BAD_REQUEST, "malformed HTTP request"), -1));
                 return;
             }
@@ -312,6 +323,7 @@ public final class WritePort implements AutoCloseable {
         private Pending queue(String method, String pattern, HttpVersion version, boolean keepAlive, long start) {
             Pending answer = new Pending(method, pattern, version, keepAlive, start);
             pending.add(answer);
+            closing |= !keepAlive;
             if (!timeoutScheduled) {
                 timeoutScheduled = true;
                 ctx.executor().schedule(this::timeOut, durabilityTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -342,7 +354,8 @@ public final class WritePort implements AutoCloseable {
                 timers.record(next.method, status, next.pattern, "none", System.nanoTime() - next.startNanos);
                 if (!next.keepAlive) {
                     ctx.flush();
-                    written.addListener(ChannelFutureListener.CLOSE);
+                    written.addListener(next.linger ? (ChannelFutureListener) Linger::afterAnswer
+                            : ChannelFutureListener.CLOSE);
                     pending.clear();
                     return;
                 }
@@ -375,7 +388,15 @@ public final class WritePort implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof IdleStateEvent && pending.isEmpty()) {
+            if (event instanceof Oversized oversized) {
+                if (!closing) {
+                    Pending refused = queue(oversized.request().method().name(), "UNKNOWN",
+                            oversized.request().protocolVersion(), false, oversized.startNanos());
+                    refused.linger = true;
+                    complete(refused, response(error(ErrorType.REQUEST_TOO_LARGE,
+                            "request body is larger than max_request_bytes (" + maxRequestBytes + ")"), -1));
+                }
+            } else if (event instanceof IdleStateEvent && pending.isEmpty()) {
                 ctx.close();
             } else {
                 super.userEventTriggered(ctx, event);

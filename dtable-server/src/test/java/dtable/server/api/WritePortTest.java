@@ -42,6 +42,11 @@ class WritePortTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ROW = "{\"table_name\":\"Table1\",\"row\":{\"Name\":\"x\"}}";
+    /**
+     * Short, for the 504 test; long enough that the tests which commit by hand do so before it (the first request
+     * of a cold JVM on a busy machine took over 500 ms).
+     */
+    private static final Duration DURABILITY_TIMEOUT = Duration.ofSeconds(3);
 
     private final MemoryBaseStorage storage = new MemoryBaseStorage();
     private final CoreNode node = new CoreNode("node-a", storage, Clock.systemUTC());
@@ -52,7 +57,7 @@ class WritePortTest {
 
     WritePortTest() throws InterruptedException {
         port = new WritePort(access, new RowsController(access, new RowsController.Limits(1000, 1000, 10_000)),
-                null, "node-a", 4096, meters, "127.0.0.1", 0, 1, Duration.ofMillis(500));
+                null, "node-a", 4096, meters, "127.0.0.1", 0, 1, DURABILITY_TIMEOUT);
     }
 
     @AfterEach
@@ -269,6 +274,49 @@ class WritePortTest {
             }
         }
         assertThat(node.log.queued()).as("nothing was written").isEmpty();
+    }
+
+    /** A 413 is the connection's last answer, but it does not overtake the answers owed before it. */
+    @Test
+    void aBodyOverTheLimitIsAnsweredAfterTheWritesBeforeIt() throws Exception {
+        BaseUuid uuid = base();
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        try (Client client = new Client()) {
+            client.send(append(uuid) + request("POST", "/api/v1/dtables/" + uuid + "/rows/", token, "x".repeat(5000)));
+            await().until(() -> node.log.pending() == 1);
+            assertThat(client.available()).as("the 413 waits for the write before it").isZero();
+
+            node.log.commitNext();
+            Answer written = client.read();
+            assertThat(written.status()).isEqualTo(200);
+            assertThat(written.headers()).containsEntry("x-dtable-version", "1");
+            Answer tooLarge = client.read();
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.headers()).containsEntry("connection", "close");
+            assertThat(client.readToEnd()).isEmpty();
+        }
+        assertThat(node.log.committed()).hasSize(1);
+    }
+
+    /**
+     * After a request that ends the connection (it asked to close, or was refused unread), nothing more of the
+     * connection is processed: a write after it would be committed with no answer to tell its client so.
+     */
+    @Test
+    void nothingPipelinedAfterAnAnswerThatEndsTheConnectionIsWritten() throws Exception {
+        node.log.autoCommit(true);
+        BaseUuid uuid = base();
+        String token = tokens.mintBase(uuid, "alice", Permission.READ_WRITE, Duration.ofHours(1));
+        String closing = append(uuid).replace("Host: node-a\r\n", "Host: node-a\r\nConnection: close\r\n");
+        String tooLarge = request("POST", "/api/v1/dtables/" + uuid + "/rows/", token, "x".repeat(5000));
+        for (String last : List.of(closing, tooLarge)) {
+            try (Client client = new Client()) {
+                client.send(last + append(uuid) + append(uuid));
+                client.read();
+                assertThat(client.readToEnd()).as("nothing after the last answer").isEmpty();
+            }
+        }
+        assertThat(node.log.committed()).as("only the write that asked to close").hasSize(1);
     }
 
     private static void waitFor(CountDownLatch latch) {
