@@ -78,7 +78,7 @@ public final class WritePort implements AutoCloseable {
     private static final String PREFIX = "/api/v1/dtables/";
     /** Connections that neither send nor wait for anything this long are closed (Tomcat's default is 60 s too). */
     static final Duration IDLE = Duration.ofSeconds(60);
-    /** How long a connection refused with 413 goes on reading (and dropping) the rest of its request. */
+    /** How long a connection refused before its request was read whole (413, 400) goes on reading and dropping. */
     static final Duration LINGER = Duration.ofSeconds(2);
 
     private final BaseAccess access;
