@@ -29,6 +29,18 @@ class LogRetentionIT {
     private static final long CUTOFF = 2_000;
     private static final long RECENT = 3_000;
 
+    /**
+     * A new base with versions 1 to {@code oldUpTo} logged before the cutoff and the rest up to {@code lastVersion}
+     * after it, its snapshot at {@code snapshotVersion} (0: none), deleted or not.
+     */
+    private static String base(long oldUpTo, long lastVersion, long snapshotVersion, boolean deleted) throws Exception {
+        String uuid = STORAGE.get().newLogBase();
+        log(uuid, OLD, LongStream.rangeClosed(1, oldUpTo));
+        log(uuid, RECENT, LongStream.rangeClosed(oldUpTo + 1, lastVersion));
+        sql("UPDATE dtables SET snapshot_version = ?, deleted = ? WHERE dtable_uuid = ?", snapshotVersion, deleted, uuid);
+        return uuid;
+    }
+
     /** Logs {@code versions} of {@code uuid} at {@code opTime}. */
     private static void log(String uuid, long opTime, LongStream versions) throws Exception {
         try (Connection c = STORAGE.get().dataSource.getConnection();
@@ -59,22 +71,11 @@ class LogRetentionIT {
 
     @Test
     void onlyRowsASnapshotCoversAndOlderThanTheCutoffGo() throws Exception {
-        String snapshotted = STORAGE.get().newLogBase();
-        log(snapshotted, OLD, LongStream.rangeClosed(1, 8));
-        log(snapshotted, RECENT, LongStream.rangeClosed(9, 10));
-        sql("UPDATE dtables SET snapshot_version = 6 WHERE dtable_uuid = ?", snapshotted);
-        String recentSnapshot = STORAGE.get().newLogBase();
-        log(recentSnapshot, RECENT, LongStream.rangeClosed(1, 3));
-        sql("UPDATE dtables SET snapshot_version = 3 WHERE dtable_uuid = ?", recentSnapshot);
-        String neverSnapshotted = STORAGE.get().newLogBase();
-        log(neverSnapshotted, OLD, LongStream.rangeClosed(1, 4));
-        String deleted = STORAGE.get().newLogBase();
-        log(deleted, OLD, LongStream.rangeClosed(1, 5));
-        log(deleted, RECENT, LongStream.rangeClosed(6, 6));
-        sql("UPDATE dtables SET snapshot_version = 3, deleted = 1 WHERE dtable_uuid = ?", deleted);
-        String deletedUnsnapshotted = STORAGE.get().newLogBase();
-        log(deletedUnsnapshotted, OLD, LongStream.rangeClosed(1, 2));
-        sql("UPDATE dtables SET deleted = 1 WHERE dtable_uuid = ?", deletedUnsnapshotted);
+        String snapshotted = base(8, 10, 6, false);
+        String recentSnapshot = base(0, 3, 3, false);
+        String neverSnapshotted = base(4, 4, 0, false);
+        String deleted = base(5, 6, 3, true);
+        String deletedUnsnapshotted = base(2, 2, 0, true);
 
         assertThat(STORAGE.get().store.purgeLog(CUTOFF)).isEqualTo(6 + 5 + 2);
 
@@ -89,10 +90,7 @@ class LogRetentionIT {
 
     @Test
     void aLongLogGoesInBatches() throws Exception {
-        String uuid = STORAGE.get().newLogBase();
-        log(uuid, OLD, LongStream.rangeClosed(1, 2_500));
-        log(uuid, RECENT, LongStream.rangeClosed(2_501, 2_510));
-        sql("UPDATE dtables SET snapshot_version = 2505 WHERE dtable_uuid = ?", uuid);
+        String uuid = base(2_500, 2_510, 2_505, false);
 
         assertThat(STORAGE.get().store.purgeLog(CUTOFF, 1_000)).isEqualTo(2_500);
 
@@ -106,9 +104,7 @@ class LogRetentionIT {
      */
     @Test
     void aPurgeNeitherWaitsForNorHoldsUpAWriteThatHoldsTheBasesRow() throws Exception {
-        String uuid = STORAGE.get().newLogBase();
-        log(uuid, OLD, LongStream.rangeClosed(1, 10));
-        sql("UPDATE dtables SET snapshot_version = 10 WHERE dtable_uuid = ?", uuid);
+        String uuid = base(10, 10, 10, false);
         try (Connection writer = STORAGE.get().dataSource.getConnection()) {
             writer.setAutoCommit(false);
             try (PreparedStatement ps = writer.prepareStatement(
