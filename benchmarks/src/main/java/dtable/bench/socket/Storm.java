@@ -119,8 +119,7 @@ final class Storm {
 
         SocketLoad.report("%d sockets, %d bases, %s via %s: %d disconnects, at most %d down at once, %d reconnect attempts",
                 sockets.size(), finals.length, options.text("transport"), String.join(", ", options.socketUrls()),
-                disconnects.get(), sawDown,
-                reconnectAttempts.get());
+                disconnects.get(), sawDown, reconnectAttempts.get());
         SocketLoad.report("operations written during the run: %d (sum of final versions %d)", written.get(), finalVersions);
         if (allLive != 0) {
             SocketLoad.report("restart -> all %d live again: %.1f s (%d disconnect waves; the restart command took %.1f s)",
