@@ -7,16 +7,12 @@ import dtable.core.cluster.BucketMap;
 import dtable.proxy.ProxySettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,8 +66,8 @@ class ByteForwardingTest {
                     }
                 }).build();
         forwarder.adopt(client.eventLoop(),
-                nodeChannels(settings, address -> dial(codecNodes, new HttpClientCodec())),
-                nodeChannels(settings, address -> dial(byteNodes)));
+                time.nodeChannels(client, settings, () -> refuse, codecNodes, new HttpClientCodec()),
+                time.nodeChannels(client, settings, () -> refuse, byteNodes));
     }
 
     @AfterEach
@@ -300,24 +296,6 @@ class ByteForwardingTest {
         all.addAll(byteNodes);
         all.addAll(codecNodes);
         return all;
-    }
-
-    private NodeChannels nodeChannels(ProxySettings settings, NodeChannels.Dialer dialer) {
-        return new NodeChannels(client.eventLoop(), NioSocketChannel.class, settings.connectTimeout(),
-                settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, dialer);
-    }
-
-    private io.netty.util.concurrent.Future<Channel> dial(List<EmbeddedChannel> into,
-                                                          io.netty.channel.ChannelHandler... before) {
-        if (refuse) {
-            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new ConnectException("Connection refused"));
-        }
-        List<io.netty.channel.ChannelHandler> handlers = new ArrayList<>(List.of(before));
-        handlers.add(new NodeChannels.NodeChannelHandler());
-        EmbeddedChannel node = EmbeddedChannel.builder().ticker(time.clock)
-                .handlers(handlers.toArray(io.netty.channel.ChannelHandler[]::new)).build();
-        into.add(node);
-        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
     }
 
     private static BucketMap mapOwnedBy(String nodeId) {

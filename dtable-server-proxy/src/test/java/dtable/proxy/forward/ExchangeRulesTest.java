@@ -6,9 +6,7 @@ import dtable.core.bucket.Bucket;
 import dtable.core.cluster.BucketMap;
 import dtable.proxy.ProxySettings;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -23,8 +21,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +58,7 @@ class ExchangeRulesTest {
         table.set(mapOwnedBy("node-1"));
         forwarder = time.forwarder(table, settings, BUDGET);
         client = EmbeddedChannel.builder().ticker(time.clock).handlers(new ForwardingChannelHandler(forwarder)).build();
-        forwarder.adopt(client.eventLoop(), new NodeChannels(client.eventLoop(), NioSocketChannel.class,
-                settings.connectTimeout(), settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, this::dial));
+        forwarder.adopt(client.eventLoop(), time.nodeChannels(client, settings, () -> refuse, nodes));
     }
 
     @AfterEach
@@ -327,17 +322,6 @@ class ExchangeRulesTest {
         List<EmbeddedChannel> all = new ArrayList<>(List.of(client));
         all.addAll(nodes);
         return all;
-    }
-
-    private io.netty.util.concurrent.Future<Channel> dial(NodeAddress address) {
-        if (refuse) {
-            return ImmediateEventExecutor.INSTANCE.newFailedFuture(
-                    new ConnectException("Connection refused: " + address.socket()));
-        }
-        EmbeddedChannel node = EmbeddedChannel.builder().ticker(time.clock)
-                .handlers(new NodeChannels.NodeChannelHandler()).build();
-        nodes.add(node);
-        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
     }
 
     private static BucketMap mapOwnedBy(String nodeId) {

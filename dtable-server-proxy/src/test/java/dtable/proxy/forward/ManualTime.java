@@ -3,14 +3,19 @@ package dtable.proxy.forward;
 import dtable.proxy.ProxySettings;
 import dtable.proxy.routing.RoutingTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +57,28 @@ final class ManualTime {
     Forwarder forwarder(RoutingTable table, ProxySettings settings, Duration budget) {
         return new Forwarder(table, new ProxyMetrics(new SimpleMeterRegistry()), settings, budget, Optional.empty(),
                 clock::nanoTime);
+    }
+
+    /**
+     * Node connections for {@code client}'s loop that dial embedded channels on this clock, each with
+     * {@code before} and then the real {@link NodeChannels.NodeChannelHandler}, added to {@code dialed}; a dial
+     * is refused while {@code refuse} says so.
+     */
+    NodeChannels nodeChannels(EmbeddedChannel client, ProxySettings settings, BooleanSupplier refuse,
+            List<EmbeddedChannel> dialed, ChannelHandler... before) {
+        return new NodeChannels(client.eventLoop(), NioSocketChannel.class, settings.connectTimeout(),
+                settings.poolMaxIdleTime(), settings.maxIdlePerNode(), null, address -> {
+                    if (refuse.getAsBoolean()) {
+                        return ImmediateEventExecutor.INSTANCE.newFailedFuture(
+                                new ConnectException("Connection refused: " + address.socket()));
+                    }
+                    List<ChannelHandler> handlers = new ArrayList<>(List.of(before));
+                    handlers.add(new NodeChannels.NodeChannelHandler());
+                    EmbeddedChannel node = EmbeddedChannel.builder().ticker(clock)
+                            .handlers(handlers.toArray(ChannelHandler[]::new)).build();
+                    dialed.add(node);
+                    return ImmediateEventExecutor.INSTANCE.newSucceededFuture(node);
+                });
     }
 
     /** Nanoseconds since the clock started. */
